@@ -1,0 +1,104 @@
+"""Khidma: training, role-play scoring, service standards and certification."""
+
+from flask import Flask
+
+from config import Config, config_from_env
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    config_class = config_class or config_from_env()
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(config_class)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY is not set: refusing to start without it")
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_request_hooks(app)
+    check_access_declarations(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app import i18n, navigation
+    from app.database import configure_engine
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    _ensure_sqlite_folder(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", "migrations")))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    i18n.init_app(app)
+    navigation.init_app(app)
+    _import_models()
+
+
+def _ensure_sqlite_folder(app: Flask) -> None:
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _import_models() -> None:
+    """Every model module, so that metadata (and migrations) see all tables."""
+    from app.audit import models as _audit  # noqa: F401
+    from app.content import models as _content  # noqa: F401
+    from app.courses import models as _courses  # noqa: F401
+    from app.people import models as _people  # noqa: F401
+    from app.quizzes import models as _quizzes  # noqa: F401
+    from app.standards import models as _standards  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.audit.views import bp as audit_bp
+    from app.auth.views import bp as auth_bp
+    from app.content.views import bp as content_bp
+    from app.main.views import bp as main_bp
+    from app.people.views import bp as people_bp
+
+    for blueprint in (main_bp, auth_bp, people_bp, audit_bp, content_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.main.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.content.cli import content_cli
+    from app.demo.cli import demo_cli
+    from app.people.cli import people_cli
+
+    for group in (content_cli, demo_cli, people_cli):
+        app.cli.add_command(group)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from app import security
+    from app.auth import services as auth_services
+    from app.extensions import login_manager
+
+    security.init_app(app)
+    login_manager.user_loader(auth_services.load_user_by_session_id)
+
+
+def check_access_declarations(app: Flask) -> None:
+    from app.auth.access import undeclared_endpoints
+
+    missing = undeclared_endpoints(app)
+    if missing:
+        raise RuntimeError(f"views without an access declaration: {', '.join(missing)}")

@@ -1,0 +1,71 @@
+"""Recording and reading the audit log. Callers commit; the entry joins their transaction."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.audit.models import AuditEntry
+from app.extensions import db
+from app.models_base import UTC
+
+
+def record(action, obj_type, obj_id, *, actor=None, before=None, after=None, reason=None):
+    """Add an audit entry to the current transaction."""
+    entry = AuditEntry(
+        action=action,
+        object_type=obj_type,
+        object_id=str(obj_id),
+        actor_id=getattr(actor, "id", None),
+        before=_jsonable(before),
+        after=_jsonable(after),
+        reason=reason,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
+    """Keep only the keys whose values differ, so entries show what changed."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def _jsonable(value):
+    if value is None:
+        return None
+    return {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in value.items()}
+
+
+@dataclass
+class AuditFilter:
+    action: str = ""
+    object_type: str = ""
+    actor_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def search_entries(flt: AuditFilter, page: int, per_page: int = 50):
+    """A page of entries, newest first, with actors loaded in the same query."""
+    query = select(AuditEntry).options(joinedload(AuditEntry.actor))
+    if flt.action:
+        query = query.where(AuditEntry.action == flt.action)
+    if flt.object_type:
+        query = query.where(AuditEntry.object_type == flt.object_type)
+    if flt.actor_id:
+        query = query.where(AuditEntry.actor_id == flt.actor_id)
+    if flt.since:
+        query = query.where(AuditEntry.at >= datetime.combine(flt.since, time(), UTC))
+    if flt.until:
+        end = datetime.combine(flt.until + timedelta(days=1), time(), UTC)
+        query = query.where(AuditEntry.at < end)
+    query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def known_actions() -> list[str]:
+    return list(
+        db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
+    )

@@ -1,0 +1,68 @@
+"""Passwords, sign-in and session invalidation."""
+
+import secrets
+
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.audit import services as audit
+from app.extensions import db
+from app.people.models import User
+
+# A fixed hash to compare against when the account does not exist, so that timing does not
+# reveal which emails are registered.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+
+
+class PasswordError(ValueError):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def hash_password(password: str) -> str:
+    check_password_policy(password)
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def check_password_policy(password: str) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise PasswordError("password", f"use at least {minimum} characters")
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (one answer for every failure)."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def set_password(user: User, password: str, *, actor: User, reason: str) -> None:
+    """Change a password and end the user's other sessions."""
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    audit.record("password_set", "user", user.id, actor=actor, reason=reason)
+
+
+def reset_password(user: User, *, actor: User) -> str:
+    """Give the user a new random password, returned once so an admin can pass it on."""
+    temporary = secrets.token_urlsafe(12)
+    set_password(user, temporary, actor=actor, reason="reset by admin")
+    return temporary
+
+
+def load_user_by_session_id(session_id: str) -> User | None:
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version) or not user.active:
+        return None
+    return user

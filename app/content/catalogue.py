@@ -1,0 +1,262 @@
+"""Reading all content from disk into validated objects, with every problem as file:line."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from app.content.schemas import CourseFile, PathsFile, StandardsFile
+from app.content.yaml_source import Problem, SourceFile, load_yaml
+from app.quizzes import question_types
+from app.quizzes.schemas import QuizFile
+
+LANGUAGES = ("ar", "en")
+
+
+@dataclass
+class LoadedCourse:
+    source: SourceFile
+    course: CourseFile
+    lesson_bodies: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> lang -> md
+    folder: Path | None = None
+
+
+@dataclass
+class LoadedQuiz:
+    source: SourceFile
+    quiz: QuizFile
+    questions: list = field(default_factory=list)
+
+
+@dataclass
+class Catalogue:
+    root: Path
+    courses: dict[str, LoadedCourse] = field(default_factory=dict)
+    paths: PathsFile | None = None
+    paths_source: SourceFile | None = None
+    quizzes: dict[str, LoadedQuiz] = field(default_factory=dict)
+    rubrics: dict[str, dict] = field(default_factory=dict)
+    rubric_sources: dict[str, SourceFile] = field(default_factory=dict)
+    standards: StandardsFile | None = None
+    standards_source: SourceFile | None = None
+    digest: str = ""
+    # Ids of files that failed to load: references to them are not reported a second time.
+    broken: set[str] = field(default_factory=set)
+
+
+def _rel(root: Path, path: Path) -> str:
+    return str(path.relative_to(root))
+
+
+def validate(model: type[BaseModel], source: SourceFile, problems: list[Problem], prefix=()):
+    """Validate data against a schema; each error becomes a Problem at its line."""
+    data = source.data
+    for part in prefix:
+        data = data[part]
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = (*prefix, *error["loc"])
+            problems.append(source.problem(loc, _message(error)))
+        return None
+
+
+def _message(error: dict) -> str:
+    message = error["msg"]
+    return message.removeprefix("Value error, ")
+
+
+def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
+    """Load courses/, quizzes/ and standards/ below root; never raises for bad content."""
+    catalogue = Catalogue(root=root)
+    problems: list[Problem] = []
+    _load_courses(catalogue, problems)
+    _load_paths(catalogue, problems)
+    _load_rubrics(catalogue, problems)
+    _load_quizzes(catalogue, problems)
+    _load_standards(catalogue, problems)
+    catalogue.digest = content_digest(root)
+    return catalogue, problems
+
+
+def content_files(root: Path) -> list[Path]:
+    files = []
+    for folder in ("courses", "quizzes", "standards"):
+        base = root / folder
+        if base.is_dir():
+            files.extend(p for p in base.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return sorted(files)
+
+
+def content_digest(root: Path) -> str:
+    """One hash over every content file's path and bytes: equal hash, nothing to sync."""
+    digest = hashlib.sha256()
+    for path in content_files(root):
+        digest.update(_rel(root, path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _load_courses(catalogue: Catalogue, problems: list[Problem]) -> None:
+    base = catalogue.root / "courses"
+    for course_file in sorted(base.glob("*/course.yaml")):
+        source, errors = load_yaml(course_file, _rel(catalogue.root, course_file))
+        problems.extend(errors)
+        course = validate(CourseFile, source, problems) if source is not None else None
+        if course is None:
+            catalogue.broken.add(course_file.parent.name)
+            continue
+        if course.id != course_file.parent.name:
+            problems.append(source.problem(("id",), "must equal the folder name"))
+            continue
+        loaded = LoadedCourse(source, course, folder=course_file.parent)
+        _load_lessons(catalogue, loaded, problems)
+        catalogue.courses[course.id] = loaded
+
+
+def _load_lessons(catalogue: Catalogue, loaded: LoadedCourse, problems: list[Problem]) -> None:
+    folder = loaded.folder / "lessons"
+    expected = set()
+    seen = set()
+    for index, lesson in enumerate(loaded.course.lessons):
+        if lesson.id in seen:
+            problems.append(loaded.source.problem(("lessons", index, "id"), "duplicate lesson id"))
+        seen.add(lesson.id)
+        bodies = {}
+        for lang in LANGUAGES:
+            name = f"{index + 1:02d}-{lesson.id}.{lang}.md"
+            expected.add(name)
+            path = folder / name
+            try:
+                bodies[lang] = path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                message = f"lesson file {_rel(catalogue.root, path)} is missing"
+                problems.append(loaded.source.problem(("lessons", index, "id"), message))
+            except UnicodeDecodeError:
+                problems.append(Problem(_rel(catalogue.root, path), 1, "-", "not valid UTF-8"))
+        loaded.lesson_bodies[lesson.id] = bodies
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.md")):
+            if path.name not in expected:
+                message = "lesson file not listed in course.yaml (or numbered out of order)"
+                problems.append(Problem(_rel(catalogue.root, path), 1, "-", message))
+
+
+def _load_paths(catalogue: Catalogue, problems: list[Problem]) -> None:
+    path = catalogue.root / "courses" / "paths.yaml"
+    if not path.exists():
+        return
+    source, errors = load_yaml(path, _rel(catalogue.root, path))
+    problems.extend(errors)
+    if source is not None:
+        catalogue.paths_source = source
+        catalogue.paths = validate(PathsFile, source, problems)
+
+
+def _load_rubrics(catalogue: Catalogue, problems: list[Problem]) -> None:
+    paths = sorted((catalogue.root / "quizzes" / "rubrics").glob("*.yaml"))
+    if not paths:
+        return
+    from app.scoring import Rubric, RubricError
+
+    for path in paths:
+        source, errors = load_yaml(path, _rel(catalogue.root, path))
+        problems.extend(errors)
+        if source is None:
+            continue
+        if not isinstance(source.data, dict):
+            problems.append(source.problem((), "a rubric file must be a mapping"))
+            continue
+        try:
+            Rubric.from_mapping(source.data)
+        except RubricError as exc:
+            problems.extend(source.problem(loc, message) for loc, message in exc.errors)
+            continue
+        rubric_id = source.data.get("id", path.stem)
+        if rubric_id != path.stem:
+            problems.append(source.problem(("id",), "must equal the file name"))
+            continue
+        catalogue.rubrics[rubric_id] = source.data
+        catalogue.rubric_sources[rubric_id] = source
+
+
+def _load_quizzes(catalogue: Catalogue, problems: list[Problem]) -> None:
+    for path in sorted((catalogue.root / "quizzes").glob("*.yaml")):
+        if path.name.upper() == path.name or path.stem == "EXAMPLE":
+            continue  # documentation files such as EXAMPLE.yaml
+        source, errors = load_yaml(path, _rel(catalogue.root, path))
+        problems.extend(errors)
+        before = len(problems)
+        loaded = load_quiz_source(source, catalogue.rubrics, problems) if source else None
+        if loaded is None or len(problems) > before:
+            catalogue.broken.add(path.stem)
+        if loaded is None:
+            continue
+        if loaded.quiz.id != path.stem:
+            problems.append(source.problem(("id",), "must equal the file name"))
+        elif loaded.quiz.id in catalogue.quizzes:
+            problems.append(source.problem(("id",), "duplicate quiz id"))
+        else:
+            catalogue.quizzes[loaded.quiz.id] = loaded
+
+
+def load_quiz_source(source: SourceFile, rubrics: dict, problems: list[Problem]):
+    """Validate a quiz file and each of its questions through the question-type registry."""
+    if not isinstance(source.data, dict):
+        problems.append(source.problem((), "a quiz file must be a mapping"))
+        return None
+    quiz = validate(QuizFile, source, problems)
+    raw_questions = source.data.get("questions")
+    questions = _load_questions(source, raw_questions, rubrics, problems)
+    if quiz is None:
+        return None
+    return LoadedQuiz(source, quiz, questions)
+
+
+def _load_questions(source, raw_questions, rubrics, problems) -> list:
+    """Each question is checked even when the quiz header is wrong, so one run shows all."""
+    if not isinstance(raw_questions, list):
+        return []
+    questions = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_questions):
+        question = _load_question(source, index, raw, rubrics, problems)
+        if question is None:
+            continue
+        if question.id in seen:
+            problems.append(source.problem(("questions", index, "id"), "duplicate question id"))
+        seen.add(question.id)
+        questions.append(question)
+    return questions
+
+
+def _load_question(source, index, raw, rubrics, problems):
+    loc = ("questions", index)
+    if not isinstance(raw, dict):
+        problems.append(source.problem(loc, "a question must be a mapping"))
+        return None
+    try:
+        qtype = question_types.get_type(str(raw.get("type", "")))
+    except KeyError as exc:
+        problems.append(source.problem((*loc, "type"), exc.args[0]))
+        return None
+    question = validate(qtype.schema, source, problems, prefix=loc)
+    if question is None:
+        return None
+    found = qtype.problems(question, rubrics)
+    problems.extend(source.problem((*loc, *sub), message) for sub, message in found)
+    return None if found else question
+
+
+def _load_standards(catalogue: Catalogue, problems: list[Problem]) -> None:
+    path = catalogue.root / "standards" / "standards.yaml"
+    if not path.exists():
+        return
+    source, errors = load_yaml(path, _rel(catalogue.root, path))
+    problems.extend(errors)
+    if source is not None:
+        catalogue.standards_source = source
+        catalogue.standards = validate(StandardsFile, source, problems)

@@ -1,0 +1,150 @@
+"""Schemas of the content files. Every text field is a string or a mapping {ar: ..., en: ...}."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
+StandardId = Annotated[str, StringConstraints(pattern=r"^STD-\d{2,3}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BilingualText(Strict):
+    ar: str = ""
+    en: str = ""
+
+    @model_validator(mode="after")
+    def _one_language(self):
+        if not self.ar.strip() and not self.en.strip():
+            raise ValueError("give the text in ar or en")
+        return self
+
+    def get(self, locale: str) -> str:
+        return (self.ar or self.en) if locale == "ar" else (self.en or self.ar)
+
+
+def _as_mapping(value):
+    return {"ar": value, "en": value} if isinstance(value, str) else value
+
+
+class TextModel(Strict):
+    """Accepts a plain string as the same text in both languages."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _plain_text(cls, value, info):
+        field = cls.model_fields[info.field_name]
+        if field.annotation in (BilingualText, BilingualText | None) and isinstance(value, str):
+            if not value.strip():
+                raise ValueError("must not be empty")
+            return _as_mapping(value)
+        return value
+
+
+# --- courses ----------------------------------------------------------------------------------
+
+
+class LessonEntry(TextModel):
+    id: Slug
+    title: BilingualText
+    minutes: int = Field(default=10, ge=1, le=240)
+
+
+class CourseFile(TextModel):
+    id: Slug
+    tier: int = Field(ge=1, le=4)
+    title: BilingualText
+    summary: BilingualText
+    requires: list[Slug] = []
+    lessons: list[LessonEntry] = Field(min_length=1)
+    quizzes: list[Slug] = []
+    standards: list[StandardId] = []
+
+
+class PathCourse(Strict):
+    course: Slug
+    due_days: int = Field(ge=0, le=730)
+
+
+class LearningPath(TextModel):
+    id: Slug
+    title: BilingualText
+    courses: list[PathCourse] = Field(min_length=1)
+
+
+class PathsFile(Strict):
+    paths: list[LearningPath]
+
+
+# --- standards --------------------------------------------------------------------------------
+
+Category = Literal["timeliness", "accuracy", "communication", "resolution", "professionalism"]
+Unit = Literal["seconds", "minutes", "hours", "percent", "count"]
+
+
+class Metric(TextModel):
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,60}$")]
+    title: BilingualText
+    unit: Unit
+
+
+class KpiTarget(Strict):
+    metric: str
+    target: float
+    direction: Literal["at_most", "at_least"]
+
+
+class Evidence(Strict):
+    criteria: list[str] = []
+    observation: bool = True
+    kpis: list[KpiTarget] = []
+
+
+class Thresholds(Strict):
+    met: float = Field(ge=0, le=1)
+    developing: float = Field(ge=0, le=1)
+
+    @field_validator("developing")
+    @classmethod
+    def _below_met(cls, value: float, info) -> float:
+        if "met" in info.data and value > info.data["met"]:
+            raise ValueError("must not be above met")
+        return value
+
+
+class Standard(TextModel):
+    id: StandardId
+    title: BilingualText
+    text: BilingualText
+    category: Category
+    evidence: Evidence
+    thresholds: Thresholds
+    remedial_course: Slug | None = None
+
+
+class ChangelogEntry(TextModel):
+    version: str
+    date: date
+    changes: BilingualText
+
+
+class StandardsFile(Strict):
+    version: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    published: date
+    window_days: int = Field(default=90, ge=7, le=730)
+    changelog: list[ChangelogEntry] = []
+    metrics: list[Metric] = []
+    standards: list[Standard] = Field(min_length=1)

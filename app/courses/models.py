@@ -1,0 +1,63 @@
+"""The course catalogue as loaded from courses/. Rows are never deleted, only deactivated."""
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models_base import localized
+
+
+class Course(db.Model):
+    __tablename__ = "course"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    tier: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[dict] = mapped_column(JSON)
+    summary: Mapped[dict] = mapped_column(JSON)
+    requires: Mapped[list] = mapped_column(JSON, default=list)
+    quiz_ids: Mapped[list] = mapped_column(JSON, default=list)
+    standard_ids: Mapped[list] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    lessons: Mapped[list["Lesson"]] = relationship(
+        back_populates="course", order_by="Lesson.position"
+    )
+
+    def title_in(self, locale: str) -> str:
+        return localized(self.title, locale)
+
+    def summary_in(self, locale: str) -> str:
+        return localized(self.summary, locale)
+
+
+class Lesson(db.Model):
+    __tablename__ = "lesson"
+    __table_args__ = (UniqueConstraint("course_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[str] = mapped_column(ForeignKey("course.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[dict] = mapped_column(JSON)
+    minutes: Mapped[int] = mapped_column(Integer, default=10)
+    body: Mapped[dict] = mapped_column(JSON)  # lang -> Markdown source
+    html: Mapped[dict] = mapped_column(JSON)  # lang -> sanitised HTML, rendered at sync
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    course: Mapped[Course] = relationship(back_populates="lessons")
+
+    def title_in(self, locale: str) -> str:
+        return localized(self.title, locale)
+
+    def html_in(self, locale: str) -> str:
+        return localized(self.html, locale)
+
+
+class LearningPath(db.Model):
+    __tablename__ = "learning_path"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    title: Mapped[dict] = mapped_column(JSON)
+    steps: Mapped[list] = mapped_column(JSON)  # [{"course": id, "due_days": n}]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,0 +1,68 @@
+"""Language and time zone of each request, and helpers templates use to show text and dates."""
+
+from flask import Flask, current_app, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.models_base import localized
+
+RTL_LANGUAGES = {"ar"}
+
+
+def select_locale() -> str:
+    """The signed-in user's language, else the visitor's choice, else the installation default."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def current_language() -> str:
+    return str(get_locale().language) if get_locale() else "ar"
+
+
+def text_direction() -> str:
+    return "rtl" if current_language() in RTL_LANGUAGES else "ltr"
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def _language_context():
+        lang = current_language()
+        return {
+            "lang": lang,
+            "text_dir": "rtl" if lang in RTL_LANGUAGES else "ltr",
+            "t": lambda value: localized(value, lang),
+        }
+
+    app.jinja_env.filters["date"] = lambda value, fmt="long": (
+        format_date(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
+        format_datetime(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value)
+    app.jinja_env.filters["reject_page"] = lambda args: {
+        k: v for k, v in args.items() if k != "page"
+    }
+    app.jinja_env.globals["role_label"] = role_label
+
+
+ROLE_LABELS = {
+    "agent": _l("Agent"),
+    "manager": _l("Manager"),
+    "hr": _l("HR"),
+    "admin": _l("Administrator"),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))

@@ -1,0 +1,34 @@
+"""The main navigation per role. Entries whose endpoint does not exist yet are left out."""
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+NAVIGATION = [
+    ("main.home", _l("Home"), {"agent", "manager", "hr", "admin"}),
+    ("courses.catalogue", _l("Courses"), {"agent", "manager", "hr", "admin"}),
+    ("courses.team_progress", _l("Team progress"), {"manager"}),
+    ("quizzes.review_queue", _l("Review queue"), {"manager"}),
+    ("standards.heatmap", _l("Standards"), {"manager"}),
+    ("standards.profile", _l("My standards"), {"agent"}),
+    ("certification.report", _l("Certification report"), {"hr", "admin"}),
+    ("people.list_people", _l("People"), {"admin"}),
+    ("people.teams", _l("Teams"), {"admin"}),
+    ("people.departments", _l("Departments"), {"admin"}),
+    ("content.status", _l("Content"), {"admin"}),
+    ("audit.audit_log", _l("Audit log"), {"admin"}),
+]
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def _navigation():
+        if not current_user.is_authenticated:
+            return {"nav_items": []}
+        endpoints = app.view_functions
+        items = [
+            (endpoint, label, request.endpoint == endpoint)
+            for endpoint, label, roles in NAVIGATION
+            if current_user.role in roles and endpoint in endpoints
+        ]
+        return {"nav_items": items}

@@ -1,0 +1,63 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, EmailField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+CODE = Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Lower-case letters, digits and dashes only."))
+
+
+def role_choices():
+    return [
+        ("agent", _l("Agent")),
+        ("manager", _l("Manager")),
+        ("hr", _l("HR")),
+        ("admin", _l("Administrator")),
+    ]
+
+
+def locale_choices():
+    return [("ar", "العربية"), ("en", "English")]
+
+
+class PersonForm(FlaskForm):
+    employee_no = StringField(_l("Employee number"), validators=[DataRequired(), Length(max=40)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    name_ar = StringField(_l("Name in Arabic"), validators=[Optional(), Length(max=160)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=160)])
+    role = SelectField(_l("Role"), choices=role_choices)
+    team_id = SelectField(_l("Team"), coerce=int, choices=[])
+    hire_date = DateField(_l("Hire date"), validators=[DataRequired()])
+    locale = SelectField(_l("Language"), choices=locale_choices)
+    submit = SubmitField(_l("Save"))
+
+    def validate_name_en(self, field):
+        if not (field.data or "").strip() and not (self.name_ar.data or "").strip():
+            raise ValueError(_l("Give a name in Arabic or in English."))
+
+
+class TeamForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), CODE])
+    name_ar = StringField(_l("Name in Arabic"), validators=[DataRequired(), Length(max=120)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
+    department_id = SelectField(_l("Department"), coerce=int, choices=[])
+    manager_id = SelectField(_l("Manager"), coerce=int, choices=[])
+    submit = SubmitField(_l("Save"))
+
+
+class DepartmentForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), CODE])
+    name_ar = StringField(_l("Name in Arabic"), validators=[DataRequired(), Length(max=120)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
+    submit = SubmitField(_l("Save"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired()])
+    submit = SubmitField(_l("Check the file"))
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only its CSRF token, for buttons that change something."""
+
+    submit = SubmitField(_l("Confirm"))

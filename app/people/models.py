@@ -1,0 +1,107 @@
+"""People: users, roles, teams and departments."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models_base import UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    AGENT = "agent"
+    MANAGER = "manager"
+    HR = "hr"
+    ADMIN = "admin"
+
+
+ROLES = tuple(r.value for r in Role)
+
+
+class Department(db.Model):
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_ar: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+
+    def name(self, locale: str) -> str:
+        return self.name_ar if locale == "ar" else self.name_en
+
+
+class Team(db.Model):
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_ar: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", use_alter=True), index=True
+    )
+
+    department: Mapped[Department] = relationship()
+    manager: Mapped[User | None] = relationship(foreign_keys=[manager_id])
+
+    def name(self, locale: str) -> str:
+        return self.name_ar if locale == "ar" else self.name_en
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_no: Mapped[str] = mapped_column(String(40), unique=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name_ar: Mapped[str] = mapped_column(String(160), default="")
+    name_en: Mapped[str] = mapped_column(String(160), default="")
+    role: Mapped[str] = mapped_column(String(16), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    hire_date: Mapped[date] = mapped_column(Date)
+    locale: Mapped[str] = mapped_column(String(8), default="ar")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    # Bumped on password change or deactivation so that existing sessions stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    department: Mapped[Department | None] = relationship()
+    team: Mapped[Team | None] = relationship(foreign_keys=[team_id])
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def name(self, locale: str) -> str:
+        first, second = (
+            (self.name_ar, self.name_en) if locale == "ar" else (self.name_en, self.name_ar)
+        )
+        return first or second
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+
+class PendingImport(db.Model):
+    """An uploaded people CSV waiting for the admin to confirm it after the preview."""
+
+    __tablename__ = "pending_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,316 @@
+"""People operations: create, edit, deactivate, import; and who may see whom."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.audit import services as audit
+from app.extensions import db
+from app.models_base import utcnow
+from app.people import importer
+from app.people.models import Department, PendingImport, Role, Team, User
+
+PERSON_FIELDS = (
+    "employee_no", "email", "name_ar", "name_en", "role", "department_id", "team_id",
+    "hire_date", "locale", "active",
+)  # fmt: skip
+
+
+class PeopleError(ValueError):
+    """A domain error tied to a form field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def snapshot(user: User) -> dict:
+    return {name: getattr(user, name) for name in PERSON_FIELDS}
+
+
+def _check_unique(user_id: int | None, employee_no: str, email: str) -> None:
+    clash = db.session.scalars(
+        select(User).where(
+            or_(User.employee_no == employee_no, func.lower(User.email) == email.lower())
+        )
+    ).all()
+    for other in clash:
+        if other.id == user_id:
+            continue
+        if other.employee_no == employee_no:
+            raise PeopleError("employee_no", _l("another person has this employee number"))
+        raise PeopleError("email", _l("another person has this email"))
+
+
+def _apply_team(values: dict) -> dict:
+    """A person in a team belongs to the team's department."""
+    if values.get("team_id"):
+        team = db.session.get(Team, values["team_id"])
+        if team is None:
+            raise PeopleError("team_id", _l("no such team"))
+        values["department_id"] = team.department_id
+    return values
+
+
+def create_person(values: dict, *, actor: User | None) -> User:
+    """Create a person (no password yet: an admin sets one) and record it."""
+    values = _apply_team(dict(values))
+    values["email"] = values["email"].strip().lower()
+    _check_unique(None, values["employee_no"], values["email"])
+    user = User(**values)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("person_created", "user", user.id, actor=actor, after=snapshot(user))
+    _after_person_saved(user)
+    return user
+
+
+def update_person(user: User, values: dict, *, actor: User | None) -> bool:
+    """Apply changes; returns whether anything changed. Role changes are audited like the rest."""
+    values = _apply_team(dict(values))
+    if "email" in values:
+        values["email"] = values["email"].strip().lower()
+    _check_unique(
+        user.id, values.get("employee_no", user.employee_no), values.get("email", user.email)
+    )
+    before = snapshot(user)
+    for name, value in values.items():
+        setattr(user, name, value)
+    old, new = audit.changed_fields(before, snapshot(user))
+    if not new:
+        return False
+    action = "role_changed" if "role" in new else "person_updated"
+    audit.record(action, "user", user.id, actor=actor, before=old, after=new)
+    _after_person_saved(user)
+    return True
+
+
+def set_active(user: User, active: bool, *, actor: User) -> None:
+    """Deactivate or reactivate; people are never deleted, their history stays."""
+    if user.id == actor.id and not active:
+        raise PeopleError("active", _l("you cannot deactivate yourself"))
+    if user.active == active:
+        return
+    user.active = active
+    user.session_version += 1
+    audit.record(
+        "person_activated" if active else "person_deactivated", "user", user.id, actor=actor
+    )
+
+
+def _after_person_saved(user: User) -> None:
+    """Hooks other capabilities use when a person is created or changed (e.g. onboarding)."""
+    for hook in PERSON_SAVED_HOOKS:
+        hook(user)
+
+
+PERSON_SAVED_HOOKS: list = []
+
+
+# --- who may see whom -------------------------------------------------------------------------
+
+
+def managed_team_ids(manager: User) -> list[int]:
+    return list(db.session.scalars(select(Team.id).where(Team.manager_id == manager.id)))
+
+
+def visible_people_query(viewer: User) -> Select:
+    """People the viewer may see: everyone for hr/admin, own teams for managers, self for agents."""
+    query = select(User)
+    if viewer.role in (Role.HR, Role.ADMIN):
+        return query
+    if viewer.role == Role.MANAGER:
+        teams = select(Team.id).where(Team.manager_id == viewer.id)
+        return query.where(or_(User.team_id.in_(teams), User.id == viewer.id))
+    return query.where(User.id == viewer.id)
+
+
+def get_visible_person(viewer: User, user_id: int) -> User | None:
+    """The person if the viewer may see them, else None (callers answer 404)."""
+    return db.session.scalar(visible_people_query(viewer).where(User.id == user_id))
+
+
+@dataclass
+class PeopleFilter:
+    q: str = ""
+    role: str = ""
+    department_id: int | None = None
+    team_id: int | None = None
+    status: str = "active"
+
+
+def search_people(flt: PeopleFilter, page: int, per_page: int = 50):
+    query = select(User).options(joinedload(User.team), joinedload(User.department))
+    if flt.q:
+        like = f"%{flt.q.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(User.name_en).like(like),
+                User.name_ar.like(like),
+                func.lower(User.email).like(like),
+                User.employee_no.like(like),
+            )
+        )
+    if flt.role:
+        query = query.where(User.role == flt.role)
+    if flt.department_id:
+        query = query.where(User.department_id == flt.department_id)
+    if flt.team_id:
+        query = query.where(User.team_id == flt.team_id)
+    if flt.status in ("active", "inactive"):
+        query = query.where(User.active.is_(flt.status == "active"))
+    query = query.order_by(User.name_en, User.id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+# --- teams and departments --------------------------------------------------------------------
+
+
+def save_department(dept: Department | None, values: dict, *, actor: User) -> Department:
+    return _save_named(Department, dept, values, actor, "department")
+
+
+def save_team(team: Team | None, values: dict, *, actor: User) -> Team:
+    manager_id = values.get("manager_id")
+    if manager_id:
+        manager = db.session.get(User, manager_id)
+        if manager is None or manager.role != Role.MANAGER:
+            raise PeopleError("manager_id", _l("the team's manager must have the manager role"))
+    return _save_named(Team, team, values, actor, "team")
+
+
+def _save_named(model, obj, values: dict, actor: User, kind: str):
+    clash = db.session.scalar(select(model).where(model.code == values["code"]))
+    if clash is not None and clash is not obj:
+        raise PeopleError("code", _l("this code is taken"))
+    before = {k: getattr(obj, k) for k in values} if obj else {}
+    if obj is None:
+        obj = model(**values)
+        db.session.add(obj)
+    else:
+        for name, value in values.items():
+            setattr(obj, name, value)
+    db.session.flush()
+    old, new = audit.changed_fields(before, values)
+    if new:
+        audit.record(f"{kind}_saved", kind, obj.id, actor=actor, before=old or None, after=new)
+    return obj
+
+
+# --- CSV import -------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    errors: list[importer.RowError] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_people_csv(raw: bytes, default_locale: str) -> tuple[importer.ParsedFile, ImportReport]:
+    """Validate a CSV against the database without writing anything."""
+    report = ImportReport()
+    try:
+        text = importer.decode(raw)
+    except ValueError as exc:
+        message = importer.N_("the file is not UTF-8 text (byte %(byte)s)")
+        report.errors.append(importer.RowError(1, "-", message, {"byte": exc.args[0]}))
+        return importer.ParsedFile(), report
+    teams = dict(db.session.execute(select(Team.code, Department.code).join(Team.department)).all())
+    departments = set(db.session.scalars(select(Department.code)))
+    parsed = importer.parse_people_csv(text, teams, departments, default_locale)
+    report.errors.extend(parsed.errors)
+    report.rows = len(parsed.rows)
+    _check_email_owners(parsed.rows, report)
+    return parsed, report
+
+
+def _check_email_owners(rows: list[importer.PersonRow], report: ImportReport) -> None:
+    """An email may not move to a different employee number."""
+    owners = dict(db.session.execute(select(func.lower(User.email), User.employee_no)).all())
+    for row in rows:
+        owner = owners.get(row.email)
+        if owner is not None and owner != row.employee_no:
+            message = importer.N_("already used by employee %(owner)s")
+            report.errors.append(importer.RowError(row.row, "email", message, {"owner": owner}))
+
+
+def import_people(raw: bytes, *, actor: User | None, default_locale: str) -> ImportReport:
+    """Upsert people by employee number; writes nothing unless every row is valid.
+
+    The caller commits on success and rolls back otherwise.
+    """
+    parsed, report = check_people_csv(raw, default_locale)
+    if not report.ok:
+        return report
+    existing = {u.employee_no: u for u in db.session.scalars(select(User))}
+    team_ids = dict(db.session.execute(select(Team.code, Team.id)).all())
+    department_ids = dict(db.session.execute(select(Department.code, Department.id)).all())
+    for row in parsed.rows:
+        values = _row_values(row, team_ids, department_ids)
+        user = existing.get(row.employee_no)
+        if user is None:
+            create_person(values, actor=actor)
+            report.created.append(row.employee_no)
+        elif update_person(user, values, actor=actor):
+            report.updated.append(row.employee_no)
+        else:
+            report.unchanged += 1
+    audit.record(
+        "people_imported", "import", "csv", actor=actor,
+        after={"created": len(report.created), "updated": len(report.updated)},
+    )  # fmt: skip
+    return report
+
+
+def _row_values(row: importer.PersonRow, team_ids: dict, department_ids: dict) -> dict:
+    return {
+        "employee_no": row.employee_no,
+        "email": row.email,
+        "name_ar": row.name_ar,
+        "name_en": row.name_en,
+        "role": row.role,
+        "hire_date": row.hire_date,
+        "locale": row.locale,
+        "active": row.active,
+        "team_id": team_ids.get(row.team) if row.team else None,
+        "department_id": department_ids.get(row.department) if row.department else None,
+    }
+
+
+def stage_import(raw: bytes, filename: str, *, actor: User) -> PendingImport:
+    """Keep an uploaded file until the admin confirms it (the preview is read from it)."""
+    pending = PendingImport(
+        token=secrets.token_urlsafe(32), uploaded_by_id=actor.id, filename=filename, content=raw
+    )
+    db.session.add(pending)
+    return pending
+
+
+def apply_staged_import(token: str, *, actor: User, default_locale: str) -> ImportReport | None:
+    """Import a staged file once; None when the token is unknown, used, or someone else's."""
+    pending = db.session.scalar(
+        select(PendingImport).where(
+            PendingImport.token == token,
+            PendingImport.uploaded_by_id == actor.id,
+            PendingImport.applied_at.is_(None),
+        )
+    )
+    if pending is None:
+        return None
+    report = import_people(pending.content, actor=actor, default_locale=default_locale)
+    if report.ok:
+        pending.applied_at = utcnow()
+    return report

@@ -1,0 +1,84 @@
+from app.content.services import check_content
+from tests.content.conftest import add_course, write
+
+
+def _lines(root):
+    return [str(p) for p in check_content(root)[1]]
+
+
+def test_valid_tree_has_no_problems(content_root):
+    assert _lines(content_root) == []
+
+
+def test_schema_errors_name_file_line_and_field(content_root):
+    write(content_root, "quizzes/basics-quiz.yaml", """
+        id: basics-quiz
+        course: basics
+        title: Quiz
+        pass_mark: 170
+        questions:
+          - id: q1
+            type: single_choice
+            prompt: "Pick"
+            choices:
+              - {id: a, text: "A"}
+              - {id: b, text: "B"}
+          - id: q2
+            type: essay
+        """)  # fmt: skip
+    assert _lines(content_root) == [
+        "quizzes/basics-quiz.yaml:4: pass_mark: Input should be less than or equal to 100",
+        "quizzes/basics-quiz.yaml:6: questions[0]: exactly one choice must have correct: true",
+        "quizzes/basics-quiz.yaml:13: questions[1].type: unknown question type 'essay' (known: "
+        "multiple_choice, ordering, single_choice, true_false)",
+    ]
+
+
+def test_broken_yaml_gives_the_line(content_root):
+    write(content_root, "courses/basics/course.yaml", "id: basics\ntier: [1\n")
+    problems = _lines(content_root)
+    assert problems[0].startswith("courses/basics/course.yaml:3: -: invalid YAML")
+
+
+def test_unsafe_tags_and_aliases_are_refused(content_root):
+    write(content_root, "quizzes/basics-quiz.yaml", "id: !!python/object/apply:os.system [ls]\n")
+    write(content_root, "courses/paths.yaml", "a: &x [1, 2]\nb: [*x, *x]\n")
+    problems = _lines(content_root)
+    assert any(p.startswith("quizzes/basics-quiz.yaml:1: -: invalid YAML") for p in problems)
+    assert "courses/paths.yaml:2: -: YAML aliases (*name) are not allowed" in problems
+
+
+def test_unknown_course_and_prerequisite_cycle(content_root):
+    add_course(content_root, "basics", requires="[talking]", quizzes="[basics-quiz]")
+    add_course(content_root, "extra", requires="[nowhere]")
+    problems = _lines(content_root)
+    assert "courses/extra/course.yaml:5: requires[0]: unknown course 'nowhere'" in problems
+    assert any("prerequisite cycle: " in p and "basics" in p and "talking" in p for p in problems)
+
+
+def test_missing_and_unlisted_lesson_files(content_root):
+    (content_root / "courses/basics/lessons/02-second.ar.md").unlink()
+    write(content_root, "courses/basics/lessons/03-stray.en.md", "text")
+    problems = _lines(content_root)
+    assert (
+        "courses/basics/course.yaml:9: lessons[1].id: lesson file "
+        "courses/basics/lessons/02-second.ar.md is missing" in problems
+    )
+    assert any(p.startswith("courses/basics/lessons/03-stray.en.md:1:") for p in problems)
+
+
+def test_cli_check_exit_code(app, runner, content_root):
+    app.config["CONTENT_DIR"] = content_root
+    try:
+        assert runner.invoke(args=["content", "check"]).exit_code == 0
+        write(
+            content_root, "courses/paths.yaml", "paths:\n  - id: x\n    title: X\n    courses: []\n"
+        )
+        result = runner.invoke(args=["content", "check"])
+        assert result.exit_code != 0
+        assert (
+            "courses/paths.yaml:4: paths[0].courses: List should have at least 1 item"
+            in result.output
+        )
+    finally:
+        app.config["CONTENT_DIR"] = app.config["CONTENT_DIR"].__class__(".")

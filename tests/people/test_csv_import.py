@@ -1,0 +1,98 @@
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEntry
+from app.extensions import db
+from app.people import services
+from app.people.models import User
+
+HEADER = "employee_no,email,name_ar,name_en,role,hire_date,department,team,locale,active\n"
+
+
+def _count() -> int:
+    return db.session.scalar(select(func.count(User.id)))
+
+
+def _import(text: str, bom: bool = False):
+    raw = (("\ufeff" if bom else "") + text).encode("utf-8")
+    report = services.import_people(raw, actor=None, default_locale="ar")
+    if report.ok:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return report
+
+
+def test_import_creates_then_updates_by_employee_number(app, make_team):
+    team = make_team(code="care-a")
+    first = _import(
+        HEADER
+        + "E1,noura@khidma.example,نورة,Noura,agent,2026-11-20,care,care-a,ar,yes\n"
+        + "E2,fahad@khidma.example,فهد,Fahad,agent,2026-11-21,,,en,\n",
+        bom=True,
+    )
+    assert first.ok, first.errors
+    assert sorted(first.created) == ["E1", "E2"]
+    noura = db.session.scalar(select(User).where(User.employee_no == "E1"))
+    assert noura.name_ar == "نورة" and noura.team_id == team.id
+    assert noura.department_id == team.department_id
+
+    second = _import(
+        HEADER
+        + "E1,noura@khidma.example,نورة,Noura Q,agent,2026-11-20,care,care-a,ar,yes\n"
+        + "E2,fahad@khidma.example,فهد,Fahad,agent,2026-11-21,,,en,\n"
+    )
+    assert second.updated == ["E1"] and second.unchanged == 1 and not second.created
+    assert _count() == 2
+    change = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "person_updated"))
+    assert change.before == {"name_en": "Noura"} and change.after == {"name_en": "Noura Q"}
+
+
+def test_any_bad_row_means_nothing_is_written(app):
+    report = _import(
+        HEADER
+        + "E1,ok@khidma.example,نورة,Noura,agent,2026-11-20,,,ar,yes\n"
+        + "E2,not-an-email,فهد,Fahad,boss,20-11-2026,nowhere,,fr,maybe\n"
+        + ",,,,agent,2026-11-20,,,,\n"
+    )
+    assert not report.ok
+    found = {(e.row, e.column) for e in report.errors}
+    assert {(3, "email"), (3, "role"), (3, "hire_date"), (3, "department"), (3, "locale"),
+            (3, "active"), (4, "employee_no"), (4, "email"), (4, "name_ar")} <= found  # fmt: skip
+    assert _count() == 0
+
+
+def test_duplicate_rows_and_missing_columns_are_reported(app):
+    report = _import(
+        HEADER
+        + "E1,a@khidma.example,أ,A,agent,2026-01-01,,,,\nE1,a@khidma.example,أ,A,agent,2026-01-01,,,,\n"
+    )
+    assert {(e.row, e.column) for e in report.errors} == {(3, "employee_no"), (3, "email")}
+    report = _import("employee_no,name_en,colour\nE1,A,red\n")
+    messages = {(e.column, e.message) for e in report.errors}
+    assert ("colour", "unknown column") in messages
+    assert ("email", "required column is missing") in messages
+
+
+def test_not_utf8_is_refused(app):
+    raw = HEADER.encode() + "E1,a@khidma.example,نورة,A,agent,2026-01-01,,,,\n".encode("cp1256")
+    report = services.import_people(raw, actor=None, default_locale="ar")
+    assert not report.ok and "not UTF-8" in report.errors[0].message
+
+
+def test_email_cannot_move_to_another_employee(app, make_user):
+    make_user("agent", employee_no="E9", email="taken@khidma.example")
+    report = _import(HEADER + "E1,taken@khidma.example,أ,A,agent,2026-01-01,,,,\n")
+    assert [(e.row, e.column) for e in report.errors] == [(2, "email")]
+
+
+def test_cli_import_reports_rows_and_writes_nothing_on_error(app, runner, tmp_dir):
+    bad = tmp_dir / "people.csv"
+    bad.write_text(HEADER + "E1,a@khidma.example,أ,A,agent,2026-13-01,,,,\n", encoding="utf-8")
+    result = runner.invoke(args=["people", "import", str(bad)])
+    assert result.exit_code != 0
+    assert "row 2, column hire_date" in result.output
+    assert _count() == 0
+    good = tmp_dir / "good.csv"
+    good.write_text(HEADER + "E1,a@khidma.example,أ,A,agent,2026-01-01,,,,\n", encoding="utf-8")
+    result = runner.invoke(args=["people", "import", str(good)])
+    assert result.exit_code == 0 and "1 added" in result.output

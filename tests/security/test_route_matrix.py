@@ -1,0 +1,110 @@
+"""Every route, every role: who gets in and who is turned away.
+
+A route that is missing from EXPECTED fails the test, so a new view cannot ship without a
+decision about who may use it.
+"""
+
+import pytest
+
+from app.extensions import db
+from app.people.models import ROLES, Team
+
+PUBLIC = {"anonymous", *ROLES}
+SIGNED_IN = set(ROLES)
+ADMIN = {"admin"}
+
+EXPECTED = {
+    "main.home": SIGNED_IN,
+    "main.set_language": PUBLIC,
+    "main.health": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    "people.list_people": ADMIN,
+    "people.new_person": ADMIN,
+    "people.edit_person": ADMIN,
+    "people.set_active": ADMIN,
+    "people.reset_password": ADMIN,
+    "people.teams": ADMIN,
+    "people.edit_team": ADMIN,
+    "people.departments": ADMIN,
+    "people.edit_department": ADMIN,
+    "people.import_people": ADMIN,
+    "people.confirm_import": ADMIN,
+    "audit.audit_log": ADMIN,
+    "content.status": ADMIN,
+    "content.sync": ADMIN,
+}
+
+
+def _rules(app):
+    return sorted(
+        (rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"),
+        key=lambda rule: rule.endpoint,
+    )
+
+
+def test_every_route_has_an_expectation(app):
+    missing = [rule.endpoint for rule in _rules(app) if rule.endpoint not in EXPECTED]
+    assert not missing, f"add these endpoints to EXPECTED: {missing}"
+    stale = set(EXPECTED) - {rule.endpoint for rule in _rules(app)}
+    assert not stale, f"EXPECTED names endpoints that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(make_user, make_team):
+    """One person of each role and the objects URLs point at."""
+    manager = make_user("manager")
+    team = make_team(code="matrix", manager=manager)
+    agent = make_user("agent", team=team)
+    users = {"agent": agent, "manager": manager, "hr": make_user("hr"), "admin": make_user("admin")}
+    return {"users": users, "team": team, "agent": agent}
+
+
+def _url_args(rule, world) -> dict:
+    values = {
+        "user_id": world["agent"].id,
+        "item_id": world["team"].id if "team" in rule.endpoint else world["team"].department_id,
+        "token": "no-such-token",
+    }
+    return {name: values[name] for name in rule.arguments}
+
+
+def _request(client, rule, url):
+    if "GET" in rule.methods:
+        return client.get(url)
+    return client.post(url, data={})
+
+
+@pytest.mark.parametrize("role", ["anonymous", *ROLES])
+def test_route_matrix(app, client, world, login, role):
+    if role != "anonymous":
+        login(world["users"][role])
+    failures = []
+    for rule in _rules(app):
+        if rule.endpoint == "auth.logout":
+            continue  # signing out here would end the session the other rules are tried with
+        url = rule.build(_url_args(rule, world))[1]
+        response = _request(client, rule, url)
+        allowed = role in EXPECTED[rule.endpoint]
+        denied_as = _denied(response)
+        if allowed and denied_as:
+            failures.append(f"{rule.endpoint} {url}: expected access, got {response.status_code}")
+        if not allowed and not denied_as:
+            failures.append(f"{rule.endpoint} {url}: expected denial, got {response.status_code}")
+        if response.status_code >= 500:
+            failures.append(f"{rule.endpoint} {url}: server error")
+    assert not failures, "\n".join(failures)
+
+
+def _denied(response) -> bool:
+    to_login = response.status_code == 302 and "/login" in response.headers.get("Location", "")
+    return response.status_code in (401, 403) or to_login
+
+
+def test_logout_requires_sign_in(client):
+    assert _denied(client.post("/logout"))
+
+
+def test_team_with_no_manager_is_fine_for_the_matrix(world):
+    assert db.session.get(Team, world["team"].id).manager_id == world["users"]["manager"].id
