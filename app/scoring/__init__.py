@@ -1,0 +1,16 @@
+"""Role-play scoring: normalisation, matchers, rubrics and explanations (pure Python)."""
+
+from app.scoring.normalize import normalize
+from app.scoring.result import CriterionOutcome, ScoreResult
+from app.scoring.rubric import Criterion, Rubric, RubricError
+from app.scoring.scorer import score_reply
+
+__all__ = [
+    "Criterion",
+    "CriterionOutcome",
+    "Rubric",
+    "RubricError",
+    "ScoreResult",
+    "normalize",
+    "score_reply",
+]

@@ -1,0 +1,150 @@
+"""Agreement between the scorer and human labels: precision, recall, F1 and macro F1.
+
+Each criterion id is a binary label ("present" for a required behaviour, "committed" for a
+forbidden one). Per slice (a language, or everything): TP, FP, FN per criterion; P = TP/(TP+FP),
+R = TP/(TP+FN), F1 = 2PR/(P+R), each 0 when its denominator is 0; macro F1 is the plain mean
+of the per-criterion F1 values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from app.scoring.rubric import Rubric
+from app.scoring.scorer import score_reply
+
+REQUIRED_IDS = (
+    "apology",
+    "empathy",
+    "restate",
+    "ask_resolution",
+    "commit_action",
+    "thanks",
+    "follow_up",
+)
+FORBIDDEN_IDS = ("policy_speak", "needless_transfer", "blame_customer", "jargon")
+CRITERIA_IDS = REQUIRED_IDS + FORBIDDEN_IDS
+
+
+@dataclass(frozen=True)
+class LabelledReply:
+    """One labelled reply of a scenario file, keyed `<scenario id>/<n>` (n from 1)."""
+
+    key: str
+    scenario: str
+    language: str
+    customer: str
+    key_points: list[list[str]]
+    text: str
+    labels: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CriterionScore:
+    """Counts and P/R/F1 of one criterion in one slice."""
+
+    tp: int
+    fp: int
+    fn: int
+    precision: float
+    recall: float
+    f1: float
+
+
+@dataclass(frozen=True)
+class SliceReport:
+    """Per-criterion scores and macro F1 of one slice."""
+
+    name: str
+    size: int
+    per_criterion: dict[str, CriterionScore]
+    macro_f1: float
+
+
+def load_labelled(path: str | Path) -> list[LabelledReply]:
+    """Read a scenarios file (or the folder holding scenarios.yaml)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "scenarios.yaml"
+    with open(path, encoding="utf-8") as fh:
+        doc = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    return [reply for s in doc["scenarios"] for reply in _replies(s)]
+
+
+def _replies(s: dict) -> Iterable[LabelledReply]:
+    for n, resp in enumerate(s["responses"], 1):
+        labels = frozenset(resp.get("criteria") or []) | frozenset(resp.get("violations") or [])
+        yield LabelledReply(
+            f"{s['id']}/{n}", s["id"], s["language"], s["customer"], s["key_points"],
+            resp["text"], labels,
+        )  # fmt: skip
+
+
+def predict(rubric: Rubric, replies: Iterable[LabelledReply]) -> dict[str, frozenset[str]]:
+    """Ids found present or committed for each reply, binding the rubric per scenario."""
+    bound: dict[str, Rubric] = {}
+    out: dict[str, frozenset[str]] = {}
+    for r in replies:
+        if r.scenario not in bound:
+            bound[r.scenario] = rubric.for_question(key_points=r.key_points, customer=r.customer)
+        result = score_reply(r.text, bound[r.scenario], r.language)
+        out[r.key] = frozenset(o.id for o in result.outcomes() if o.present)
+    return out
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    """Precision, recall and F1, each 0 when undefined."""
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def score_slice(
+    name: str,
+    predictions: Mapping[str, Iterable[str]],
+    labels: Mapping[str, Iterable[str]],
+    ids: Iterable[str] = CRITERIA_IDS,
+) -> SliceReport:
+    """P/R/F1 per criterion and macro F1 over the replies whose keys are in `labels`."""
+    per: dict[str, CriterionScore] = {}
+    for cid in ids:
+        tp = fp = fn = 0
+        for key, gold in labels.items():
+            is_gold, is_pred = cid in gold, cid in set(predictions.get(key) or ())
+            tp += is_gold and is_pred
+            fp += is_pred and not is_gold
+            fn += is_gold and not is_pred
+        per[cid] = CriterionScore(tp, fp, fn, *prf(tp, fp, fn))
+    macro = sum(s.f1 for s in per.values()) / len(per) if per else 0.0
+    return SliceReport(name, len(labels), per, macro)
+
+
+def evaluate(
+    predictions: Mapping[str, Iterable[str]], replies: list[LabelledReply]
+) -> dict[str, SliceReport]:
+    """Reports for the `ar` slice, the `en` slice and `all`."""
+    out = {}
+    for name in ("ar", "en", "all"):
+        chosen = [r for r in replies if name == "all" or r.language == name]
+        out[name] = score_slice(name, predictions, {r.key: r.labels for r in chosen})
+    return out
+
+
+def format_report(reports: Mapping[str, SliceReport]) -> str:
+    """A plain-text table: one block per slice, one row per criterion, then macro F1."""
+    lines = []
+    for rep in reports.values():
+        lines.append(f"== {rep.name} ({rep.size} replies) ==")
+        lines.append(f"{'criterion':18} {'P':>5} {'R':>5} {'F1':>5}  {'tp':>3} {'fp':>3} {'fn':>3}")
+        for cid, s in rep.per_criterion.items():
+            lines.append(
+                f"{cid:18} {s.precision:5.2f} {s.recall:5.2f} {s.f1:5.2f}  "
+                f"{s.tp:3d} {s.fp:3d} {s.fn:3d}"
+            )
+        lines.append(f"macro F1 = {rep.macro_f1:.3f}")
+    return "\n".join(lines)

@@ -1,0 +1,299 @@
+"""The term index: every single-word term of a set of patterns, looked up once per token.
+
+Terms come in five modes:
+  stem     plain word; English by Snowball stem, Arabic by the word among the token's clitic
+           variants; typo-tolerant
+  surface  the normalised word itself (English) or among the clitic variants (Arabic);
+           typo-tolerant (used for key points, where "moves" must not count as "moving")
+  exact    the normalised word itself, no stemming, no clitics, no typo tolerance (`=word`)
+  prefix   any key of the token starts with it (`word*`)
+  acronym  the word typed in capitals (`^RMA`), so "ban" is not "BAN"
+  number   any number (`#num`)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from app.scoring.analysis import Analysis
+from app.scoring.lexicon import term_key
+from app.scoring.normalize import is_arabic, is_number
+
+MODES = ("stem", "surface", "exact", "prefix", "acronym", "number")
+_CACHE_LIMIT = 100_000
+_MIN_PREFIX = 2
+# Frequent English words one typo away from a pattern word ("well"/"will", "sent"/"send").
+_NO_FUZZ = frozenset(
+    [
+        "well",
+        "were",
+        "when",
+        "what",
+        "with",
+        "your",
+        "have",
+        "here",
+        "there",
+        "them",
+        "that",
+        "this",
+        "then",
+        "than",
+        "they",
+        "will",
+        "would",
+        "could",
+        "should",
+        "been",
+        "being",
+        "from",
+        "just",
+        "like",
+        "some",
+        "such",
+        "much",
+        "more",
+        "most",
+        "also",
+        "only",
+        "very",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "after",
+        "before",
+        "about",
+        "again",
+        "once",
+        "make",
+        "made",
+        "take",
+        "took",
+        "give",
+        "gave",
+        "went",
+        "want",
+        "need",
+        "know",
+        "think",
+        "feel",
+        "felt",
+        "tell",
+        "told",
+        "said",
+        "says",
+        "same",
+        "each",
+        "every",
+        "both",
+        "many",
+        "even",
+        "ever",
+        "still",
+        "back",
+        "down",
+        "look",
+        "good",
+        "great",
+        "best",
+        "sure",
+        "time",
+        "sent",
+        "send",
+        "lost",
+        "cost",
+        "case",
+        "call",
+        "calls",
+        "called",
+        "fill",
+        "fell",
+        "hold",
+        "held",
+        "care",
+        "card",
+        "cart",
+        "line",
+        "link",
+        "live",
+        "life",
+        "love",
+        "move",
+        "more",
+        "note",
+        "nice",
+        "hope",
+        "help",
+        "here",
+        "hear",
+        "year",
+        "years",
+        "week",
+        "weeks",
+        "days",
+        "hour",
+        "hours",
+        "date",
+        "data",
+        "done",
+        "door",
+        "does",
+        "doing",
+        "form",
+        "from",
+        "four",
+        "fine",
+        "find",
+    ]
+)
+
+
+def max_edits(word: str) -> int:
+    """Edits tolerated for a word of this length: none when short, then one, then two."""
+    n = len(word)
+    if is_arabic(word):
+        return 0 if n < 6 else 1 if n < 9 else 2
+    return 0 if n < 4 else 1 if n < 8 else 2
+
+
+class TermIndex:
+    """Assigns ids to terms and finds, for each token of a reply, the ids it matches."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, str], int] = {}
+        self._keyed: dict[str, set[int]] = {}
+        self._exact: dict[str, set[int]] = {}
+        self._surface: dict[str, set[int]] = {}
+        self._prefix: dict[str, set[int]] = {}
+        self._acronym: dict[str, set[int]] = {}
+        self._number: dict[str, set[int]] = {}
+        self._vocab: dict[str, set[int]] = {}
+        self._buckets: dict[str, list[str]] = {}
+        self._cache: dict[str, tuple[frozenset[int], bool]] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def copy(self) -> TermIndex:
+        """A new index holding the same terms under the same ids."""
+        clone = TermIndex()
+        for mode, norm in self._ids:
+            clone.add(mode, norm)
+        return clone
+
+    def add(self, mode: str, norm: str) -> int:
+        """Register a term (mode, normalised word) and return its id."""
+        ident = self._ids.get((mode, norm))
+        if ident is not None:
+            return ident
+        ident = len(self._ids)
+        self._ids[(mode, norm)] = ident
+        self._table(mode, norm).setdefault(self._table_key(mode, norm), set()).add(ident)
+        if mode in ("stem", "surface") and max_edits(norm) and not is_number(norm):
+            if norm not in self._vocab:
+                self._buckets.setdefault(norm[0], []).append(norm)
+            self._vocab.setdefault(norm, set()).add(ident)
+        self._cache.clear()
+        return ident
+
+    def _table(self, mode: str, norm: str) -> dict[str, set[int]]:
+        if mode == "surface" and is_arabic(norm):
+            return self._keyed
+        return {
+            "stem": self._keyed,
+            "surface": self._surface,
+            "exact": self._exact,
+            "prefix": self._prefix,
+            "acronym": self._acronym,
+            "number": self._number,
+        }[mode]
+
+    @staticmethod
+    def _table_key(mode: str, norm: str) -> str:
+        return term_key(norm) if mode == "stem" else norm
+
+    def lookup(self, a: Analysis) -> tuple[list[frozenset[int]], list[bool]]:
+        """Term ids per token of the analysis, and whether each token matched only by a typo."""
+        terms: list[frozenset[int]] = []
+        fuzzy: list[bool] = []
+        for i, norm in enumerate(a.norms):
+            ids, fuzz = self._token(norm, a.keys[i])
+            if a.upper[i] and norm in self._acronym:
+                ids = ids | self._acronym[norm]
+            terms.append(ids)
+            fuzzy.append(fuzz)
+        return terms, fuzzy
+
+    def _token(self, norm: str, keys: frozenset[str]) -> tuple[frozenset[int], bool]:
+        hit = self._cache.get(norm)
+        if hit is None:
+            hit = self._resolve(norm, keys)
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[norm] = hit
+        return hit
+
+    def _resolve(self, norm: str, keys: frozenset[str]) -> tuple[frozenset[int], bool]:
+        ids: set[int] = set()
+        _collect(ids, self._keyed, keys)
+        _collect(ids, self._exact, (norm,))
+        _collect(ids, self._surface, (norm,))
+        if self._prefix:
+            _collect(ids, self._prefix, _prefixes(keys))
+        if self._number and is_number(norm):
+            _collect(ids, self._number, ("#",))
+        if ids or not max_edits(norm) or norm in _NO_FUZZ or is_number(norm):
+            return frozenset(ids), False
+        close = self._closest(norm)
+        return (frozenset(self._vocab[close]), True) if close else (frozenset(), False)
+
+    def _closest(self, norm: str) -> str | None:
+        # Typos rarely hit the first letter, so only words sharing it are compared.
+        bucket = self._buckets.get(norm[0])
+        if not bucket:
+            return None
+        limit = max_edits(norm)
+        found = process.extract(norm, bucket, scorer=OSA.distance, score_cutoff=limit, limit=8)
+        for word, dist, _ in sorted(found, key=lambda f: (f[1], f[0])):
+            if dist <= max_edits(word) and plausible_typo(norm, word):
+                return word
+        return None
+
+
+def plausible_typo(typed: str, word: str) -> bool:
+    """Whether `typed` looks like a slip for `word` rather than another word.
+
+    Dropped, doubled and swapped letters are typical slips. A changed letter often makes a
+    different word ("chasing"/"ceasing"), so in short words it only counts between Arabic
+    letters that dialect spelling confuses (ذ/ز, ث/ت, ض/ظ, ق/ك...).
+    """
+    if len(typed) != len(word) or len(word) >= 8:
+        return True
+    diffs = [(a, b) for a, b in zip(typed, word, strict=True) if a != b]
+    if len(diffs) == 2 and diffs[0] == diffs[1][::-1]:
+        return True  # two neighbouring letters swapped
+    return len(diffs) == 1 and frozenset(diffs[0]) in _CONFUSABLE
+
+
+_CONFUSABLE = frozenset(
+    frozenset(pair)
+    for pair in ("ذز", "ذد", "زظ", "ثت", "ثس", "ضظ", "ضد", "قك", "قج", "قا", "صس", "طت", "اي")
+)
+
+
+def _collect(ids: set[int], table: dict[str, set[int]], keys: Iterable[str]) -> None:
+    for key in keys:
+        found = table.get(key)
+        if found:
+            ids.update(found)
+
+
+def _prefixes(keys: frozenset[str]) -> set[str]:
+    out: set[str] = set()
+    for key in keys:
+        out.update(key[:n] for n in range(_MIN_PREFIX, len(key) + 1))
+    return out
