@@ -53,9 +53,11 @@ def _ensure_sqlite_folder(app: Flask) -> None:
 
 def _import_models() -> None:
     """Every model module, so that metadata (and migrations) see all tables."""
+    from app.assignments import models as _assignments  # noqa: F401
     from app.audit import models as _audit  # noqa: F401
     from app.content import models as _content  # noqa: F401
     from app.courses import models as _courses  # noqa: F401
+    from app.notifications import models as _notifications  # noqa: F401
     from app.people import models as _people  # noqa: F401
     from app.quizzes import models as _quizzes  # noqa: F401
     from app.standards import models as _standards  # noqa: F401
@@ -65,10 +67,16 @@ def register_blueprints(app: Flask) -> None:
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.content.views import bp as content_bp
+    from app.courses.views import bp as courses_bp
     from app.main.views import bp as main_bp
+    from app.notifications.views import bp as notifications_bp
     from app.people.views import bp as people_bp
+    from app.quizzes.views import bp as quizzes_bp
 
-    for blueprint in (main_bp, auth_bp, people_bp, audit_bp, content_bp):
+    for blueprint in (
+        main_bp, auth_bp, people_bp, audit_bp, content_bp, courses_bp, quizzes_bp,
+        notifications_bp,
+    ):  # fmt: skip
         app.register_blueprint(blueprint)
 
 
@@ -82,8 +90,9 @@ def register_commands(app: Flask) -> None:
     from app.content.cli import content_cli
     from app.demo.cli import demo_cli
     from app.people.cli import people_cli
+    from app.quizzes.cli import quizzes_cli
 
-    for group in (content_cli, demo_cli, people_cli):
+    for group in (content_cli, demo_cli, people_cli, quizzes_cli):
         app.cli.add_command(group)
 
 

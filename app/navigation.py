@@ -4,6 +4,8 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.notifications.services import unread_count
+
 NAVIGATION = [
     ("main.home", _l("Home"), {"agent", "manager", "hr", "admin"}),
     ("courses.catalogue", _l("Courses"), {"agent", "manager", "hr", "admin"}),
@@ -24,11 +26,15 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _navigation():
         if not current_user.is_authenticated:
-            return {"nav_items": []}
+            return {"nav_items": [], "url_endpoints": app.view_functions}
         endpoints = app.view_functions
         items = [
             (endpoint, label, request.endpoint == endpoint)
             for endpoint, label, roles in NAVIGATION
             if current_user.role in roles and endpoint in endpoints
         ]
-        return {"nav_items": items}
+        return {
+            "nav_items": items,
+            "url_endpoints": app.view_functions,
+            "unread_notifications": unread_count(current_user.id),
+        }

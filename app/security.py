@@ -12,11 +12,18 @@ CSP = (
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def writes(view):
+    """Marks a GET view that records something (e.g. where the reader stopped)."""
+    view.writes = True
+    return view
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _mark_writes():
         # Write transactions on SQLite take the lock at BEGIN, so writers queue instead of failing.
-        set_write_intent(request.method in WRITE_METHODS)
+        view = app.view_functions.get(request.endpoint)
+        set_write_intent(request.method in WRITE_METHODS or getattr(view, "writes", False))
 
     @app.after_request
     def _headers(response):

@@ -23,6 +23,8 @@ from app.people import services as people
 from app.people.models import Department, Team, User
 from config import TestConfig, normalise_database_url
 
+pytest_plugins = ["tests.content_tree"]
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "correct-horse-battery"
 

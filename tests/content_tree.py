@@ -1,3 +1,5 @@
+"""A small, valid content tree in a temporary folder, for tests that need courses and quizzes."""
+
 import textwrap
 from pathlib import Path
 

@@ -49,7 +49,7 @@ def rubric_criterion_ids(catalogue: Catalogue) -> set[str]:
     from app.scoring import Rubric
 
     for data in catalogue.rubrics.values():
-        ids.update(Rubric.from_mapping(data).criteria)
+        ids.update(criterion.id for criterion in Rubric.from_mapping(data).criteria)
     return ids
 
 

@@ -1,10 +1,12 @@
 """The course catalogue as loaded from courses/. Rows are never deleted, only deactivated."""
 
+from datetime import datetime
+
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models_base import localized
+from app.models_base import UTCDateTime, localized, utcnow
 
 
 class Course(db.Model):
@@ -61,3 +63,31 @@ class LearningPath(db.Model):
     title: Mapped[dict] = mapped_column(JSON)
     steps: Mapped[list] = mapped_column(JSON)  # [{"course": id, "due_days": n}]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class LessonProgress(db.Model):
+    """An agent's reading of one lesson: when first and last opened, and when marked done."""
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lesson.id"), index=True)
+    first_opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    lesson: Mapped[Lesson] = relationship()
+
+
+class CourseCompletion(db.Model):
+    """Recorded the moment a course's rule is first met; certification reads it."""
+
+    __tablename__ = "course_completion"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    course_id: Mapped[str] = mapped_column(ForeignKey("course.id"), index=True)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

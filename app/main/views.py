@@ -1,9 +1,12 @@
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from app import clock
 from app.auth.access import public, signed_in
 from app.auth.views import safe_next
+from app.courses import services as courses
 from app.extensions import db
+from app.people.models import Role
 
 bp = Blueprint("main", __name__)
 
@@ -11,7 +14,15 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @signed_in
 def home():
-    return render_template("main/home.html")
+    if current_user.role != Role.AGENT:
+        return render_template("main/home.html")
+    return render_template(
+        "main/agent_home.html",
+        next_lesson=courses.next_lesson(current_user),
+        assignments=courses.open_assignments(current_user),
+        states=courses.catalogue(current_user),
+        today=clock.today(),
+    )
 
 
 @bp.route("/language", methods=["POST"])

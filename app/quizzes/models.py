@@ -3,7 +3,7 @@ attempts always refer to the questions and rubric they were taken on."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -37,3 +37,64 @@ class QuizVersion(db.Model):
     # The full quiz definition with the rubrics its role-plays use, as loaded.
     definition: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Attempt(db.Model):
+    """One submitted try at a quiz. Written once, in one transaction with its answers, and never
+    changed afterwards: overrides are separate rows."""
+
+    __tablename__ = "attempt"
+    __table_args__ = (UniqueConstraint("user_id", "idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    quiz_id: Mapped[str] = mapped_column(ForeignKey("quiz.id"), index=True)
+    quiz_version_id: Mapped[int] = mapped_column(ForeignKey("quiz_version.id"))
+    # Chosen by the browser when the quiz page is shown: a resent form records nothing new.
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    locale: Mapped[str] = mapped_column(String(8))
+    auto_score: Mapped[float] = mapped_column(Float)  # percent of points, 0-100
+    auto_passed: Mapped[bool] = mapped_column(Boolean)
+    pass_mark: Mapped[int] = mapped_column(Integer)
+
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="attempt", order_by="Answer.position"
+    )
+    quiz_version: Mapped[QuizVersion] = relationship()
+
+
+class Answer(db.Model):
+    """The agent's answer to one question and its automatic grade (with the scorer's detail)."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"), index=True)
+    question_id: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict] = mapped_column(JSON)  # what the agent chose or wrote
+    points: Mapped[float] = mapped_column(Float)
+    max_points: Mapped[float] = mapped_column(Float)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)  # per-criterion results, feedback
+
+    attempt: Mapped[Attempt] = relationship(back_populates="answers")
+
+
+class ScoreOverride(db.Model):
+    """A manager's correction of an attempt, kept beside the automatic score. The newest one for
+    an attempt is the one in force."""
+
+    __tablename__ = "score_override"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id"))
+    manager_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    criteria: Mapped[dict] = mapped_column(JSON, default=dict)  # criterion id -> bool
+    score: Mapped[float] = mapped_column(Float)  # the attempt's score after the override
+    passed: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(1000))

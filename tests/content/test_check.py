@@ -1,5 +1,5 @@
 from app.content.services import check_content
-from tests.content.conftest import add_course, write
+from tests.content_tree import add_course, write
 
 
 def _lines(root):

@@ -5,7 +5,7 @@ from app.content.services import ContentError, sync_content
 from app.courses.models import Course, Lesson
 from app.extensions import db
 from app.quizzes.models import Quiz, QuizVersion
-from tests.content.conftest import QUIZ, add_course, write
+from tests.content_tree import QUIZ, add_course, write
 from tests.html_checks import active_content
 
 

@@ -6,6 +6,7 @@ decision about who may use it.
 
 import pytest
 
+from app.content.services import sync_content
 from app.extensions import db
 from app.people.models import ROLES, Team
 
@@ -34,6 +35,16 @@ EXPECTED = {
     "audit.audit_log": ADMIN,
     "content.status": ADMIN,
     "content.sync": ADMIN,
+    "notifications.inbox": SIGNED_IN,
+    "notifications.mark_read": SIGNED_IN,
+    "courses.catalogue": SIGNED_IN,
+    "courses.course": SIGNED_IN,
+    "courses.lesson": SIGNED_IN,
+    "courses.mark_done": SIGNED_IN,
+    "courses.media": SIGNED_IN,
+    "courses.team_progress": {"manager"},
+    "courses.agent_detail": {"manager", "hr", "admin"},
+    # quizzes
 }
 
 
@@ -52,8 +63,10 @@ def test_every_route_has_an_expectation(app):
 
 
 @pytest.fixture
-def world(make_user, make_team):
+def world(make_user, make_team, content_root):
     """One person of each role and the objects URLs point at."""
+    sync_content(content_root)
+    db.session.commit()
     manager = make_user("manager")
     team = make_team(code="matrix", manager=manager)
     agent = make_user("agent", team=team)
@@ -66,6 +79,9 @@ def _url_args(rule, world) -> dict:
         "user_id": world["agent"].id,
         "item_id": world["team"].id if "team" in rule.endpoint else world["team"].department_id,
         "token": "no-such-token",
+        "course_id": "basics",
+        "slug": "first",
+        "filename": "none.png",
     }
     return {name: values[name] for name in rule.arguments}
 

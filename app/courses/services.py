@@ -1,0 +1,355 @@
+"""Course progress: what is open, what is done, what comes next, and onboarding enrolment."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app import clock
+from app.assignments.models import Assignment
+from app.content import services as content
+from app.courses.models import Course, CourseCompletion, LearningPath, Lesson, LessonProgress
+from app.extensions import db
+from app.people import services as people
+from app.people.models import Role, User
+from app.quizzes import services as quizzes
+
+ONBOARDING_PATH = "onboarding"
+
+
+@dataclass
+class Progress:
+    """One agent's standing in one course."""
+
+    course: Course
+    lessons_done: int = 0
+    lessons_total: int = 0
+    quizzes_passed: int = 0
+    quizzes_total: int = 0
+    completed: bool = False
+    missing: list[Course] = field(default_factory=list)  # prerequisites not yet complete
+
+    @property
+    def percent(self) -> int:
+        total = self.lessons_total + self.quizzes_total
+        if self.completed or not total:
+            return 100 if self.completed else 0
+        return round(100 * (self.lessons_done + self.quizzes_passed) / total)
+
+    @property
+    def status(self) -> str:
+        if self.completed:
+            return "done"
+        if self.missing:
+            return "locked"
+        return "in_progress" if self.lessons_done or self.quizzes_passed else "open"
+
+
+class CourseLocked(Exception):
+    def __init__(self, course: Course, missing: list[Course]):
+        super().__init__(course.id)
+        self.course = course
+        self.missing = missing
+
+
+def active_courses() -> list[Course]:
+    query = select(Course).where(Course.active).order_by(Course.tier, Course.position)
+    return list(db.session.scalars(query))
+
+
+def progress_for(user_ids: list[int], courses: list[Course]) -> dict[tuple[int, str], Progress]:
+    """Progress of many agents in many courses with a fixed number of queries."""
+    lesson_totals = _active_lesson_counts()
+    done = _lessons_done(user_ids)
+    passed = quizzes.passed_quiz_ids(user_ids)
+    completed = completed_course_ids(user_ids)
+    by_id = {c.id: c for c in courses}
+    table = {}
+    for user_id in user_ids:
+        for course in courses:
+            active_quizzes = set(course.quiz_ids)
+            table[(user_id, course.id)] = Progress(
+                course=course,
+                lessons_done=done.get((user_id, course.id), 0),
+                lessons_total=lesson_totals.get(course.id, 0),
+                quizzes_passed=len(active_quizzes & passed[user_id]),
+                quizzes_total=len(active_quizzes),
+                completed=course.id in completed[user_id],
+                missing=[
+                    by_id[r] for r in course.requires if r in by_id and r not in completed[user_id]
+                ],
+            )
+    return table
+
+
+def _active_lesson_counts() -> dict[str, int]:
+    query = (
+        select(Lesson.course_id, func.count(Lesson.id))
+        .where(Lesson.active)
+        .group_by(Lesson.course_id)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def _lessons_done(user_ids: list[int]) -> dict[tuple[int, str], int]:
+    query = (
+        select(LessonProgress.user_id, Lesson.course_id, func.count(LessonProgress.id))
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))
+        .where(Lesson.active)
+        .group_by(LessonProgress.user_id, Lesson.course_id)
+    )
+    return {(u, c): n for u, c, n in db.session.execute(query)}
+
+
+def completed_course_ids(user_ids: list[int]) -> dict[int, set[str]]:
+    result: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
+    query = select(CourseCompletion.user_id, CourseCompletion.course_id).where(
+        CourseCompletion.user_id.in_(user_ids)
+    )
+    for user_id, course_id in db.session.execute(query):
+        result[user_id].add(course_id)
+    return result
+
+
+def catalogue(user: User) -> list[Progress]:
+    """Every active course, in tier order, with the user's standing."""
+    courses = active_courses()
+    table = progress_for([user.id], courses)
+    return [table[(user.id, c.id)] for c in courses]
+
+
+def check_open(user: User, course: Course) -> None:
+    """Raise CourseLocked when a prerequisite is not complete."""
+    completed = completed_course_ids([user.id])[user.id]
+    missing_ids = [r for r in course.requires if r not in completed]
+    if missing_ids:
+        missing = list(db.session.scalars(select(Course).where(Course.id.in_(missing_ids))))
+        raise CourseLocked(course, missing)
+
+
+def lesson_states(user: User, course: Course) -> dict[int, LessonProgress]:
+    query = (
+        select(LessonProgress)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(LessonProgress.user_id == user.id, Lesson.course_id == course.id)
+    )
+    return {p.lesson_id: p for p in db.session.scalars(query)}
+
+
+def active_lessons(course: Course) -> list[Lesson]:
+    return [lesson for lesson in course.lessons if lesson.active]
+
+
+def record_lesson_opened(user: User, lesson: Lesson) -> None:
+    """Remember the lesson as the place to resume. The caller commits."""
+    progress = _progress_row(user, lesson)
+    progress.last_opened_at = clock.now()
+
+
+def _progress_row(user: User, lesson: Lesson) -> LessonProgress:
+    row = db.session.scalar(
+        select(LessonProgress).where(
+            LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id
+        )
+    )
+    if row is None:
+        row = LessonProgress(user_id=user.id, lesson_id=lesson.id, first_opened_at=clock.now())
+        db.session.add(row)
+    return row
+
+
+def mark_lesson_done(user: User, lesson: Lesson) -> bool:
+    """Mark a lesson done; returns whether this completed its course. The caller commits."""
+    row = _progress_row(user, lesson)
+    row.last_opened_at = clock.now()
+    if row.completed_at is None:
+        row.completed_at = clock.now()
+    db.session.flush()
+    return refresh_completion(user.id, lesson.course_id)
+
+
+def refresh_completion(user_id: int, course_id: str) -> bool:
+    """Record the course as complete once all active lessons are done and all quizzes passed.
+
+    Called after a lesson is marked done and after a quiz is passed (or overridden to pass).
+    Returns True when the course became complete just now.
+    """
+    if db.session.scalar(
+        select(CourseCompletion.id).where(
+            CourseCompletion.user_id == user_id, CourseCompletion.course_id == course_id
+        )
+    ):
+        return False
+    course = db.session.get(Course, course_id)
+    progress = progress_for([user_id], [course])[(user_id, course_id)]
+    complete = (
+        progress.lessons_total > 0
+        and progress.lessons_done >= progress.lessons_total
+        and progress.quizzes_passed >= progress.quizzes_total
+    )
+    if not complete:
+        return False
+    db.session.add(CourseCompletion(user_id=user_id, course_id=course_id, completed_at=clock.now()))
+    _close_assignments(user_id, course_id)
+    db.session.flush()
+    return True
+
+
+def _close_assignments(user_id: int, course_id: str) -> None:
+    open_ones = db.session.scalars(
+        select(Assignment).where(
+            Assignment.user_id == user_id,
+            Assignment.course_id == course_id,
+            Assignment.completed_at.is_(None),
+            Assignment.cancelled_at.is_(None),
+        )
+    )
+    for assignment in open_ones:
+        assignment.completed_at = clock.now()
+
+
+def next_lesson(user: User) -> Lesson | None:
+    """What to open next: the lesson last read if unfinished, else the first unfinished lesson
+    of the first open course (assigned courses by due date first, then tier order)."""
+    last = db.session.scalar(
+        select(LessonProgress)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(LessonProgress.user_id == user.id, Lesson.active)
+        .order_by(LessonProgress.last_opened_at.desc())
+        .limit(1)
+    )
+    if last is not None and last.completed_at is None:
+        return last.lesson
+    done = {p.lesson_id for p in db.session.scalars(
+        select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.completed_at.is_not(None))
+    )}  # fmt: skip
+    for state in _courses_in_reading_order(user):
+        if state.status in ("open", "in_progress"):
+            lesson = next((x for x in active_lessons(state.course) if x.id not in done), None)
+            if lesson is not None:
+                return lesson
+    return None
+
+
+def _courses_in_reading_order(user: User) -> list[Progress]:
+    states = catalogue(user)
+    due = {a.course_id: a.due_date for a in open_assignments(user)}
+    far = clock.today() + timedelta(days=36500)
+    return sorted(states, key=lambda s: (s.course.id not in due, due.get(s.course.id) or far))
+
+
+def open_assignments(user: User) -> list[Assignment]:
+    query = (
+        select(Assignment)
+        .where(Assignment.user_id == user.id, Assignment.completed_at.is_(None))
+        .where(Assignment.cancelled_at.is_(None))
+        .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
+    )
+    return list(db.session.scalars(query))
+
+
+# --- onboarding ---------------------------------------------------------------------------------
+
+
+def enrol_in_onboarding(user: User) -> int:
+    """Assign the onboarding path to a new agent once, due dates counted from the hire date.
+
+    Agents hired so long ago that the whole path would already be overdue are not enrolled
+    (an import of existing staff is not a wave of new hires). Safe to call any number of times:
+    each course is assigned at most once per agent.
+    """
+    if user.role != Role.AGENT or not user.active:
+        return 0
+    path = db.session.get(LearningPath, ONBOARDING_PATH)
+    if path is None or not path.active or not path.steps:
+        return 0
+    window = max(step["due_days"] for step in path.steps)
+    if user.hire_date + timedelta(days=window) < clock.today():
+        return 0
+    existing = set(db.session.scalars(
+        select(Assignment.dedupe_key).where(Assignment.user_id == user.id, Assignment.source == "onboarding")
+    ))  # fmt: skip
+    created = 0
+    for step in path.steps:
+        key = f"onboarding:{user.id}:{step['course']}"
+        if key in existing or db.session.get(Course, step["course"]) is None:
+            continue
+        due = user.hire_date + timedelta(days=step["due_days"])
+        db.session.add(Assignment(user_id=user.id, course_id=step["course"], due_date=due,
+                                  source="onboarding", dedupe_key=key))  # fmt: skip
+        created += 1
+    return created
+
+
+def enrol_recent_hires(_catalogue=None, _report=None) -> int:
+    """After a sync: agents still inside their onboarding window get the path (once)."""
+    since = clock.today() - timedelta(days=730)
+    agents = db.session.scalars(
+        select(User).where(User.role == Role.AGENT, User.active, User.hire_date >= since)
+    )
+    return sum(enrol_in_onboarding(agent) for agent in agents)
+
+
+# --- managers -----------------------------------------------------------------------------------
+
+
+@dataclass
+class TeamProgress:
+    agents: list[User]
+    courses: list[Course]
+    cells: dict[tuple[int, str], Progress]
+    overdue: dict[tuple[int, str], Assignment]
+
+
+def team_progress(manager: User) -> TeamProgress:
+    """Agents of the manager's teams x courses, in a number of queries that does not grow."""
+    agents = list(db.session.scalars(
+        people.visible_people_query(manager)
+        .where(User.role == Role.AGENT, User.active)
+        .order_by(User.name_en, User.id)
+    ))  # fmt: skip
+    courses = active_courses()
+    ids = [a.id for a in agents]
+    cells = progress_for(ids, courses) if ids else {}
+    return TeamProgress(agents, courses, cells, _overdue_assignments(ids))
+
+
+def _overdue_assignments(user_ids: list[int]) -> dict[tuple[int, str], Assignment]:
+    if not user_ids:
+        return {}
+    query = select(Assignment).where(
+        Assignment.user_id.in_(user_ids),
+        Assignment.completed_at.is_(None),
+        Assignment.cancelled_at.is_(None),
+        Assignment.due_date < clock.today(),
+    )
+    grouped: dict[tuple[int, str], Assignment] = defaultdict(lambda: None)
+    for assignment in db.session.scalars(query):
+        grouped[(assignment.user_id, assignment.course_id)] = assignment
+    return dict(grouped)
+
+
+people.PERSON_SAVED_HOOKS.append(enrol_in_onboarding)
+content.CONTENT_SYNCED_HOOKS.append(enrol_recent_hires)
+
+
+def lesson_after(course: Course, lesson: Lesson) -> Lesson | None:
+    lessons = active_lessons(course)
+    index = lessons.index(lesson)
+    return lessons[index + 1] if index + 1 < len(lessons) else None
+
+
+def course_quizzes(course: Course) -> list:
+    from app.quizzes.models import Quiz
+
+    if not course.quiz_ids:
+        return []
+    found = {
+        q.id: q
+        for q in db.session.scalars(select(Quiz).where(Quiz.id.in_(course.quiz_ids), Quiz.active))
+    }
+    return [found[q] for q in course.quiz_ids if q in found]

@@ -1,0 +1,146 @@
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import clock
+from app.auth.access import allow, signed_in
+from app.courses import services
+from app.courses.models import Course, Lesson
+from app.extensions import db
+from app.people import services as people
+from app.people.forms import ConfirmForm
+from app.security import writes
+
+bp = Blueprint("courses", __name__)
+
+
+def _course_or_404(course_id: str) -> Course:
+    course = db.session.get(Course, course_id)
+    if course is None or not course.active:
+        abort(404)
+    return course
+
+
+def _locked_page(exc: services.CourseLocked):
+    return render_template("courses/locked.html", course=exc.course, missing=exc.missing), 403
+
+
+@bp.route("/courses")
+@signed_in
+def catalogue():
+    states = services.catalogue(current_user)
+    tiers: dict[int, list] = {}
+    for state in states:
+        tiers.setdefault(state.course.tier, []).append(state)
+    return render_template("courses/catalogue.html", tiers=sorted(tiers.items()))
+
+
+@bp.route("/courses/<course_id>")
+@signed_in
+def course(course_id: str):
+    course = _course_or_404(course_id)
+    try:
+        services.check_open(current_user, course)
+    except services.CourseLocked as exc:
+        return _locked_page(exc)
+    progress = services.progress_for([current_user.id], [course])[(current_user.id, course.id)]
+    return render_template(
+        "courses/course.html", course=course, progress=progress,
+        lessons=services.active_lessons(course), states=services.lesson_states(current_user, course),
+        quizzes=services.course_quizzes(course),
+    )  # fmt: skip
+
+
+def _lesson_or_404(course: Course, slug: str) -> Lesson:
+    lesson = db.session.scalar(
+        select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == slug, Lesson.active)
+    )
+    if lesson is None:
+        abort(404)
+    return lesson
+
+
+@bp.route("/courses/<course_id>/lessons/<slug>")
+@signed_in
+@writes
+def lesson(course_id: str, slug: str):
+    course = _course_or_404(course_id)
+    try:
+        services.check_open(current_user, course)
+    except services.CourseLocked as exc:
+        return _locked_page(exc)
+    lesson = _lesson_or_404(course, slug)
+    services.record_lesson_opened(current_user, lesson)
+    db.session.commit()
+    lessons = services.active_lessons(course)
+    index = lessons.index(lesson)
+    state = services.lesson_states(current_user, course).get(lesson.id)
+    return render_template(
+        "courses/lesson.html", course=course, lesson=lesson, form=ConfirmForm(),
+        previous=lessons[index - 1] if index else None,
+        following=lessons[index + 1] if index + 1 < len(lessons) else None,
+        position=index + 1, count=len(lessons), done=bool(state and state.completed_at),
+    )  # fmt: skip
+
+
+@bp.route("/courses/<course_id>/lessons/<slug>/done", methods=["POST"])
+@signed_in
+def mark_done(course_id: str, slug: str):
+    course = _course_or_404(course_id)
+    try:
+        services.check_open(current_user, course)
+    except services.CourseLocked as exc:
+        return _locked_page(exc)
+    lesson = _lesson_or_404(course, slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    finished = services.mark_lesson_done(current_user, lesson)
+    db.session.commit()
+    if finished:
+        flash(
+            _("Course complete: %(title)s", title=course.title_in(current_user.locale)), "success"
+        )
+    following = services.lesson_after(course, lesson)
+    if following is not None:
+        return redirect(url_for("courses.lesson", course_id=course.id, slug=following.slug))
+    return redirect(url_for("courses.course", course_id=course.id))
+
+
+@bp.route("/courses/<course_id>/media/<path:filename>")
+@signed_in
+def media(course_id: str, filename: str):
+    course = _course_or_404(course_id)
+    folder = Path(current_app.config["CONTENT_DIR"]) / "courses" / course.id / "images"
+    return send_from_directory(folder, filename, max_age=3600)
+
+
+@bp.route("/team")
+@allow("manager")
+def team_progress():
+    table = services.team_progress(current_user)
+    return render_template("courses/team_progress.html", table=table)
+
+
+@bp.route("/team/agents/<int:user_id>")
+@allow("manager", "hr", "admin")
+def agent_detail(user_id: int):
+    agent = people.get_visible_person(current_user, user_id)
+    if agent is None:
+        abort(404)
+    states = services.catalogue(agent)
+    return render_template(
+        "courses/agent_detail.html", agent=agent, states=states,
+        assignments=services.open_assignments(agent), today=clock.today(),
+    )  # fmt: skip

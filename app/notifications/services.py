@@ -1,0 +1,65 @@
+"""Creating notifications and reading a person's list. Callers commit."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from app import clock
+from app.extensions import db
+from app.notifications.models import Notification
+
+# The text of each kind, with %(name)s parameters from the notification's params.
+MESSAGES = {
+    "score_overridden": _l("A manager reviewed your answer in %(quiz)s: %(score)s%% (%(reason)s)."),
+    "course_assigned": _l("New course assigned: %(course)s, due %(due)s."),
+    "due_soon": _l("Reminder: %(course)s is due on %(due)s."),
+    "due_today": _l("%(course)s is due today."),
+    "overdue": _l("%(course)s is overdue since %(due)s."),
+    "remedial_assigned": _l("To strengthen %(standard)s you have been assigned %(course)s."),
+    "standards_published": _l(
+        "New service standards (%(version)s) are published: please read and acknowledge them."
+    ),
+}
+
+
+def notify(user_id: int, kind: str, params: dict, *, link: str | None = None,
+           dedupe_key: str | None = None) -> Notification | None:  # fmt: skip
+    """Queue a message for a person; with a dedupe key, a second call creates nothing."""
+    if kind not in MESSAGES:
+        raise KeyError(f"unknown notification kind {kind!r}")
+    if dedupe_key and db.session.scalar(
+        select(Notification.id).where(Notification.dedupe_key == dedupe_key)
+    ):
+        return None
+    note = Notification(user_id=user_id, kind=kind, params=params, link=link,
+                        dedupe_key=dedupe_key, created_at=clock.now())  # fmt: skip
+    db.session.add(note)
+    return note
+
+
+def message(note: Notification) -> str:
+    return str(MESSAGES[note.kind]) % note.params
+
+
+def unread_count(user_id: int) -> int:
+    query = select(func.count(Notification.id)).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)
+    )
+    return db.session.scalar(query) or 0
+
+
+def recent(user_id: int, limit: int = 50) -> list[Notification]:
+    query = (
+        select(Notification)
+        .where(Notification.user_id == user_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def mark_all_read(user_id: int) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=clock.now())
+    )
