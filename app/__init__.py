@@ -64,18 +64,22 @@ def _import_models() -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.assignments.views import bp as assignments_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
+    from app.certification.views import bp as certification_bp
     from app.content.views import bp as content_bp
     from app.courses.views import bp as courses_bp
     from app.main.views import bp as main_bp
     from app.notifications.views import bp as notifications_bp
     from app.people.views import bp as people_bp
     from app.quizzes.views import bp as quizzes_bp
+    from app.reports.views import bp as reports_bp
+    from app.standards.views import bp as standards_bp
 
     for blueprint in (
         main_bp, auth_bp, people_bp, audit_bp, content_bp, courses_bp, quizzes_bp,
-        notifications_bp,
+        notifications_bp, standards_bp, assignments_bp, certification_bp, reports_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
 
@@ -87,12 +91,16 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from app.assignments.cli import notify_cli
     from app.content.cli import content_cli
     from app.demo.cli import demo_cli
+    from app.jobs.cli import jobs_cli
     from app.people.cli import people_cli
     from app.quizzes.cli import quizzes_cli
+    from app.standards.cli import standards_cli
 
-    for group in (content_cli, demo_cli, people_cli, quizzes_cli):
+    groups = (content_cli, demo_cli, people_cli, quizzes_cli, standards_cli, jobs_cli, notify_cli)
+    for group in groups:
         app.cli.add_command(group)
 
 

@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+notify_cli = AppGroup("notify", help="The notification outbox.")

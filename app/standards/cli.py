@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+standards_cli = AppGroup("standards", help="Service standards: KPI imports and compliance.")
