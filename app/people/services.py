@@ -148,13 +148,14 @@ class PeopleFilter:
 def search_people(flt: PeopleFilter, page: int, per_page: int = 50):
     query = select(User).options(joinedload(User.team), joinedload(User.department))
     if flt.q:
-        like = f"%{flt.q.strip().lower()}%"
+        # ilike: case-insensitive on PostgreSQL too, where plain LIKE is not.
+        like = f"%{flt.q.strip()}%"
         query = query.where(
             or_(
-                func.lower(User.name_en).like(like),
-                User.name_ar.like(like),
-                func.lower(User.email).like(like),
-                User.employee_no.like(like),
+                User.name_en.ilike(like),
+                User.name_ar.ilike(like),
+                User.email.ilike(like),
+                User.employee_no.ilike(like),
             )
         )
     if flt.role:

@@ -109,3 +109,11 @@ def test_upload_over_5_mb_is_refused_with_a_clear_message(client, login_as):
     )
     assert response.status_code == 413
     assert "larger than the limit of 5 MB" in response.get_data(as_text=True)
+
+
+def test_search_ignores_case_on_every_database(client, login_as, make_user):
+    login_as("admin")
+    make_user("agent", employee_no="AB123", name_en="Reem Harbi", email="reem.h@khidma.example")
+    for q in ("ab123", "REEM", "harbi", "REEM.H@"):
+        html = client.get(f"/admin/people?q={q}").get_data(as_text=True)
+        assert "Reem Harbi" in html, q
