@@ -31,7 +31,6 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("DATABASE_URL", _default_database_url())
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
 
     CONTENT_DIR = Path(os.environ.get("KHIDMA_CONTENT_DIR", str(BASE_DIR)))

@@ -19,6 +19,10 @@ from app.quizzes import services as quizzes
 
 ONBOARDING_PATH = "onboarding"
 
+# Called with (user_id, course_id) inside the transaction the moment a course completes, e.g. to
+# issue a certificate. They must not commit.
+COURSE_COMPLETED_HOOKS: list = []
+
 
 @dataclass
 class Progress:
@@ -196,6 +200,8 @@ def refresh_completion(user_id: int, course_id: str) -> bool:
     db.session.add(CourseCompletion(user_id=user_id, course_id=course_id, completed_at=clock.now()))
     _close_assignments(user_id, course_id)
     db.session.flush()
+    for hook in COURSE_COMPLETED_HOOKS:
+        hook(user_id, course_id)
     return True
 
 
@@ -212,22 +218,25 @@ def _close_assignments(user_id: int, course_id: str) -> None:
         assignment.completed_at = clock.now()
 
 
-def next_lesson(user: User) -> Lesson | None:
+def next_lesson(
+    user: User, states: list[Progress] | None = None, assignments: list[Assignment] | None = None
+) -> Lesson | None:
     """What to open next: the lesson last read if unfinished, else the first unfinished lesson
-    of the first open course (assigned courses by due date first, then tier order)."""
-    last = db.session.scalar(
-        select(LessonProgress)
+    of the first open course (assigned courses by due date first, then tier order).
+
+    Pass the catalogue states and open assignments when the caller has them already."""
+    rows = db.session.execute(
+        select(LessonProgress.lesson_id, LessonProgress.completed_at, LessonProgress.last_opened_at)
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .where(LessonProgress.user_id == user.id, Lesson.active)
-        .order_by(LessonProgress.last_opened_at.desc())
-        .limit(1)
-    )
+    ).all()
+    done = {row.lesson_id for row in rows if row.completed_at is not None}
+    last = max(rows, key=lambda row: row.last_opened_at, default=None)
     if last is not None and last.completed_at is None:
-        return last.lesson
-    done = {p.lesson_id for p in db.session.scalars(
-        select(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.completed_at.is_not(None))
-    )}  # fmt: skip
-    for state in _courses_in_reading_order(user):
+        return db.session.get(Lesson, last.lesson_id)
+    states = states if states is not None else catalogue(user)
+    assignments = assignments if assignments is not None else open_assignments(user)
+    for state in _in_reading_order(states, assignments):
         if state.status in ("open", "in_progress"):
             lesson = next((x for x in active_lessons(state.course) if x.id not in done), None)
             if lesson is not None:
@@ -235,9 +244,8 @@ def next_lesson(user: User) -> Lesson | None:
     return None
 
 
-def _courses_in_reading_order(user: User) -> list[Progress]:
-    states = catalogue(user)
-    due = {a.course_id: a.due_date for a in open_assignments(user)}
+def _in_reading_order(states: list[Progress], assignments: list[Assignment]) -> list[Progress]:
+    due = {a.course_id: a.due_date for a in assignments}
     far = clock.today() + timedelta(days=36500)
     return sorted(states, key=lambda s: (s.course.id not in due, due.get(s.course.id) or far))
 

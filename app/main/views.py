@@ -16,11 +16,13 @@ bp = Blueprint("main", __name__)
 def home():
     if current_user.role != Role.AGENT:
         return render_template("main/home.html")
+    states = courses.catalogue(current_user)
+    assignments = courses.open_assignments(current_user)
     return render_template(
         "main/agent_home.html",
-        next_lesson=courses.next_lesson(current_user),
-        assignments=courses.open_assignments(current_user),
-        states=courses.catalogue(current_user),
+        next_lesson=courses.next_lesson(current_user, states, assignments),
+        assignments=assignments,
+        states=states,
         today=clock.today(),
     )
 
