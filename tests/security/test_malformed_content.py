@@ -1,0 +1,67 @@
+"""Broken content files give path:line problems and load nothing; never a traceback."""
+
+import random
+import re
+import shutil
+
+import pytest
+from sqlalchemy import func, select
+
+from app.content.models import ContentVersion
+from app.content.services import ContentError, check_content, sync_content
+from app.extensions import db
+from tests.conftest import REPO_ROOT
+
+PROBLEM = re.compile(r"^[\w./-]+\.(yaml|md):\d+: \S+: .+")
+
+
+@pytest.fixture
+def tree(tmp_path):
+    for folder in ("courses", "quizzes", "standards"):
+        shutil.copytree(REPO_ROOT / folder, tmp_path / folder)
+    return tmp_path
+
+
+def _mutations(text: str, seed: int):
+    rng = random.Random(seed)
+    cut = rng.randrange(1, max(2, len(text) - 1))
+    lines = text.splitlines()
+    line = rng.randrange(len(lines))
+    yield "truncated", text[:cut].encode()
+    yield "bad utf-8", text.encode()[:cut] + b"\xff\xfe" + text.encode()[cut:]
+    yield "tab indent", "\n".join(lines[:line] + ["\t" + lines[line]] + lines[line + 1 :]).encode()
+    yield "python tag", (text + "\nexploit: !!python/object/apply:os.system ['true']\n").encode()
+    yield "alias bomb", b'a: &a ["x","x","x","x"]\nb: &b [*a,*a,*a,*a]\nc: [*b,*b,*b,*b]\n'
+    yield "wrong types", re.sub(r": (\w[^\n]*)", r": [\1]", text, count=3).encode()
+    yield "not a mapping", b"- just\n- a list\n"
+    yield "empty", b""
+
+
+def _content_files():
+    return [
+        REPO_ROOT / "quizzes/product-basics-quiz.yaml",
+        REPO_ROOT / "standards/standards.yaml",
+        REPO_ROOT / "courses/paths.yaml",
+        REPO_ROOT / "courses/complaint-handling/course.yaml",
+    ]
+
+
+@pytest.mark.parametrize("source", _content_files(), ids=lambda p: p.name)
+def test_each_mutation_is_reported_with_a_line(tree, source):
+    relative = source.relative_to(REPO_ROOT)
+    original = source.read_text(encoding="utf-8")
+    for seed, (kind, data) in enumerate(_mutations(original, hash(str(relative)) % 1000)):
+        (tree / relative).write_bytes(data)
+        problems = [str(p) for p in check_content(tree)[1]]
+        assert problems, f"{relative} {kind}: accepted"
+        assert all(PROBLEM.match(p) for p in problems), f"{relative} {kind}: {problems[:3]}"
+        assert seed >= 0
+    (tree / relative).write_text(original, encoding="utf-8")
+
+
+def test_a_broken_file_loads_nothing(app, tree):
+    (tree / "standards/standards.yaml").write_bytes(b"version: [1\n")
+    with pytest.raises(ContentError):
+        sync_content(tree)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(ContentVersion.id))) == 0
