@@ -70,18 +70,11 @@ def test_missing_and_unlisted_lesson_files(content_root):
     assert any(p.startswith("courses/basics/lessons/03-stray.en.md:1:") for p in problems)
 
 
-def test_cli_check_exit_code(app, runner, content_root):
-    app.config["CONTENT_DIR"] = content_root
-    try:
-        assert runner.invoke(args=["content", "check"]).exit_code == 0
-        write(
-            content_root, "courses/paths.yaml", "paths:\n  - id: x\n    title: X\n    courses: []\n"
-        )
-        result = runner.invoke(args=["content", "check"])
-        assert result.exit_code != 0
-        assert (
-            "courses/paths.yaml:4: paths[0].courses: List should have at least 1 item"
-            in result.output
-        )
-    finally:
-        app.config["CONTENT_DIR"] = app.config["CONTENT_DIR"].__class__(".")
+def test_cli_check_exit_code(app, runner, content_root, monkeypatch):
+    monkeypatch.setitem(app.config, "CONTENT_DIR", content_root)
+    assert runner.invoke(args=["content", "check"]).exit_code == 0
+    write(content_root, "courses/paths.yaml", "paths:\n  - id: x\n    title: X\n    courses: []\n")
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code != 0
+    expected = "courses/paths.yaml:4: paths[0].courses: List should have at least 1 item"
+    assert expected in result.output

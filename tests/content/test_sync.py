@@ -82,8 +82,8 @@ def test_lesson_markdown_cannot_inject_script(app, content_root):
     assert "&lt;script&gt;" in html  # shown as text, not run
 
 
-def test_cli_sync_reports_no_changes_the_second_time(app, runner, content_root):
-    app.config["CONTENT_DIR"] = content_root
+def test_cli_sync_reports_no_changes_the_second_time(app, runner, content_root, monkeypatch):
+    monkeypatch.setitem(app.config, "CONTENT_DIR", content_root)
     first = runner.invoke(args=["content", "sync"])
     second = runner.invoke(args=["content", "sync"])
     assert first.exit_code == 0 and "content synced" in first.output
