@@ -1,3 +1,99 @@
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from app.content.catalogue import load_quiz_source
+from app.content.services import check_content
+from app.content.yaml_source import load_yaml
+from app.quizzes import examples
+from app.quizzes.rubrics import load_rubric_folder
+
 quizzes_cli = AppGroup("quizzes", help="Check quiz files and score role-play answers.")
+
+
+@quizzes_cli.command("check")
+def check_command():
+    """Validate every quiz file and score every `examples:` answer; print each problem and each
+    mismatch as path:line: field: message, then precision and recall per criterion."""
+    catalogue, problems = check_content(Path(current_app.config["CONTENT_DIR"]))
+    problems = [p for p in problems if p.path.startswith("quizzes")]
+    for problem in problems:
+        click.echo(str(problem))
+    report = examples.check_examples(catalogue)
+    for mismatch in report.mismatches:
+        click.echo(str(mismatch))
+    if report.count:
+        click.echo(_format_table(report))
+    if problems or report.mismatches:
+        raise click.ClickException(
+            f"{len(problems)} problem(s), {len(report.mismatches)} example mismatch(es)"
+        )
+    click.echo(f"quizzes ok: {len(catalogue.quizzes)} quiz file(s), {report.count} example(s)")
+
+
+def _format_table(report: examples.ExamplesReport) -> str:
+    """Criteria no example mentions or triggers show "-" and stay out of the macro F1."""
+    table = report.table()
+    lines = [f"{'criterion':18} {'P':>5} {'R':>5} {'F1':>5}  {'tp':>3} {'fp':>3} {'fn':>3}"]
+    used = []
+    for cid, s in table.per_criterion.items():
+        if not s.tp + s.fp + s.fn:
+            lines.append(f"{cid:18} {'-':>5} {'-':>5} {'-':>5}  {0:3d} {0:3d} {0:3d}")
+            continue
+        used.append(s.f1)
+        lines.append(
+            f"{cid:18} {s.precision:5.2f} {s.recall:5.2f} {s.f1:5.2f}  "
+            f"{s.tp:3d} {s.fp:3d} {s.fn:3d}"
+        )
+    macro = sum(used) / len(used) if used else 0.0
+    lines.append(f"{report.count} example(s), macro F1 = {macro:.3f}")
+    return "\n".join(lines)
+
+
+@quizzes_cli.command("score")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("question_id")
+def score_command(file: Path, question_id: str):
+    """Score answers to one role-play question of FILE (any quiz file, inside quizzes/ or not).
+
+    Reads JSON lines {"text": ...} on standard input and writes one JSON line per answer:
+    {"score", "passed", "criteria", "violations", "feedback"}. For a dialogue turn, give
+    QUESTION_ID as DIALOGUE_ID/TURN_ID. Rubrics come from the content folder's quizzes/rubrics.
+    """
+    scorer = _load_scorer(file, question_id)
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        text = _read_line(line, number)
+        result = examples.contract_json(scorer(text))
+        click.echo(json.dumps(result, ensure_ascii=False))
+
+
+def _load_scorer(file: Path, question_id: str):
+    rubrics = load_rubric_folder(Path(current_app.config["CONTENT_DIR"]) / "quizzes" / "rubrics")
+    source, problems = load_yaml(file, str(file))
+    loaded = load_quiz_source(source, rubrics, problems) if source is not None else None
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems or loaded is None:
+        raise click.ClickException(f"{file}: not a valid quiz file")
+    scorer = examples.question_scorer(loaded, question_id, rubrics)
+    if scorer is None:
+        raise click.ClickException(
+            f"{file}: no role-play question {question_id!r} (a dialogue turn is DIALOGUE/TURN)"
+        )
+    return scorer
+
+
+def _read_line(line: str, number: int) -> str:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"line {number}: not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        raise click.ClickException(f'line {number}: expected an object like {{"text": "..."}}')
+    return data["text"]

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models_base import UTCDateTime, localized, utcnow
+from app.people.models import User
 
 
 class Quiz(db.Model):
@@ -63,6 +64,8 @@ class Attempt(db.Model):
         back_populates="attempt", order_by="Answer.position"
     )
     quiz_version: Mapped[QuizVersion] = relationship()
+    quiz: Mapped[Quiz] = relationship()
+    user: Mapped[User] = relationship()
 
 
 class Answer(db.Model):
@@ -79,6 +82,10 @@ class Answer(db.Model):
     points: Mapped[float] = mapped_column(Float)
     max_points: Mapped[float] = mapped_column(Float)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)  # per-criterion results, feedback
+    # Role-play answers only: the scorer's figures, as columns so the review queue can filter.
+    score: Mapped[float | None] = mapped_column(Float)  # 0-100
+    confidence: Mapped[float | None] = mapped_column(Float)
+    pass_mark: Mapped[int | None] = mapped_column(Integer)
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
 
@@ -98,3 +105,37 @@ class ScoreOverride(db.Model):
     score: Mapped[float] = mapped_column(Float)  # the attempt's score after the override
     passed: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str] = mapped_column(String(1000))
+    # The overridden answer's own score (0-100) after the override.
+    answer_score: Mapped[float | None] = mapped_column(Float)
+
+    manager: Mapped[User] = relationship()
+
+
+class AnswerFlag(db.Model):
+    """An agent's note that an answer was scored wrongly; it puts the answer in the review
+    queue until a manager reviews it."""
+
+    __tablename__ = "answer_flag"
+    __table_args__ = (UniqueConstraint("answer_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DialogueDraft(db.Model):
+    """A multi-turn role-play in progress: the replies sent so far, turn by turn. The next
+    customer turn depends on them, so they are kept until the quiz is submitted, when they
+    become the attempt's answer and the draft is deleted."""
+
+    __tablename__ = "dialogue_draft"
+    __table_args__ = (UniqueConstraint("user_id", "quiz_version_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    quiz_version_id: Mapped[int] = mapped_column(ForeignKey("quiz_version.id"))
+    question_id: Mapped[str] = mapped_column(String(80))
+    replies: Mapped[list] = mapped_column(JSON, default=list)  # [{turn, text}]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -14,6 +14,16 @@ from pydantic import Field, model_validator
 from app.content.schemas import BilingualText, Slug, TextModel
 
 
+@dataclass(frozen=True)
+class GradingContext:
+    """What grading needs beyond the question: the quiz version's rubrics (id -> mapping), the
+    quiz's pass mark and the language feedback is written in."""
+
+    rubrics: dict[str, dict] = field(default_factory=dict)
+    pass_mark: int = 70
+    locale: str = "en"
+
+
 @dataclass
 class Grade:
     """The automatic result of one answer."""
@@ -100,7 +110,9 @@ class QuestionType(ABC):
     is_roleplay: ClassVar[bool] = False
 
     @abstractmethod
-    def grade(self, question: QuestionBase, answer: Any) -> Grade:
+    def grade(
+        self, question: QuestionBase, answer: Any, context: GradingContext | None = None
+    ) -> Grade:
         """The automatic grade of an answer in the type's own answer shape."""
 
     def problems(self, question: QuestionBase, rubrics: dict) -> list[tuple[tuple, str]]:
@@ -111,7 +123,7 @@ class QuestionType(ABC):
 class SingleChoiceType(QuestionType):
     name, schema = "single_choice", SingleChoice
 
-    def grade(self, question: SingleChoice, answer: Any) -> Grade:
+    def grade(self, question: SingleChoice, answer: Any, context=None) -> Grade:
         right = next(c.id for c in question.choices if c.correct)
         ok = answer == right
         return Grade(question.points if ok else 0, question.points, ok, {"chosen": answer})
@@ -120,7 +132,7 @@ class SingleChoiceType(QuestionType):
 class MultipleChoiceType(QuestionType):
     name, schema = "multiple_choice", MultipleChoice
 
-    def grade(self, question: MultipleChoice, answer: Any) -> Grade:
+    def grade(self, question: MultipleChoice, answer: Any, context=None) -> Grade:
         chosen = sorted(set(answer or []))
         right = sorted(c.id for c in question.choices if c.correct)
         ok = chosen == right
@@ -130,7 +142,7 @@ class MultipleChoiceType(QuestionType):
 class TrueFalseType(QuestionType):
     name, schema = "true_false", TrueFalse
 
-    def grade(self, question: TrueFalse, answer: Any) -> Grade:
+    def grade(self, question: TrueFalse, answer: Any, context=None) -> Grade:
         ok = answer is question.answer
         return Grade(question.points if ok else 0, question.points, ok, {"chosen": answer})
 
@@ -138,7 +150,7 @@ class TrueFalseType(QuestionType):
 class OrderingType(QuestionType):
     name, schema = "ordering", Ordering
 
-    def grade(self, question: Ordering, answer: Any) -> Grade:
+    def grade(self, question: Ordering, answer: Any, context=None) -> Grade:
         order = list(answer or [])
         ok = order == [item.id for item in question.items]
         return Grade(question.points if ok else 0, question.points, ok, {"order": order})
@@ -165,3 +177,6 @@ def get_type(name: str) -> QuestionType:
 
 for _type in (SingleChoiceType, MultipleChoiceType, TrueFalseType, OrderingType):
     register(_type)
+
+# The role-play types register themselves; imported last because they build on this module.
+from app.quizzes import dialogue_type, roleplay_types  # noqa: E402, F401

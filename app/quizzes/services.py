@@ -1,9 +1,32 @@
-"""Quiz operations other capabilities rely on."""
+"""Taking quizzes: what may be taken, the attempts policy, and submitting an attempt once.
 
+Other capabilities import only from this module (e.g. `passed_quiz_ids`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
+from app import clock
+from app.courses import services as courses
+from app.courses.models import Course
 from app.extensions import db
-from app.quizzes.models import Attempt, ScoreOverride
+from app.people.models import User
+from app.quizzes import dialogue
+from app.quizzes.answers import read_answer
+from app.quizzes.errors import QuizRefused
+from app.quizzes.models import Answer, Attempt, Quiz, ScoreOverride
+from app.quizzes.question_types import Grade
+from app.quizzes.versions import VersionView, view_version
 
 
 def latest_override_ids():
@@ -35,3 +58,183 @@ def passed_quiz_ids(user_ids: list[int]) -> dict[int, set[str]]:
     for user_id, quiz_id in db.session.execute(query):
         passed[user_id].add(quiz_id)
     return passed
+
+
+# --- what may be taken ------------------------------------------------------------------------
+
+
+def get_takeable_quiz(quiz_id: str) -> Quiz | None:
+    """An active quiz with a loaded version, else None (the caller answers 404)."""
+    quiz = db.session.get(Quiz, quiz_id)
+    if quiz is None or not quiz.active or quiz.current_version is None:
+        return None
+    return quiz
+
+
+def check_course_open(user: User, quiz: Quiz) -> None:
+    """Raise courses.CourseLocked when the quiz's course is not open to the user yet."""
+    course = db.session.get(Course, quiz.course_id)
+    courses.check_open(user, course)
+
+
+@dataclass
+class AttemptsState:
+    used: int
+    allowed: int  # 0: unlimited
+    next_at: datetime | None  # when the wait between attempts ends
+    refusal: str | None  # why a new attempt is refused now, or None
+
+
+def attempts_state(user: User, quiz: Quiz, version: VersionView) -> AttemptsState:
+    """How many attempts the user has used and whether another is allowed now."""
+    used, last = db.session.execute(
+        select(func.count(Attempt.id), func.max(Attempt.submitted_at)).where(
+            Attempt.user_id == user.id, Attempt.quiz_id == quiz.id
+        )
+    ).one()
+    state = AttemptsState(used, version.max_attempts, None, None)
+    if version.max_attempts and used >= version.max_attempts:
+        state.refusal = _("You have used all %(n)s attempts at this quiz.", n=used)
+        return state
+    if last is not None and version.wait_minutes:
+        last = last if last.tzinfo else last.replace(tzinfo=UTC)
+        next_at = last + timedelta(minutes=version.wait_minutes)
+        if next_at > clock.now():
+            state.next_at = next_at
+            when = format_datetime(next_at, "short")
+            state.refusal = _("You can try this quiz again from %(when)s.", when=when)
+    return state
+
+
+# --- the form's token -------------------------------------------------------------------------
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="quiz-attempt")
+
+
+def issue_token(user: User, quiz: Quiz) -> str:
+    """A signed token put in the quiz form: its key makes a resent form record nothing new,
+    and it remembers when the quiz was opened."""
+    key = secrets.token_urlsafe(24)
+    return _serializer().dumps([user.id, quiz.id, key, clock.now().isoformat()])
+
+
+def read_token(token: str, user: User, quiz: Quiz) -> tuple[str, datetime]:
+    """The idempotency key and start time of a form; QuizRefused when it was not ours."""
+    try:
+        user_id, quiz_id, key, started = _serializer().loads(token or "")
+    except (BadSignature, ValueError, TypeError):
+        raise QuizRefused(
+            _("This form is no longer valid. Please open the quiz again."), 400
+        ) from None
+    if user_id != user.id or quiz_id != quiz.id:
+        raise QuizRefused(_("This form is no longer valid. Please open the quiz again."), 400)
+    return key, datetime.fromisoformat(started)
+
+
+def token_key(token: str) -> str:
+    """The key inside a token (used to shuffle the same way when a form is shown again)."""
+    try:
+        return str(_serializer().loads(token)[2])
+    except (BadSignature, ValueError, TypeError, IndexError):
+        return ""
+
+
+# --- submitting -------------------------------------------------------------------------------
+
+
+def submit_attempt(user: User, quiz: Quiz, form, token: str) -> Attempt:
+    """Grade and record an attempt in one transaction and commit it. The same form sent again
+    (double click, retry) returns the attempt recorded the first time."""
+    key, started = read_token(token, user, quiz)
+    _lock_user(user)
+    existing = attempt_by_key(user, key)
+    if existing is not None:
+        return existing
+    version = view_version(quiz.current_version)
+    check_reply_lengths(version, form)
+    state = attempts_state(user, quiz, version)
+    if state.refusal:
+        raise QuizRefused(state.refusal, 409)
+    attempt = _record_attempt(user, quiz, version, form, key, started)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # the same form won a race in another request: show that attempt
+        db.session.rollback()
+        return attempt_by_key(user, key)
+    if attempt.auto_passed:
+        courses.refresh_completion(user.id, quiz.course_id)
+    db.session.commit()
+    return attempt
+
+
+def _lock_user(user: User) -> None:
+    """Serialise one user's submissions (PostgreSQL; SQLite already writes one at a time), so
+    the attempts policy cannot be beaten by sending two forms at once."""
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+
+
+def attempt_by_key(user: User, key: str) -> Attempt | None:
+    return db.session.scalar(
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.idempotency_key == key)
+    )
+
+
+def check_reply_lengths(version: VersionView, form) -> None:
+    """Refuse a reply over the configured limit before anything is graded or stored."""
+    limit = current_app.config["MAX_REPLY_CHARS"]
+    for number, (qtype, question) in enumerate(version.questions, start=1):
+        length = len(form.get(f"q-{question.id}", "")) if qtype.is_roleplay else 0
+        if length > limit:
+            message = _(
+                "Your reply to question %(n)s is %(length)s characters long; the limit is "
+                "%(limit)s. Shorten it and send the quiz again.",
+                n=number, length=length, limit=limit,
+            )  # fmt: skip
+            raise QuizRefused(message)
+
+
+def _record_attempt(user, quiz, version: VersionView, form, key, started) -> Attempt:
+    context = version.context(user.locale)
+    attempt = Attempt(
+        user_id=user.id, quiz_id=quiz.id, quiz_version_id=quiz.current_version_id,
+        idempotency_key=key, started_at=started, submitted_at=clock.now(), locale=user.locale,
+        pass_mark=version.pass_mark, auto_score=0, auto_passed=False,
+    )  # fmt: skip
+    grades = []
+    for position, (qtype, question) in enumerate(version.questions, start=1):
+        if qtype.name == "roleplay_dialogue":
+            response = dialogue.final_replies(
+                user, quiz.current_version_id, question, form, context
+            )
+        else:
+            response = read_answer(qtype.name, question, form)
+        grade = qtype.grade(question, response, context)
+        grades.append(grade)
+        attempt.answers.append(_answer_row(question.id, position, response, grade))
+    attempt.auto_score, attempt.auto_passed = attempt_outcome(
+        [(g.points, g.max_points, g.detail.get("critical_failure", False)) for g in grades],
+        version.pass_mark,
+    )
+    db.session.add(attempt)
+    return attempt
+
+
+def _answer_row(question_id: str, position: int, response, grade: Grade) -> Answer:
+    detail = grade.detail
+    return Answer(
+        question_id=question_id, position=position, response={"answer": response},
+        points=grade.points, max_points=grade.max_points, detail=detail,
+        score=detail.get("score"), confidence=detail.get("confidence"),
+        pass_mark=detail.get("pass_mark"),
+    )  # fmt: skip
+
+
+def attempt_outcome(parts: list[tuple[float, float, bool]], pass_mark: int) -> tuple[float, bool]:
+    """Score (percent of points, one decimal) and pass of an attempt from (points, max points,
+    critical failure) per answer. A critical violation in any role-play fails the attempt."""
+    total = sum(maximum for _, maximum, _ in parts)
+    score = round(100 * sum(points for points, _, _ in parts) / total, 1) if total else 0.0
+    return score, score >= pass_mark and not any(critical for _, _, critical in parts)

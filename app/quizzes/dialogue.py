@@ -1,0 +1,103 @@
+"""Multi-turn role-plays in progress. The next customer turn depends on how the previous reply
+scored, so replies are sent one turn at a time and kept in a DialogueDraft; submitting the quiz
+turns them into the attempt's (immutable) answer and deletes the draft."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app import clock
+from app.extensions import db
+from app.people.models import User
+from app.quizzes.answers import field_name
+from app.quizzes.errors import QuizRefused
+from app.quizzes.models import DialogueDraft
+from app.quizzes.question_types import GradingContext, get_type
+
+
+def _dialogue_type():
+    return get_type("roleplay_dialogue")
+
+
+def get_draft(user: User, version_id: int, question_id: str) -> DialogueDraft | None:
+    return db.session.scalar(
+        select(DialogueDraft).where(
+            DialogueDraft.user_id == user.id,
+            DialogueDraft.quiz_version_id == version_id,
+            DialogueDraft.question_id == question_id,
+        )
+    )
+
+
+def conversation(user: User, version_id: int, question, context: GradingContext):
+    """(scored turns so far, the customer turn waiting for a reply or None when it is over)."""
+    draft = get_draft(user, version_id, question.id)
+    return _dialogue_type().walk(question, draft.replies if draft else [], context)
+
+
+def check_turn_reply(text: str) -> None:
+    """A turn reply must be written, and no longer than the configured limit."""
+    limit = current_app.config["MAX_REPLY_CHARS"]
+    if not text.strip():
+        raise QuizRefused(_("Write your reply to the customer before sending it."))
+    if len(text) > limit:
+        message = _(
+            "Your reply is %(length)s characters long; the limit is %(limit)s.",
+            length=len(text), limit=limit,
+        )  # fmt: skip
+        raise QuizRefused(message)
+
+
+def dialogue_question(version, question_id: str):
+    """The dialogue question of a quiz version, or None."""
+    found = version.question(question_id)
+    return found[1] if found and found[0].name == "roleplay_dialogue" else None
+
+
+def send_turn_reply(user: User, quiz, question, turn_id: str, text: str) -> bool:
+    """Record the reply to the turn the customer is on and commit. A reply to any other turn
+    (a resent form, an old page) is ignored: returns False. QuizRefused when the reply is
+    empty or too long, or no attempt is allowed now."""
+    from app.quizzes import services  # services builds on this module
+
+    version = services.view_version(quiz.current_version)
+    refusal = services.attempts_state(user, quiz, version).refusal
+    if refusal:
+        raise QuizRefused(refusal, 409)
+    check_turn_reply(text)
+    version_id, context = quiz.current_version_id, version.context(user.locale)
+    draft = get_draft(user, version_id, question.id)
+    replies = list(draft.replies) if draft else []
+    _, pending = _dialogue_type().walk(question, replies, context)
+    if pending is None or pending.id != turn_id:
+        return False
+    if draft is None:
+        draft = DialogueDraft(user_id=user.id, quiz_version_id=version_id, question_id=question.id)
+        db.session.add(draft)
+    draft.replies = [*replies, {"turn": turn_id, "text": text}]
+    draft.updated_at = clock.now()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same first reply, sent twice at once: the other one counts
+        db.session.rollback()
+        return False
+    return True
+
+
+def final_replies(user: User, version_id: int, question, form, context) -> list[dict]:
+    """The dialogue's answer at submission: the replies sent so far, plus the reply typed for
+    the turn on screen (empty when none; it then scores 0). Submitting ends the conversation.
+    Deletes the draft in the caller's transaction."""
+    draft = get_draft(user, version_id, question.id)
+    replies = list(draft.replies) if draft else []
+    _, pending = _dialogue_type().walk(question, replies, context)
+    if pending is not None:
+        on_screen = form.get(f"turn-{question.id}") == pending.id
+        text = form.get(field_name(question.id), "") if on_screen else ""
+        replies.append({"turn": pending.id, "text": text})
+    if draft is not None:
+        db.session.delete(draft)
+    return replies

@@ -1,0 +1,160 @@
+"""The multi-turn role-play: turns, branches and how a conversation is walked and graded.
+
+The first turn starts the conversation. After each reply the first branch whose conditions hold
+names the next customer turn; when none holds (or a turn has no branches) the conversation ends.
+Branches may only lead to later turns, so every conversation ends.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.quizzes.question_types import Grade, GradingContext, QuestionType, register
+from app.quizzes.roleplay_types import (
+    Branch,
+    Problems,
+    RoleplayDialogue,
+    Turn,
+    bind_or_problems,
+    example_problems,
+    grade_reply,
+    pass_mark_of,
+)
+from app.scoring import Rubric
+
+
+def branch_holds(branch: Branch, detail: dict) -> bool:
+    """Every condition the branch gives holds for this scored reply (none given: always)."""
+    status = {o["id"]: o["present"] for o in detail["outcomes"]}
+    if branch.if_missed and not any(not status.get(c, True) for c in branch.if_missed):
+        return False
+    if branch.if_committed and not any(status.get(c, False) for c in branch.if_committed):
+        return False
+    return branch.if_score_below is None or detail["score"] < branch.if_score_below
+
+
+def next_turn(question: RoleplayDialogue, turn: Turn, detail: dict) -> Turn | None:
+    """The customer's next turn after a scored reply to `turn`, or None when the talk ends."""
+    by_id = {t.id: t for t in question.turns}
+    branch = next((b for b in turn.branches if branch_holds(b, detail)), None)
+    return by_id.get(branch.goto) if branch else None
+
+
+class RoleplayDialogueType(QuestionType):
+    """Several customer turns; each reply is scored and picks the next turn."""
+
+    name, schema, is_roleplay = "roleplay_dialogue", RoleplayDialogue, True
+
+    def turn_rubric(self, question: RoleplayDialogue, turn: Turn, rubrics: dict) -> Rubric:
+        from app.quizzes import rubrics as rubric_tools
+
+        data = rubrics[question.rubric]
+        return rubric_tools.bind(data, turn.key_points, turn.criteria, turn.customer)
+
+    def problems(self, question: RoleplayDialogue, rubrics: dict) -> Problems:
+        if question.rubric not in rubrics:
+            known = ", ".join(sorted(rubrics)) or "none"
+            return [(("rubric",), f"unknown rubric {question.rubric!r} (known: {known})")]
+        found: Problems = _structure_problems(question)
+        for i, turn in enumerate(question.turns):
+            prefix = ("turns", i)
+            rubric = bind_or_problems(
+                rubrics[question.rubric], turn.key_points, turn.criteria, turn.customer,
+                found, prefix,
+            )  # fmt: skip
+            if rubric is not None:
+                found += example_problems(turn.examples, rubric, prefix)
+                found += _branch_criteria_problems(turn, rubric, prefix)
+        return found
+
+    def score_turn(self, question, turn: Turn, text: str, context: GradingContext) -> dict:
+        """The stored detail of one reply to one turn."""
+        rubric = self.turn_rubric(question, turn, context.rubrics)
+        pass_mark = pass_mark_of(question, context)
+        detail = grade_reply(text, rubric, question.language, pass_mark, context.locale)
+        return detail | {"turn": turn.id, "customer": turn.customer}
+
+    def walk(self, question: RoleplayDialogue, replies: list[dict], context: GradingContext):
+        """Score replies along the conversation: (scored turns, the turn now waiting for a reply
+        or None when the conversation is over). A reply naming another turn than the one the
+        customer is on ends the walk: the conversation cannot be steered from outside."""
+        turn: Turn | None = question.turns[0]
+        scored: list[dict] = []
+        for reply in replies:
+            if turn is None or not isinstance(reply, dict) or reply.get("turn") != turn.id:
+                break
+            text = reply.get("text") if isinstance(reply.get("text"), str) else ""
+            detail = self.score_turn(question, turn, text, context)
+            scored.append(detail)
+            turn = next_turn(question, turn, detail)
+        return scored, turn
+
+    def grade(self, question: RoleplayDialogue, answer: Any, context: GradingContext | None = None):
+        """The mean of the turn scores; any critical violation fails the dialogue."""
+        context = context or GradingContext()
+        scored, _ = self.walk(question, list(answer or []), context)
+        if not scored:  # not even the first turn answered: it counts as an empty reply
+            first = question.turns[0]
+            scored = [self.score_turn(question, first, "", context)]
+        pass_mark = pass_mark_of(question, context)
+        score = round(sum(t["score"] for t in scored) / len(scored))
+        critical = any(t["critical_failure"] for t in scored)
+        detail = {
+            "kind": "dialogue",
+            "turns": scored,
+            "score": score,
+            "passed": score >= pass_mark and not critical,
+            "critical_failure": critical,
+            "confidence": min(t["confidence"] for t in scored),
+            "pass_mark": pass_mark,
+        }
+        return Grade(question.points * score / 100, question.points, detail["passed"], detail)
+
+
+register(RoleplayDialogueType)
+
+
+def _structure_problems(question: RoleplayDialogue) -> Problems:
+    found: Problems = []
+    position: dict[str, int] = {}
+    for i, turn in enumerate(question.turns):
+        if turn.id in position:
+            found.append((("turns", i, "id"), f"duplicate turn id {turn.id!r}"))
+        else:
+            position[turn.id] = i
+    for i, turn in enumerate(question.turns):
+        for j, branch in enumerate(turn.branches):
+            where = ("turns", i, "branches", j, "goto")
+            if branch.goto not in position:
+                found.append((where, f"unknown turn {branch.goto!r}"))
+            elif position[branch.goto] <= i:
+                found.append((where, "must name a later turn (a dialogue cannot loop)"))
+    found += _unreachable(question, position)
+    return found
+
+
+def _unreachable(question: RoleplayDialogue, position: dict[str, int]) -> Problems:
+    reached = {question.turns[0].id}
+    for turn in question.turns:  # gotos only lead forward, so one pass in order is enough
+        if turn.id in reached:
+            reached.update(b.goto for b in turn.branches if b.goto in position)
+    return [
+        (("turns", i, "id"), f"turn {turn.id!r} cannot be reached from the first turn")
+        for i, turn in enumerate(question.turns)
+        if turn.id not in reached and position.get(turn.id) == i
+    ]
+
+
+def _branch_criteria_problems(turn: Turn, rubric: Rubric, prefix: tuple) -> Problems:
+    known = {
+        "if_missed": {c.id for c in rubric.required},
+        "if_committed": {c.id for c in rubric.forbidden},
+    }
+    found: Problems = []
+    for j, branch in enumerate(turn.branches):
+        for field, ids in known.items():
+            for k, cid in enumerate(getattr(branch, field)):
+                if cid not in ids:
+                    where = (*prefix, "branches", j, field, k)
+                    found.append((where, f"unknown criterion {cid!r} for {field}"))
+    return found

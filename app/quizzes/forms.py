@@ -1,0 +1,23 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+class FlagForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why do you think this was scored wrongly?"),
+        validators=[DataRequired(), Length(max=1000)],
+    )
+    submit = SubmitField(_l("Ask for a review"))
+
+
+class OverrideForm(FlaskForm):
+    """The reason and optional total; each criterion comes as a `c-<key>` select (1 or 0)."""
+
+    total = IntegerField(
+        _l("Score of this answer (0-100), instead of the one computed from the criteria"),
+        validators=[Optional(), NumberRange(min=0, max=100)],
+    )
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
+    submit = SubmitField(_l("Save the override"))

@@ -1,0 +1,98 @@
+"""Rubrics as role-play questions use them: compiled once, bound per question, and the scorer's
+result turned into the JSON stored with an answer. Pure Python (no Flask)."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from app.scoring import Rubric, ScoreResult, score_reply
+
+LOCALES = ("ar", "en")
+
+
+@lru_cache(maxsize=64)
+def _compiled(canonical: str) -> Rubric:
+    return Rubric.from_mapping(json.loads(canonical))
+
+
+def compile_rubric(data: dict) -> Rubric:
+    """The compiled rubric for a mapping; compiling takes a tenth of a second, so the result is
+    cached by content (a quiz version's rubric compiles once per process)."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return _compiled(canonical)
+
+
+def bind(rubric_data: dict, key_points, overrides, customer: str) -> Rubric:
+    """The rubric bound to one question (or dialogue turn); raises RubricError."""
+    return compile_rubric(rubric_data).for_question(
+        key_points=[list(group) for group in key_points or []],
+        overrides=dict(overrides or {}),
+        customer=customer,
+    )
+
+
+def score_text(text: str, rubric: Rubric, language: str, pass_mark: int) -> ScoreResult:
+    return score_reply(text or "", rubric, language, pass_mark)
+
+
+def result_detail(text: str, result: ScoreResult, locale: str) -> dict:
+    """Everything the result page and the review queue show about one scored reply: the
+    scorer's JSON (feedback in the attempt's language), and per criterion its weight, spans,
+    matched words, title and advice in both languages (a manager may read another language)."""
+    outcomes = [
+        {
+            "id": o.id,
+            "kind": o.kind,
+            "status": o.status,
+            "present": o.present,
+            "weight": o.weight,
+            "critical": o.critical,
+            "standard": o.standard,
+            "spans": [list(span) for span in o.spans],
+            "matched": list(o.matched),
+            "title": {lang: o.title(lang) for lang in LOCALES},
+            "advice": {lang: o.feedback(lang) for lang in LOCALES},
+        }
+        for o in result.outcomes()
+    ]
+    return {
+        "text": text,
+        "score": result.score,
+        "passed": result.passed,
+        "critical_failure": result.critical_failure,
+        "confidence": result.confidence,
+        "language": result.language,
+        "result": result.to_json(locale),
+        "outcomes": outcomes,
+    }
+
+
+def rescore(outcomes: list[dict], flags: dict[str, bool]) -> tuple[int, bool]:
+    """Score and critical failure of stored outcomes with some criteria set by a reviewer.
+
+    The same rule as the scorer: the weighted share of required criteria met, minus the weight
+    of committed forbidden ones, clamped to 0-100; a committed critical criterion fails.
+    """
+    present = {o["id"]: flags.get(o["id"], o["present"]) for o in outcomes}
+    total = sum(o["weight"] for o in outcomes if o["kind"] == "required")
+    met = sum(o["weight"] for o in outcomes if o["kind"] == "required" and present[o["id"]])
+    penalty = sum(o["weight"] for o in outcomes if o["kind"] == "forbidden" and present[o["id"]])
+    score = max(0, min(100, round(100 * (met - penalty) / total))) if total > 0 else 0
+    critical = any(
+        o["critical"] and o["kind"] == "forbidden" and present[o["id"]] for o in outcomes
+    )
+    return score, critical
+
+
+def load_rubric_folder(folder: Path) -> dict[str, dict]:
+    """Rubric mappings of a quizzes/rubrics folder by id, through the content loader."""
+    from app.content.yaml_source import load_yaml
+
+    rubrics = {}
+    for path in sorted(folder.glob("*.yaml")):
+        source, _ = load_yaml(path, path.name)
+        if source is not None and isinstance(source.data, dict):
+            rubrics[str(source.data.get("id", path.stem))] = source.data
+    return rubrics
