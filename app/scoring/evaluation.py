@@ -41,6 +41,7 @@ class LabelledReply:
     key_points: list[list[str]]
     text: str
     labels: frozenset[str]
+    overrides: Mapping | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,37 @@ def load_labelled(path: str | Path) -> list[LabelledReply]:
     return [reply for s in doc["scenarios"] for reply in _replies(s)]
 
 
+def load_quiz_examples(folder: str | Path) -> list[LabelledReply]:
+    """The `examples:` answers of the role-play questions and dialogue turns of every quiz file
+    in a folder (files named in capitals are documentation and skipped), keyed
+    `<quiz id>/<question id>[/<turn id>]/<n>`."""
+    out: list[LabelledReply] = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        if path.stem.isupper():
+            continue
+        with open(path, encoding="utf-8") as fh:
+            doc = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+        for q in (doc or {}).get("questions") or []:
+            if q.get("type") == "roleplay":
+                spots = [(f"{doc['id']}/{q['id']}", q)]
+            elif q.get("type") == "roleplay_dialogue":
+                spots = [(f"{doc['id']}/{q['id']}/{t['id']}", t) for t in q.get("turns") or []]
+            else:
+                continue
+            for name, spot in spots:
+                out.extend(_examples(name, q["language"], spot))
+    return out
+
+
+def _examples(name: str, language: str, spot: dict) -> Iterable[LabelledReply]:
+    for n, ex in enumerate(spot.get("examples") or [], 1):
+        labels = frozenset(ex.get("criteria") or []) | frozenset(ex.get("violations") or [])
+        yield LabelledReply(
+            f"{name}/{n}", name, language, spot["customer"], spot.get("key_points") or [],
+            ex["text"], labels, spot.get("criteria") or None,
+        )  # fmt: skip
+
+
 def _replies(s: dict) -> Iterable[LabelledReply]:
     for n, resp in enumerate(s["responses"], 1):
         labels = frozenset(resp.get("criteria") or []) | frozenset(resp.get("violations") or [])
@@ -90,7 +122,9 @@ def predict(rubric: Rubric, replies: Iterable[LabelledReply]) -> dict[str, froze
     out: dict[str, frozenset[str]] = {}
     for r in replies:
         if r.scenario not in bound:
-            bound[r.scenario] = rubric.for_question(key_points=r.key_points, customer=r.customer)
+            bound[r.scenario] = rubric.for_question(
+                key_points=r.key_points, overrides=dict(r.overrides or {}), customer=r.customer
+            )
         result = score_reply(r.text, bound[r.scenario], r.language)
         out[r.key] = frozenset(o.id for o in result.outcomes() if o.present)
     return out

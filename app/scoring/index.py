@@ -19,7 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from app.scoring.analysis import Analysis
-from app.scoring.lexicon import term_key
+from app.scoring.lexicon import term_key, token_keys
 from app.scoring.normalize import is_arabic, is_number
 
 MODES = ("stem", "surface", "exact", "prefix", "acronym", "number")
@@ -174,6 +174,8 @@ class TermIndex:
         self._vocab: dict[str, set[int]] = {}
         self._buckets: dict[str, list[str]] = {}
         self._cache: dict[str, tuple[frozenset[int], bool]] = {}
+        # compiled pattern slots by their text, filled by patterns.compile_pattern
+        self.slot_cache: dict[str, tuple[tuple[tuple[int, ...], ...], bool]] = {}
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -220,12 +222,16 @@ class TermIndex:
         """Term ids per token of the analysis, and whether each token matched only by a typo."""
         terms: list[frozenset[int]] = []
         fuzzy: list[bool] = []
+        cache = self._cache
+        acronym = self._acronym
+        upper = a.upper
         for i, norm in enumerate(a.norms):
-            ids, fuzz = self._token(norm, a.keys[i])
-            if a.upper[i] and norm in self._acronym:
-                ids = ids | self._acronym[norm]
+            hit = cache.get(norm) or self._token(norm, a.keys[i])
+            ids = hit[0]
+            if upper[i] and norm in acronym:
+                ids = ids | acronym[norm]
             terms.append(ids)
-            fuzzy.append(fuzz)
+            fuzzy.append(hit[1])
         return terms, fuzzy
 
     def _token(self, norm: str, keys: frozenset[str]) -> tuple[frozenset[int], bool]:
@@ -246,7 +252,15 @@ class TermIndex:
             _collect(ids, self._prefix, _prefixes(keys))
         if self._number and is_number(norm):
             _collect(ids, self._number, ("#",))
-        if ids or not max_edits(norm) or norm in _NO_FUZZ or is_number(norm):
+        if ids or is_number(norm):
+            return frozenset(ids), False
+        if is_arabic(norm):
+            # dialect spelling swaps letters that sound alike (بعتزر for بعتذر), at any length
+            for variant in _sound_alike(norm):
+                _collect(ids, self._keyed, token_keys(variant))
+            if ids:
+                return frozenset(ids), True
+        if not max_edits(norm) or norm in _NO_FUZZ:
             return frozenset(ids), False
         close = self._closest(norm)
         return (frozenset(self._vocab[close]), True) if close else (frozenset(), False)
@@ -283,6 +297,24 @@ _CONFUSABLE = frozenset(
     frozenset(pair)
     for pair in ("ذز", "ذد", "زظ", "ثت", "ثس", "ضظ", "ضد", "قك", "قج", "قا", "صس", "طت", "اي")
 )
+
+
+# Consonants that dialect spelling confuses; each maps to the letters typed in its place.
+_SOUND_ALIKE: dict[str, str] = {}
+for _pair in ("ذز", "ذد", "زظ", "ثت", "ثس", "ضظ", "ضد", "قك", "صس", "طت"):
+    _SOUND_ALIKE[_pair[0]] = _SOUND_ALIKE.get(_pair[0], "") + _pair[1]
+    _SOUND_ALIKE[_pair[1]] = _SOUND_ALIKE.get(_pair[1], "") + _pair[0]
+
+
+def _sound_alike(norm: str) -> list[str]:
+    """The word with one sound-alike consonant swapped, in every possible place."""
+    if len(norm) < 4:
+        return []
+    return [
+        norm[:i] + alt + norm[i + 1 :]
+        for i, ch in enumerate(norm)
+        for alt in _SOUND_ALIKE.get(ch, "")
+    ]
 
 
 def _collect(ids: set[int], table: dict[str, set[int]], keys: Iterable[str]) -> None:

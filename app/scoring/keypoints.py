@@ -10,14 +10,21 @@ from __future__ import annotations
 
 from app.scoring.analysis import Analysis, analyse
 from app.scoring.index import TermIndex
-from app.scoring.matchers import Evidence, Matcher, MatchRules, register, replace_matcher
+from app.scoring.lexicon import implied_quantity, number_of, unit_scale
+from app.scoring.matchers import (
+    CompileError,
+    Evidence,
+    Matcher,
+    MatchRules,
+    register,
+    replace_matcher,
+)
 from app.scoring.negation import is_negator
-from app.scoring.normalize import is_arabic, is_number
-from app.scoring.patterns import Pattern, PatternError, Phrase, Slot, parse_word
+from app.scoring.normalize import is_arabic
+from app.scoring.patterns import Pattern, PatternError, Phrase, Slot, normalise_words
 from app.scoring.search import Hits, Match, PatternSet, ReplyContext
 
 _ECHO = Pattern("customer number echo", ())
-_UNIT_REACH = 2
 
 
 @register
@@ -31,37 +38,75 @@ class KeyPointMatcher(Matcher):
         super().__init__(rules, classes, index)
         self.points_index = TermIndex()
         self.units: set[int] = set()
-        for words in rules.options.get("echo_units", {}).values():
-            self.units.update(self._add_unit(w) for w in words)
+        self.unit_scale: dict[int, Quantity] = {}
+        errors = []
+        for lang, words in rules.options.get("echo_units", {}).items():
+            for n, word in enumerate(words if isinstance(words, list) else []):
+                try:
+                    self.units.add(self._add_unit(str(word)))
+                except PatternError as exc:
+                    errors.append((("options", "echo_units", lang, n), str(exc)))
+        if errors:
+            raise CompileError(errors)
         self.points = PatternSet([])
         self.customer_numbers: frozenset[tuple[str, int]] = frozenset()
+        self.customer_negated: frozenset[str] = frozenset()
+        self.customer_bare: frozenset[str] = frozenset()
 
     def _add_unit(self, word: str) -> int:
-        specs = parse_word(word)
-        if len(specs) != 1:
+        norms = normalise_words(word)
+        if len(norms) != 1:
             raise PatternError(f"unit {word!r} must be one word")
-        return self.points_index.add("stem", specs[0][1])
+        ident = self.points_index.add("stem", norms[0])
+        self.unit_scale.setdefault(ident, unit_scale(norms[0]) or (f"unit:{norms[0]}", 1.0))
+        return ident
 
     def for_question(self, key_points: list[list[str]], customer: str | None) -> Matcher:
         """A copy that knows the question's key points and the customer's numbers."""
         clone = replace_matcher(super().for_question(key_points, customer))
         clone.points_index = self.points_index.copy()
-        clone.points = PatternSet([clone._compile_point(a) for group in key_points for a in group])
+        points, errors = [], []
+        for i, group in enumerate(key_points):
+            for j, text in enumerate(group):
+                norms = normalise_words(text)
+                if norms:
+                    points.append(clone._compile_point(text, norms))
+                else:
+                    errors.append((("key_points", i, j), f"{text!r} has no words to match"))
+        if errors:
+            raise CompileError(errors)
+        clone.points = PatternSet(points)
         clone.customer_numbers = frozenset()
+        clone.customer_bare = frozenset()
+        clone.customer_negated = frozenset()
         if customer:
             a = analyse(customer)
+            clone.customer_negated = frozenset(a.negated_words())
             hits = Hits(clone.points_index, a)
-            clone.customer_numbers = frozenset(_numbers_with_units(a, hits, clone.units))
+            found = _quantities(a, hits, clone.units, clone.unit_scale)
+            clone.customer_numbers = frozenset(q for _, q in found)
+            clone.customer_bare = _bare_numbers(a, hits, clone.units)
         return clone
 
-    def _compile_point(self, text: str) -> Pattern:
-        words = text.split()
-        specs = [spec for w in words for spec in parse_word(w.replace("*", ""))]
-        single_english = len(specs) == 1 and not is_arabic(specs[0][1])
+    def _compile_point(self, text: str, norms: list[str]) -> Pattern:
+        # key points are plain text: no pattern syntax, every word must follow the previous one
+        single_english = len(norms) == 1 and not is_arabic(norms[0])
         mode = "surface" if single_english else "stem"
-        slots = tuple(Slot(((self.points_index.add(mode, norm),),), 0, False) for _, norm in specs)
-        negates = any(_negator_word(norm) for _, norm in specs)
+        slots = tuple(
+            Slot(tuple((self.points_index.add(mode, form),) for form in _forms(norm)), 0, False)
+            for norm in norms
+        )
+        negates = any(_negator_word(norm) for norm in norms)
         return Pattern(text, slots, has_negator=negates)
+
+    def _negated(self, m: Match, a: Analysis) -> bool:
+        # Echoing the customer's own negative statement ("nobody called you yesterday") is a
+        # restatement; a negation the customer did not make ("no payment on the 1st") denies.
+        neg = a.negator_before(m.start)
+        if neg is None:
+            return a.negated_inside(m.tokens)
+        mirrored = self.customer_negated
+        return not any(not mirrored.isdisjoint(a.keys[i]) for i in range(neg + 1, m.end + 1))
 
     def evaluate(self, ctx: ReplyContext) -> Evidence:
         """Generic patterns, key points and number echoes, after the usual filters."""
@@ -77,38 +122,74 @@ class KeyPointMatcher(Matcher):
         if not self.customer_numbers:
             return []
         out = []
-        for i, number, unit_at in _number_unit_positions(a, hits, self.units):
-            if (number, hits_unit(hits, unit_at, self.units)) in self.customer_numbers:
-                out.append(Match(tuple(sorted((i, unit_at))), _ECHO, False))
+        bare = self.customer_bare
+        for tokens, quantity in _quantities(a, hits, self.units, self.unit_scale):
+            if quantity in self.customer_numbers:
+                out.append(Match(tokens, _ECHO, False))
+        if bare:
+            used = {i for m in out for i in m.tokens}
+            for i in a.numbers:
+                if i not in used and a.norms[i] in bare and not _unit_near(i, hits, self.units):
+                    out.append(Match((i,), _ECHO, False))
         return out
 
 
-def hits_unit(hits: Hits, i: int, units: set[int]) -> int:
-    """The unit term id at token i (the smallest, for a stable pairing)."""
-    return min(hits.terms[i] & units)
+Quantity = tuple[str, float]
 
 
-def _number_unit_positions(a: Analysis, hits: Hits, units: set[int]):
-    for i, norm in enumerate(a.norms):
-        if not is_number(norm) and not (a.keys[i] - {norm} and _is_number_key(a.keys[i])):
+def _quantities(a: Analysis, hits: Hits, units: set[int], scale: dict[int, Quantity]):
+    """(tokens, (unit group, value in the group's base unit)) for every number said with a
+    unit ("3 weeks", "١٩٩ ريال", "£49"), Arabic duals ("يومين") and fixed phrases ("نص ساعة")."""
+    for i in a.numbers:
+        number = _as_float(number_of(a.norms[i]))
+        if number is None:
             continue
-        number = norm if is_number(norm) else _number_key(a.keys[i])
         for j in (i + 1, i + 2, i - 1):
             if 0 <= j < len(a.norms) and hits.terms[j] & units:
-                yield i, number, j
+                group, factor = scale[min(hits.terms[j] & units)]
+                yield tuple(sorted((i, j))), (group, round(number * factor, 4))
                 break
+    norms = a.norms
+    for i in a.quantity_words:
+        found = implied_quantity(norms[i], norms[i + 1] if i + 1 < len(norms) else "", a.keys[i])
+        if found:
+            width, group, value = found
+            yield tuple(range(i, i + width)), (group, round(value, 4))
 
 
-def _is_number_key(keys: frozenset[str]) -> bool:
-    return any(is_number(k) for k in keys)
+def _unit_near(i: int, hits: Hits, units: set[int]) -> bool:
+    return any(0 <= j < len(hits.terms) and hits.terms[j] & units for j in (i - 1, i + 1, i + 2))
 
 
-def _number_key(keys: frozenset[str]) -> str:
-    return min(k for k in keys if is_number(k))
+def _as_float(number: str | None) -> float | None:
+    try:
+        return float(number) if number is not None else None
+    except ValueError:
+        return None
 
 
-def _numbers_with_units(a: Analysis, hits: Hits, units: set[int]) -> set[tuple[str, int]]:
-    return {(n, hits_unit(hits, j, units)) for _, n, j in _number_unit_positions(a, hits, units)}
+def _bare_numbers(a: Analysis, hits: Hits, units: set[int]) -> frozenset[str]:
+    """Numbers the customer gave with a unit that are distinctive enough to count on their own
+    when the reply repeats them ("the second 349"): three or more characters."""
+    out = set()
+    for i in a.numbers:
+        if _unit_near(i, hits, units) and len(a.norms[i]) >= 3:
+            out.add(a.norms[i])
+    return frozenset(out)
+
+
+def _forms(norm: str) -> list[str]:
+    """The key-point word, plus for Arabic its form without the article or a plural ending
+    ("الاجتماعات" also finds "اجتماع"); pronoun endings stay, so "عملك" is not "عمل"."""
+    forms = [norm]
+    if not is_arabic(norm):
+        return forms
+    if norm.startswith("ال") and len(norm) > 5:
+        forms.append(norm[2:])
+    for word in list(forms):
+        if word[-2:] in ("ات", "ين", "ون") and len(word) > 4:
+            forms.append(word[:-2])
+    return forms
 
 
 def _negator_word(norm: str) -> bool:

@@ -10,11 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import snowballstemmer
-
 from app.scoring.normalize import is_arabic, is_number
-
-_EN_STEMMER = snowballstemmer.stemmer("english")
 
 _NOT_FORMS = {"won't": ["will", "not"], "can't": ["can", "not"], "shan't": ["shall", "not"]}
 _NOT_FORMS |= {"ain't": ["is", "not"], "cannot": ["can", "not"]}
@@ -79,12 +75,21 @@ _EN_NUMBERS = {
     "ten": "10",
     "eleven": "11",
     "twelve": "12",
+    "thirteen": "13",
+    "fourteen": "14",
     "fifteen": "15",
+    "sixteen": "16",
+    "seventeen": "17",
+    "eighteen": "18",
+    "nineteen": "19",
     "twenty": "20",
     "thirty": "30",
     "forty": "40",
     "fifty": "50",
     "sixty": "60",
+    "seventy": "70",
+    "eighty": "80",
+    "ninety": "90",
     "hundred": "100",
     "twice": "2",
 }
@@ -98,9 +103,19 @@ _AR_NUMBER_WORDS = {
     "8": "ثمان ثماني ثمانيه تمن تمانيه تمنيه تماني",
     "9": "تسع تسعه",
     "10": "عشر عشره",
+    "11": "احدعش حداشر احداشر",
+    "12": "اثنعش اطنعش اتناشر",
+    "13": "ثلطعش تلتاشر ثلتعش",
+    "14": "اربعطعش اربعتاشر",
+    "15": "خمسطعش خمستاشر",
     "20": "عشرين",
     "30": "ثلاثين تلاتين",
+    "40": "اربعين",
     "50": "خمسين",
+    "60": "ستين",
+    "70": "سبعين",
+    "80": "ثمانين تمانين",
+    "90": "تسعين",
     "100": "ميه مئه مائه مية",
 }
 _AR_NUMBERS = {w: n for n, words in _AR_NUMBER_WORDS.items() for w in words.split()}
@@ -129,6 +144,20 @@ _AR_SUFFIXES = (
     "ش",
 )
 _MIN_AR_STEM = 2
+
+
+@lru_cache(maxsize=65536)
+def expand_english_cached(norm: str) -> tuple[str, ...]:
+    """expand_english, cached, as a tuple."""
+    return tuple(expand_english(norm))
+
+
+@lru_cache(maxsize=65536)
+def number_of(norm: str) -> str | None:
+    """The number a normalised word stands for ("5", "خمسه", "five"), or None."""
+    if is_number(norm):
+        return norm
+    return next((k for k in sorted(token_keys(norm)) if is_number(k)), None)
 
 
 def expand_english(norm: str) -> list[str]:
@@ -161,10 +190,44 @@ def canonical_number(word: str) -> str | None:
     return _EN_NUMBERS.get(word) or _AR_NUMBERS.get(word)
 
 
+_VOWELS = frozenset("aeiouy")
+
+
 @lru_cache(maxsize=65536)
 def english_stem(word: str) -> str:
-    """Snowball (Porter2) stem of a normalised English word."""
-    return _EN_STEMMER.stemWord(word)
+    """Light English stem: plural, -ed, -ing, -ly and final -e/-y folded, so "apologised",
+    "apologising" and "apologise" share a key. Patterns and replies use the same function, so
+    only consistency matters; it is several times faster than a full Porter stemmer."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    w = _strip_plural(word)
+    for suffix in ("ingly", "edly", "ing", "ed", "ly"):
+        rest = w[: -len(suffix)]
+        if w.endswith(suffix) and len(rest) >= 3 and _VOWELS.intersection(rest):
+            w = _undouble(rest)
+            break
+    if len(w) > 3 and w[-1] == "e":
+        w = w[:-1]
+    if len(w) > 3 and w[-1] == "y":
+        w = w[:-1] + "i"
+    return w
+
+
+def _strip_plural(w: str) -> str:
+    if w.endswith("sses"):
+        return w[:-2]
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 3:
+        return w[:-1]
+    return w
+
+
+def _undouble(w: str) -> str:
+    # "shipped" -> "shipp" -> "ship"; short stems keep their double letter ("called" -> "call")
+    if len(w) > 4 and w[-1] == w[-2] and w[-1] not in _VOWELS and w[-1] not in "sz":
+        return w[:-1]
+    return w
 
 
 @lru_cache(maxsize=65536)
@@ -227,3 +290,76 @@ def term_key(norm: str) -> str:
     if is_arabic(norm) or is_number(norm):
         return norm
     return english_stem(norm)
+
+
+# Units whose amounts can be compared across wordings: (group, size in the group's base unit).
+# Durations are in minutes, so "two weeks" and "14 days" are the same quantity.
+_MINUTE, _HOUR, _DAY, _WEEK = 1.0, 60.0, 1440.0, 10080.0
+_MONTH, _YEAR = 43200.0, 525600.0
+_UNIT_SCALE: dict[str, tuple[str, float]] = {}
+for _group, _size, _words in (
+    ("time", _MINUTE, "minute minutes min mins دقيقه دقايق دقائق دقيقة"),
+    ("time", _HOUR, "hour hours hr hrs ساعه ساعات"),
+    ("time", _DAY, "day days يوم ايام"),
+    ("time", _WEEK, "week weeks wk wks اسبوع اسابيع"),
+    ("time", _MONTH, "month months شهر شهور اشهر"),
+    ("time", _YEAR, "year years yr yrs سنه سنين سنوات"),
+    ("money", 1.0, "riyal riyals sar ريال ريالا ريالات ﷼"),
+    ("speed", 1.0, "mbps mb meg megs megabit megabits ميغا ميجا ميقا ميغابت ميجابت"),
+    ("data", 1.0, "gb gig gigs gigabyte gigabytes جيجا قيقا غيغا جيجابايت"),
+    ("times", 1.0, "time times مره مرات"),
+):
+    for _word in _words.split():
+        _UNIT_SCALE[_word] = (_group, _size)
+
+# Words that carry a number and a unit at once: Arabic duals and a few fixed phrases.
+_IMPLIED = {
+    "يومين": ("time", 2 * _DAY),
+    "ساعتين": ("time", 2 * _HOUR),
+    "اسبوعين": ("time", 2 * _WEEK),
+    "جمعتين": ("time", 2 * _WEEK),
+    "شهرين": ("time", 2 * _MONTH),
+    "سنتين": ("time", 2 * _YEAR),
+    "دقيقتين": ("time", 2 * _MINUTE),
+    "مرتين": ("times", 2.0),
+    "twice": ("times", 2.0),
+    "fortnight": ("time", 2 * _WEEK),
+}
+_IMPLIED_PAIRS = {
+    ("نص", "ساعه"): ("time", 30.0),
+    ("نصف", "ساعه"): ("time", 30.0),
+    ("ربع", "ساعه"): ("time", 15.0),
+    ("half", "hour"): ("time", 30.0),
+    ("half", "an"): ("time", 30.0),
+}
+
+
+def unit_scale(norm: str) -> tuple[str, float] | None:
+    """(group, size) for a unit word, or None when it cannot be compared with other units."""
+    return _UNIT_SCALE.get(norm) or _UNIT_SCALE.get(english_stem(norm))
+
+
+def implied_quantity(norm: str, nxt: str, keys: frozenset[str]) -> tuple[int, str, float] | None:
+    """(words used, group, value) when a word (or it and the next) states a quantity by itself:
+    "يومين" (two days), "نص ساعة" (half an hour), "fortnight"."""
+    if norm in _PAIR_FIRSTS:
+        pair = _IMPLIED_PAIRS.get((norm, nxt))
+        if pair:
+            return 2, pair[0], pair[1]
+    if keys.isdisjoint(_IMPLIED_KEYS):
+        return None
+    if norm in _IMPLIED:
+        return 1, *_IMPLIED[norm]
+    if is_arabic(norm):
+        key = min(keys & _IMPLIED_KEYS)
+        return 1, *_IMPLIED[key]
+    return None
+
+
+_IMPLIED_KEYS = frozenset(_IMPLIED)
+_PAIR_FIRSTS = frozenset(first for first, _ in _IMPLIED_PAIRS)
+
+
+def may_imply_quantity(norm: str, keys: frozenset[str]) -> bool:
+    """Whether implied_quantity can find something at this word (a cheap test made once)."""
+    return norm in _PAIR_FIRSTS or not keys.isdisjoint(_IMPLIED_KEYS)

@@ -176,15 +176,14 @@ class Matcher:
             return False
         negation = self.rules.negation if p.negation is None else p.negation
         # a pattern that carries its own negator ("الغلط مو منا") is not cancelled by another
-        if (
-            negation
-            and not p.has_negator
-            and (a.negated_before(m.start) or a.negated_inside(m.tokens))
-        ):
+        if negation and not p.has_negator and self._negated(m, a):
             return False
         if self.customer_words:
             return not all(a.norms[i] in self.customer_words for i in m.tokens)
         return True
+
+    def _negated(self, m: Match, a: Analysis) -> bool:
+        return a.negated_before(m.start) or a.negated_inside(m.tokens)
 
     def _evidence(self, kept: list[Match], had_raw: bool) -> Evidence:
         total, seen = 0.0, set()

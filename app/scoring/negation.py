@@ -62,6 +62,9 @@ _MA_CONJUNCTIONS = frozenset(
 _EN_NOT_AFTER = frozenset({"only", "matter", "doubt", "later", "longer"})
 _CIRCUMFIX_EXCEPTIONS = frozenset(["مشمش", "معاش", "منعش", "مغشوش", "مدهش", "مفتش", "مرعش"])
 
+_CANDIDATES = _EN_NEGATORS | _AR_NEGATORS | {"و" + w for w in _AR_NEGATORS}
+_CANDIDATES |= {"ف" + w for w in _AR_NEGATORS}
+
 _CLAUSE_BREAK_WORDS = frozenset(
     [
         "but",
@@ -139,8 +142,19 @@ _AR_QUESTION_CUES = frozenset(
 _AR_OPENING_QUESTION_CUES = frozenset({"ما", "شنو", "وشو"})
 
 
+# "rather than passing you on", "instead of blaming you": the second word opens a negation
+_EN_PAIR_NEGATORS = {"than": "rather", "of": "instead"}
+
+
+def may_negate(norm: str) -> bool:
+    """Whether a word can be a negator in some context (a cheap test made once per word)."""
+    return norm in _CANDIDATES or norm[:1] == "م" or norm in _EN_PAIR_NEGATORS
+
+
 def is_negator(norm: str, prev: str, nxt: str) -> bool:
     """Whether a token opens a negation scope, given its neighbours."""
+    if norm not in _CANDIDATES and norm[:1] != "م":
+        return prev != "" and _EN_PAIR_NEGATORS.get(norm) == prev
     if norm in _EN_NEGATORS:
         return nxt not in _EN_NOT_AFTER
     if norm in _AR_NEGATORS:

@@ -44,6 +44,8 @@ class Slot:
     gap: int
     optional: bool
     by_first: dict[int, tuple[tuple[int, ...], ...]] = field(default_factory=dict, compare=False)
+    first_ids: frozenset[int] = field(default=frozenset(), compare=False)
+    single_words: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         # alternatives grouped by their first term: a token is tried only against those
@@ -51,6 +53,8 @@ class Slot:
         for alt in self.alts:
             grouped.setdefault(alt[0], []).append(alt)
         self.by_first.update({k: tuple(v) for k, v in grouped.items()})
+        object.__setattr__(self, "first_ids", frozenset(grouped))
+        object.__setattr__(self, "single_words", all(len(alt) == 1 for alt in self.alts))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +88,7 @@ def parse_word(raw: str) -> Phrase:
     word = word.rstrip("*")
     if any(ch in word for ch in "=^*@~|#"):
         raise PatternError(f"misplaced modifier in {raw!r}")
-    norms = _normalise_words(word)
+    norms = normalise_words(word)
     if not norms:
         raise PatternError(f"{raw!r} contains no word")
     specs = [(mode, norm) for norm in norms]
@@ -93,7 +97,8 @@ def parse_word(raw: str) -> Phrase:
     return tuple(specs)
 
 
-def _normalise_words(word: str) -> list[str]:
+def normalise_words(word: str) -> list[str]:
+    """The normalised words of a plain text, contractions expanded."""
     if word.isalpha():
         norm = normalize_word(word)
         return [norm] if is_arabic(norm) else expand_english(norm)
@@ -140,9 +145,16 @@ def compile_pattern(
             gap = new_gap
             continue
         optional = element.startswith("?") and len(element) > 1
-        phrases = _parse_slot(element[1:] if optional else element, classes)
-        negator = negator or any(_phrase_negates(p) for p in phrases)
-        alts = tuple(tuple(index.add(mode, norm) for mode, norm in p) for p in phrases)
+        body = element[1:] if optional else element
+        known = index.slot_cache.get(body)
+        if known is None:
+            # the same slot text ("@sorry", "you|your") recurs across patterns: compile it once
+            phrases = _parse_slot(body, classes)
+            negates = any(_phrase_negates(p) for p in phrases)
+            alts = tuple(tuple(index.add(mode, norm) for mode, norm in p) for p in phrases)
+            known = index.slot_cache[body] = (alts, negates)
+        alts, negates = known
+        negator = negator or negates
         slots.append(Slot(alts, gap or 0, optional))
         gap = None
     _check_slots(slots, gap)
@@ -184,5 +196,6 @@ def _parse_slot(element: str, classes: dict[str, list[Phrase]]) -> list[Phrase]:
     return phrases
 
 
+@lru_cache(maxsize=8192)
 def _phrase_negates(phrase: Phrase) -> bool:
     return any(is_negator(norm, "", "") for _, norm in phrase)

@@ -131,9 +131,14 @@ class Rubric:
         criteria = _apply_overrides(self, overrides or {}, errors)
         if errors:
             raise RubricError(errors)
-        bound = [
-            replace(c, matcher=c.matcher.for_question(key_points or [], customer)) for c in criteria
-        ]
+        bound = []
+        for c in criteria:
+            try:
+                bound.append(replace(c, matcher=c.matcher.for_question(key_points or [], customer)))
+            except CompileError as exc:
+                errors.extend(exc.errors)
+        if errors:
+            raise RubricError(errors)
         return Rubric(self.id, bound, self._classes, self._data)
 
 

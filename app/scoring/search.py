@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from typing import NamedTuple
 
 from app.scoring.analysis import Analysis
 from app.scoring.index import TermIndex
 from app.scoring.patterns import ANY_GAP, Pattern, Slot
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     """Token indices a pattern matched (the words, not the gaps between them)."""
 
     tokens: tuple[int, ...]
@@ -35,11 +36,12 @@ class Hits:
 
     def __init__(self, index: TermIndex, a: Analysis) -> None:
         self.terms, self.fuzzy = index.lookup(a)
-        self.positions: dict[int, list[int]] = {}
+        positions: defaultdict[int, list[int]] = defaultdict(list)
         for i, ids in enumerate(self.terms):
             for ident in ids:
-                self.positions.setdefault(ident, []).append(i)
-        self.present = frozenset(self.positions)
+                positions[ident].append(i)
+        self.positions: dict[int, list[int]] = positions
+        self.present = frozenset(positions)
 
 
 class ReplyContext:
@@ -62,6 +64,7 @@ class PatternSet:
     patterns whose first word it contains."""
 
     __slots__ = ("patterns", "_by_anchor", "_anchors", "_needs")
+    _needs: list[tuple[Need, ...]]
 
     def __init__(self, patterns: list[Pattern]) -> None:
         self.patterns = patterns
@@ -70,8 +73,7 @@ class PatternSet:
         for n, p in enumerate(patterns):
             for ident in p.anchors:
                 self._by_anchor.setdefault(ident, []).append(n)
-            firsts = (frozenset(alt[0] for alt in s.alts) for s in p.slots if not s.optional)
-            self._needs.append(tuple(firsts))
+            self._needs.append(tuple(_need(s) for s in p.slots if not s.optional))
         self._anchors = frozenset(self._by_anchor)
 
     def __len__(self) -> int:
@@ -79,32 +81,91 @@ class PatternSet:
 
     def matches(self, hits: Hits, a: Analysis) -> list[Match]:
         """Every match of every pattern, in pattern order."""
-        if not self.patterns:
+        present = hits.present
+        anchors = self._anchors.intersection(present)
+        if not anchors:
             return []
         by_anchor = self._by_anchor
         chosen: set[int] = set()
-        for ident in self._anchors.intersection(hits.present):
+        for ident in anchors:
             chosen.update(by_anchor[ident])
         out: list[Match] = []
-        present = hits.present
-        for n in sorted(chosen):
-            if all(not present.isdisjoint(firsts) for firsts in self._needs[n]):
-                out.extend(find_matches(self.patterns[n], hits, a, checked=True))
+        needs = self._needs
+        patterns = self.patterns
+        for n in sorted(chosen) if len(chosen) > 1 else chosen:
+            for singles, phrase_firsts, phrases in needs[n]:
+                if present.isdisjoint(singles) and not _satisfied(
+                    (singles, phrase_firsts, phrases), present
+                ):
+                    break
+            else:
+                out.extend(find_matches(patterns[n], hits, a, checked=True))
         return out
+
+
+Need = tuple[frozenset[int], frozenset[int], dict[int, tuple[frozenset[int], ...]]]
+
+
+def _need(slot: Slot) -> Need:
+    # A slot needs one alternative's words all present in the reply: for a one-word alternative
+    # that is one set test; a phrase ("in your shoes") is checked only when its first word is
+    # present, against the phrases that start with that word.
+    singles = frozenset(alt[0] for alt in slot.alts if len(alt) == 1)
+    phrases: dict[int, list[frozenset[int]]] = {}
+    for alt in slot.alts:
+        if len(alt) > 1:
+            phrases.setdefault(alt[0], []).append(frozenset(alt))
+    grouped = {k: tuple(v) for k, v in phrases.items()}
+    return singles, frozenset(grouped), grouped
+
+
+def _satisfied(need: Need, present: frozenset[int]) -> bool:
+    singles, phrase_firsts, phrases = need
+    if not present.isdisjoint(singles):
+        return True
+    for first in phrase_firsts.intersection(present):
+        for words in phrases[first]:
+            if words <= present:
+                return True
+    return False
 
 
 def find_matches(pattern: Pattern, hits: Hits, a: Analysis, checked: bool = False) -> list[Match]:
     """Every match of the pattern, at most one per starting token."""
     if not checked and not _may_match(pattern, hits):
         return []
+    positions = hits.positions
     first = pattern.slots[0]
-    starts = sorted({p for alt in first.alts for p in hits.positions.get(alt[0], ())})
+    ids = first.first_ids.intersection(hits.present)
+    starts = sorted({p for ident in ids for p in positions[ident]})
+    if len(pattern.slots) == 1 and first.single_words:
+        # one slot of single words: every position holding one of them is a match
+        fuzzy = hits.fuzzy
+        return [Match((p,), pattern, fuzzy[p]) for p in starts]
+    if len(starts) > 1 and first.single_words:
+        starts = _viable_starts(pattern.slots, starts, hits)
     out = []
     for start in starts:
         found = _match_from(pattern.slots, start, hits, a)
         if found is not None:
             fuzzy = any(hits.fuzzy[i] for i in found)
             out.append(Match(found, pattern, fuzzy))
+    return out
+
+
+def _viable_starts(slots: tuple[Slot, ...], starts: list[int], hits: Hits) -> list[int]:
+    """Starts after which the second slot can begin within its gap; the others cannot match."""
+    second = slots[1]
+    if second.optional or second.gap == ANY_GAP:
+        return starts
+    positions = hits.positions
+    follow = sorted({p for i in second.first_ids.intersection(hits.present) for p in positions[i]})
+    gap = second.gap
+    out = []
+    for start in starts:
+        k = bisect_right(follow, start)
+        if k < len(follow) and follow[k] <= start + 1 + gap:
+            out.append(start)
     return out
 
 
@@ -120,7 +181,8 @@ def _match_from(
     slots: tuple[Slot, ...], start: int, hits: Hits, a: Analysis
 ) -> tuple[int, ...] | None:
     sentence = a.sentence[start]
-    for end in _slot_ends(slots[0], start, hits, a, sentence):
+    first = slots[0]
+    for end in (start + 1,) if first.single_words else _slot_ends(first, start, hits, a, sentence):
         rest = _match_rest(slots, 1, end, 0, hits, a, sentence)
         if rest is not None:
             return tuple(range(start, end)) + rest
@@ -141,10 +203,11 @@ def _match_rest(
     slot = slots[k]
     gap = _combine_gaps(slot.gap, extra_gap)
     last = len(a.norms) - 1 if gap == ANY_GAP else min(len(a.norms) - 1, pos + gap)
-    for cand in range(pos, last + 1):
+    single = slot.single_words
+    for cand in _candidates(slot, pos, last, hits):
         if a.sentence[cand] != sentence:
             break
-        for end in _slot_ends(slot, cand, hits, a, sentence):
+        for end in (cand + 1,) if single else _slot_ends(slot, cand, hits, a, sentence):
             rest = _match_rest(slots, k + 1, end, 0, hits, a, sentence)
             if rest is not None:
                 return tuple(range(cand, end)) + rest
@@ -154,16 +217,40 @@ def _match_rest(
     return None
 
 
+_SCAN = 8  # windows up to this wide are scanned token by token rather than through positions
+
+
+def _candidates(slot: Slot, first: int, last: int, hits: Hits) -> list[int]:
+    """Positions in [first, last] where one of the slot's alternatives can start."""
+    if last - first < _SCAN:
+        terms, firsts = hits.terms, slot.first_ids
+        return [i for i in range(first, last + 1) if not firsts.isdisjoint(terms[i])]
+    found: set[int] = set()
+    positions = hits.positions
+    for ident in slot.first_ids.intersection(hits.present):
+        where = positions[ident]
+        lo = bisect_left(where, first)
+        hi = bisect_right(where, last, lo)
+        found.update(where[lo:hi])
+    return sorted(found)
+
+
 def _slot_ends(slot: Slot, start: int, hits: Hits, a: Analysis, sentence: int) -> list[int]:
     """Where each alternative of the slot that matches at `start` ends."""
-    ends = []
+    ends: set[int] = set()
     by_first = slot.by_first
     for ident in hits.terms[start]:
-        for alt in by_first.get(ident, ()):
+        alts = by_first.get(ident)
+        if alts is None:
+            continue
+        for alt in alts:
+            if len(alt) == 1:  # the token itself carries the term
+                ends.add(start + 1)
+                continue
             end = _match_alt(alt, start, hits, a, sentence)
             if end >= 0:
-                ends.append(end)
-    return sorted(ends)
+                ends.add(end)
+    return sorted(ends) if len(ends) > 1 else list(ends)
 
 
 def _combine_gaps(a: int, b: int) -> int:

@@ -142,6 +142,18 @@ def test_bad_overrides_and_key_points(rubric):
     assert ("overrides", "new-one", "title") in paths
 
 
+def test_key_point_without_words(rubric):
+    with pytest.raises(RubricError) as info:
+        rubric.for_question(key_points=[["fine"], ["!!!"]])
+    assert [p for p, _ in info.value.errors] == [("key_points", 1, 0)]
+
+
+def test_key_points_are_plain_text(rubric):
+    q = rubric.for_question(key_points=[["#1 priority", "$45"]], customer="I was charged $45 twice")
+    result = score_reply("Your $45 refund is done.", q, "en")
+    assert result.criteria["restate"].present
+
+
 def test_matcher_registry():
     assert matcher_class("phrases") is MATCHERS["phrases"]
     with pytest.raises(KeyError, match="unknown matcher"):

@@ -1,0 +1,103 @@
+"""Wording families the rubric must handle beyond its own examples: spelling confusions,
+quantities said differently, echoed negative statements and the shipped quiz examples."""
+
+import pytest
+
+from app.scoring import score_reply
+from app.scoring.analysis import analyse
+from app.scoring.evaluation import evaluate, format_report, load_quiz_examples, predict
+from app.scoring.lexicon import expand_english
+from app.scoring.normalize import segment
+
+
+def _restated(rubric, customer, reply, language, key_points=None):
+    bound = rubric.for_question(key_points=key_points, customer=customer)
+    return score_reply(reply, bound, language).criteria["restate"].present
+
+
+@pytest.mark.parametrize(
+    ("customer", "reply", "language", "expected"),
+    [
+        ("My speed has been poor for two weeks.", "Fourteen days of this is too long.", "en", True),
+        ("I waited 48 hours for the engineer.", "Two days is far too long to wait.", "en", True),
+        ("I pay 349 riyals a month.", "I've refunded the 349 today.", "en", True),
+        ("I pay 349 riyals a month.", "Please restart the router.", "en", False),
+        ("صار لي أسبوعين بدون نت.", "١٤ يوم بدون خدمة كثير.", "ar", True),
+        ("الراوتر يفصل كل نص ساعة.", "انقطاع كل ٣٠ دقيقة شي مزعج.", "ar", True),
+        ("دفعت ١٥٠ ريال.", "الفني بيجيك الساعة ١٠.", "ar", False),
+    ],
+)
+def test_quantities_restated_in_other_words(rubric, customer, reply, language, expected):
+    assert _restated(rubric, customer, reply, language) is expected
+
+
+def test_echoing_the_customers_negative_is_a_restatement(rubric):
+    customer = "أمس وعدوني باتصال الساعة ٤ وما أحد اتصل."
+    points = [["أمس", "مبارح", "امبارح"]]
+    reply = "معك حق، ما في حدا اتصل فيك مبارح."
+    assert _restated(rubric, customer, reply, "ar", points)
+    denial = "I paid on the 1st like always."
+    assert not _restated(rubric, denial, "There was no payment on the 1st.", "en", [["1st"]])
+
+
+def test_sound_alike_letters_in_short_arabic_words(found):
+    assert "apology" in found("بعتزر منك كتير على التأخير.", "ar")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "present", "absent"),
+    [
+        ("I'm handling it myself rather than passing you on.", "en", set(),
+         {"needless_transfer"}),
+        ("Really sorry, I can only imagine how stressful that was.", "en",
+         {"apology", "empathy"}, set()),
+        ("I did apologise, you may have missed it.", "en", {"blame_customer"}, {"apology"}),
+        ("معلش إن حضرتك مش فاهم، بس الموضوع بسيط لو ركزت.", "ar", {"blame_customer"},
+         {"apology"}),
+        ("حضرتك أكيد مركّب الشريحة بالمقلوب.", "ar", {"blame_customer"}, set()),
+        ("يمكن أحد من البيت استلمه وما قال لك.", "ar", {"blame_customer"}, set()),
+        ("I'm not able to put calls through, it's against procedure.", "en", {"policy_speak"},
+         set()),
+        ("Our terms only guarantee speeds up to the plan's maximum.", "en", {"policy_speak"},
+         set()),
+        ("Losing a Saturday of sales is a real blow for a shop.", "en", {"empathy"}, set()),
+        ("Would a credit for the two weeks help?", "en", {"ask_resolution"}, set()),
+        ("تحب نلغي الاشتراك ونرجعلك فلوسك؟", "ar", {"ask_resolution"}, set()),
+        ("Any credit is applied automatically.", "en", set(), {"commit_action"}),
+        ("I've just moved your connection to a quieter route.", "en", {"commit_action"}, set()),
+        ("حجزت لك التركيب يوم ١٥ من ٨ لـ ١٢.", "ar", {"commit_action"}, set()),
+        ("طلبت لك المقوي الحين وبيوصلك بكرة الصبح.", "ar", {"commit_action"}, set()),
+    ],
+)  # fmt: skip
+def test_wording_families(found, text, language, present, absent):
+    got = found(text, language)
+    assert present <= got, f"missing {present - got} in {got}"
+    assert not (absent & got), f"unexpected {absent & got}"
+
+
+def test_shipped_quiz_examples_agree(rubric, repo_root):
+    examples = load_quiz_examples(repo_root / "quizzes")
+    assert {e.language for e in examples} == {"ar", "en"}
+    reports = evaluate(predict(rubric, examples), examples)
+    table = format_report(reports)
+    assert reports["ar"].macro_f1 >= 0.9, table
+    assert reports["en"].macro_f1 >= 0.9, table
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "نَعْتَذِرُ إِلَيْكَ, I'm sorry! Paid $39.99 on the 1st؟ ref ٤٨٢١٣ — and 1,000 more.",
+        "I won't transfer you; I'll call you at 5 pm. شكراً جزيلاً\nThanks.",
+    ],
+)
+def test_analysis_tokens_follow_the_segmenter(text):
+    seg = segment(text)
+    expected = [
+        w
+        for tok in seg.tokens
+        for w in ([tok.norm] if not tok.norm.isascii() else expand_english(tok.norm))
+    ]
+    a = analyse(text)
+    assert a.norms == expected
+    assert len(set(a.sentence)) == len(set(seg.sentence))
