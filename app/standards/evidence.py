@@ -1,0 +1,152 @@
+"""Loading the evidence of many agents at once: a fixed number of queries, whatever the number
+of agents or the length of their history (only the window is read)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import exists, select
+from sqlalchemy.orm import aliased
+
+from app.extensions import db
+from app.quizzes.models import Answer, Attempt, Quiz, ScoreOverride
+from app.quizzes.services import latest_override_ids
+from app.standards import compliance
+from app.standards.compliance import Evidence, Rule
+from app.standards.models import KpiValue, Observation, ObservationItem
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """UTC instants from the start of `first` to the end of `last`, local time."""
+    zone = _zone()
+    start = datetime.combine(first, time(), zone)
+    end = datetime.combine(last + timedelta(days=1), time(), zone)
+    return start, end
+
+
+def load_evidence(user_ids: list[int], rules: list[Rule], today: date,
+                  window_days: int) -> dict[int, list[Evidence]]:  # fmt: skip
+    """Every piece of evidence in the window for each agent, in four queries."""
+    found: dict[int, list[Evidence]] = defaultdict(list)
+    if not user_ids:
+        return found
+    first = compliance.window_start(today, window_days)
+    for user_id, item in _roleplay(user_ids, rules, first, today):
+        found[user_id].append(item)
+    for user_id, item in _observations(user_ids, rules, first, today):
+        found[user_id].append(item)
+    for user_id, item in _kpis(user_ids, rules, first, today):
+        found[user_id].append(item)
+    return found
+
+
+def _roleplay(user_ids, rules, first: date, last: date):
+    if not any(rule.criteria for rule in rules):
+        return
+    start, end = _day_bounds(first, last)
+    query = (
+        select(
+            Answer.id,
+            Answer.attempt_id,
+            Answer.question_id,
+            Answer.detail,
+            Attempt.user_id,
+            Attempt.submitted_at,
+            Quiz.title,
+        )  # fmt: skip
+        .join(Attempt, Attempt.id == Answer.attempt_id)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(Attempt.user_id.in_(user_ids), Answer.score.is_not(None))
+        .where(Attempt.submitted_at >= start, Attempt.submitted_at < end)
+    )
+    overrides = _overrides(user_ids, start, end)
+    zone = _zone()
+    for row in db.session.execute(query):
+        override = overrides.get(row.attempt_id)
+        flags = override[1] if override and override[0] in (None, row.id) else None
+        note = {"quiz": row.title, "question": row.question_id, "overridden": bool(flags)}
+        on = row.submitted_at.astimezone(zone).date()
+        for item in compliance.roleplay_evidence(
+            row.detail or {}, flags, rules, on, row.attempt_id, note
+        ):
+            yield row.user_id, item
+
+
+def _overrides(user_ids, start: datetime, end: datetime) -> dict[int, tuple[int | None, dict]]:
+    """The newest override of each attempt in the window: (answer it targets, criteria)."""
+    latest = latest_override_ids()
+    query = (
+        select(ScoreOverride.attempt_id, ScoreOverride.answer_id, ScoreOverride.criteria)
+        .join(latest, latest.c.id == ScoreOverride.id)
+        .join(Attempt, Attempt.id == ScoreOverride.attempt_id)
+        .where(Attempt.user_id.in_(user_ids))
+        .where(Attempt.submitted_at >= start, Attempt.submitted_at < end)
+    )
+    return {
+        row.attempt_id: (row.answer_id, row.criteria or {}) for row in db.session.execute(query)
+    }
+
+
+def _observations(user_ids, rules, first: date, last: date):
+    observed = {rule.id for rule in rules if rule.observation}
+    correction = aliased(Observation)
+    superseded = exists().where(correction.corrects_id == Observation.id)
+    query = (
+        select(
+            ObservationItem.standard_id,
+            ObservationItem.rating,
+            ObservationItem.comment,
+            Observation.id,
+            Observation.agent_id,
+            Observation.observed_on,
+            Observation.channel,
+            Observation.reference,
+            Observation.failed,
+        )  # fmt: skip
+        .join(Observation, Observation.id == ObservationItem.observation_id)
+        .where(Observation.agent_id.in_(user_ids), ~superseded)
+        .where(Observation.observed_on >= first, Observation.observed_on <= last)
+    )
+    for row in db.session.execute(query):
+        value = compliance.observation_value(row.rating)
+        if value is None or row.standard_id not in observed:
+            continue
+        note = {"channel": row.channel, "reference": row.reference, "comment": row.comment,
+                "failed": row.failed}  # fmt: skip
+        yield (
+            row.agent_id,
+            Evidence(
+                row.standard_id, value, row.observed_on, "observation", row.id, row.rating, note
+            ),
+        )
+
+
+def _kpis(user_ids, rules, first: date, last: date):
+    targets: dict[str, list[tuple[str, float, str]]] = defaultdict(list)
+    for rule in rules:
+        for metric, target, direction in rule.kpis:
+            targets[metric].append((rule.id, target, direction))
+    if not targets:
+        return
+    query = select(KpiValue).where(
+        KpiValue.user_id.in_(user_ids),
+        KpiValue.metric.in_(list(targets)),
+        KpiValue.period_end >= first,
+        KpiValue.period_end <= last,
+    )
+    for kpi in db.session.scalars(query):
+        for standard_id, target, direction in targets[kpi.metric]:
+            note = {"value": kpi.value, "target": target, "direction": direction,
+                    "start": kpi.period_start.isoformat()}  # fmt: skip
+            value = compliance.kpi_value(kpi.value, target, direction)
+            yield (
+                kpi.user_id,
+                Evidence(standard_id, value, kpi.period_end, "kpi", kpi.id, kpi.metric, note),
+            )

@@ -1,0 +1,267 @@
+"""What the standards pages show: an agent's profile, a manager's heatmap, the company view
+and the acknowledgement list. Each reads a fixed number of queries, whatever the head count."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app import clock
+from app.extensions import db
+from app.people.models import Department, Role, Team, User
+from app.standards import charts, compliance, evidence, observations, services
+from app.standards.compliance import Assessment, Evidence
+from app.standards.models import Acknowledgement, ComplianceChange, ComplianceStatus
+
+TREND_DAYS = 365
+CONSISTENT_SPREAD = 0.2  # a team whose scores sit within 20 points gives the same service
+
+
+# --- agent profile ----------------------------------------------------------------------------
+
+
+@dataclass
+class StandardView:
+    standard: dict
+    assessment: Assessment
+    evidence: list[Evidence]
+    trend: charts.Sparkline | None
+    since: date | None
+
+
+@dataclass
+class Profile:
+    agent: User
+    version: object
+    window_days: int
+    rows: list[StandardView]
+    observations: list
+    corrected: set[int]
+
+
+def agent_profile(agent: User) -> Profile:
+    """Each standard's live status and evidence for one agent, with the stored trend."""
+    version = services.cached_current_version()
+    rules, window = services.rules_of(version), services.window_days_of(version)
+    today = clock.today()
+    found = evidence.load_evidence([agent.id], rules, today, window).get(agent.id, [])
+    history = _history(agent.id)
+    stored = services.stored_statuses([agent.id])
+    rows = []
+    for standard, rule in zip(services.standards_of(version), rules, strict=True):
+        items = sorted((e for e in found if e.standard_id == rule.id),
+                       key=lambda e: (e.on, e.ref_id), reverse=True)  # fmt: skip
+        trend = charts.sparkline(history.get(rule.id, []), today - timedelta(TREND_DAYS), today)
+        row = stored.get((agent.id, rule.id))
+        assessment = compliance.assess(items, rule, today, window)
+        rows.append(StandardView(standard, assessment, items, trend, row.since if row else None))
+    recent = observations.observations_of(agent.id, limit=20)
+    corrected = observations.corrected_ids([o.id for o in recent])
+    return Profile(agent, version, window, rows, recent, corrected)
+
+
+def _history(user_id: int) -> dict[str, list[tuple[date, str]]]:
+    query = (
+        select(ComplianceChange.standard_id, ComplianceChange.changed_on, ComplianceChange.status)
+        .where(ComplianceChange.user_id == user_id)
+        .order_by(ComplianceChange.changed_on, ComplianceChange.id)
+    )
+    found: dict[str, list[tuple[date, str]]] = defaultdict(list)
+    for row in db.session.execute(query):
+        found[row.standard_id].append((row.changed_on, row.status))
+    return found
+
+
+# --- team heatmap -----------------------------------------------------------------------------
+
+
+@dataclass
+class Consistency:
+    spread: float | None
+    statuses: int  # how many different statuses the team's agents have
+
+    @property
+    def consistent(self) -> bool | None:
+        return None if self.spread is None else self.spread <= CONSISTENT_SPREAD
+
+
+@dataclass
+class Heatmap:
+    standards: list[dict]
+    agents: list[User]
+    cells: dict[tuple[int, str], ComplianceStatus]
+    overall: dict[int, float | None]
+    consistency: dict[str, Consistency]
+    teams: list[Team]
+    computed_on: date | None = None
+    sort: str = "name"
+
+
+def team_heatmap(manager: User, sort: str = "name", team_id: int | None = None) -> Heatmap:
+    """The manager's agents x the current standards, from the stored statuses."""
+    version = services.cached_current_version()
+    standards = services.standards_of(version)
+    teams = list(db.session.scalars(select(Team).where(Team.manager_id == manager.id)
+                                    .order_by(Team.code)))  # fmt: skip
+    team_ids = [t.id for t in teams if team_id in (None, t.id)]
+    agents = list(db.session.scalars(
+        select(User).where(User.team_id.in_(team_ids), User.role == Role.AGENT, User.active)
+        .order_by(User.name_en, User.id)
+    )) if team_ids else []  # fmt: skip
+    cells = services.stored_statuses([a.id for a in agents])
+    ids = [s["id"] for s in standards]
+    overall = {a.id: _mean([_score(cells, a.id, sid) for sid in ids]) for a in agents}
+    consistency = {
+        sid: Consistency(
+            compliance.spread([_score(cells, a.id, sid) for a in agents]),
+            len({cells[(a.id, sid)].status for a in agents if (a.id, sid) in cells}),
+        )
+        for sid in ids
+    }
+    computed = max((c.computed_on for c in cells.values()), default=None)
+    heatmap = Heatmap(standards, agents, cells, overall, consistency, teams, computed, "name")
+    _sort(heatmap, sort, ids)
+    return heatmap
+
+
+def _score(cells, user_id: int, standard_id: str) -> float | None:
+    row = cells.get((user_id, standard_id))
+    return row.score if row is not None else None
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def _sort(heatmap: Heatmap, sort: str, standard_ids: list[str]) -> None:
+    """Weakest first for a standard or the overall score; agents without evidence last."""
+    if sort == "overall":
+        heatmap.agents.sort(key=lambda a: _weakest_first(heatmap.overall[a.id]))
+    elif sort in standard_ids:
+        heatmap.agents.sort(key=lambda a: _weakest_first(_score(heatmap.cells, a.id, sort)))
+    else:
+        sort = "name"
+    heatmap.sort = sort
+
+
+def _weakest_first(score: float | None) -> tuple[int, float]:
+    return (1, 0.0) if score is None else (0, score)
+
+
+# --- company view -----------------------------------------------------------------------------
+
+
+@dataclass
+class Company:
+    standards: list[dict]
+    departments: list[Department]
+    teams_by_department: dict[int, list[Team]]
+    agents: dict[int | None, int] = field(default_factory=dict)  # team id -> agents
+    department_agents: dict[int, int] = field(default_factory=dict)
+    team_share: dict[tuple[int, str], float] = field(default_factory=dict)
+    department_share: dict[tuple[int, str], float] = field(default_factory=dict)
+    company_share: dict[str, float] = field(default_factory=dict)
+    least_met: list[tuple[dict, float]] = field(default_factory=list)
+    chart: list[charts.Bar] = field(default_factory=list)
+
+
+def company_view() -> Company:
+    """Per department and team, the share of active agents meeting each standard."""
+    standards = services.standards_of(services.cached_current_version())
+    teams = list(db.session.scalars(select(Team).options(joinedload(Team.department))
+                                    .order_by(Team.code)))  # fmt: skip
+    by_department: dict[int, list[Team]] = defaultdict(list)
+    for team in teams:
+        by_department[team.department_id].append(team)
+    departments = sorted({t.department for t in teams}, key=lambda d: d.code)
+    view = Company(standards, departments, dict(by_department))
+    view.agents = _agents_per_team()
+    met = _met_per_team()
+    _fill_shares(view, met, {t.id: t.department_id for t in teams})
+    return view
+
+
+def _active_agents():
+    return select(User.id, User.team_id).where(User.role == Role.AGENT, User.active).subquery()
+
+
+def _agents_per_team() -> dict[int | None, int]:
+    agents = _active_agents()
+    query = select(agents.c.team_id, func.count()).group_by(agents.c.team_id)
+    return dict(db.session.execute(query).all())
+
+
+def _met_per_team() -> dict[tuple[int | None, str], int]:
+    agents = _active_agents()
+    query = (
+        select(agents.c.team_id, ComplianceStatus.standard_id, func.count())
+        .join(ComplianceStatus, ComplianceStatus.user_id == agents.c.id)
+        .where(ComplianceStatus.status == "met")
+        .group_by(agents.c.team_id, ComplianceStatus.standard_id)
+    )
+    return {(team, sid): n for team, sid, n in db.session.execute(query)}
+
+
+def _fill_shares(view: Company, met: dict, department_of: dict[int, int]) -> None:
+    total = sum(view.agents.values())
+    for standard in view.standards:
+        sid = standard["id"]
+        dept_met: dict[int, int] = defaultdict(int)
+        dept_agents: dict[int, int] = defaultdict(int)
+        for team_id, count in view.agents.items():
+            if team_id in department_of:
+                view.team_share[(team_id, sid)] = met.get((team_id, sid), 0) / count
+                dept_met[department_of[team_id]] += met.get((team_id, sid), 0)
+                dept_agents[department_of[team_id]] += count
+        for dept_id, count in dept_agents.items():
+            view.department_share[(dept_id, sid)] = dept_met[dept_id] / count
+        view.department_agents = dict(dept_agents)
+        all_met = sum(n for (_team, s), n in met.items() if s == sid)
+        view.company_share[sid] = all_met / total if total else 0.0
+    ranked = sorted(view.standards, key=lambda s: (view.company_share[s["id"]], s["id"]))
+    view.least_met = [(s, view.company_share[s["id"]]) for s in ranked[:3]]
+    view.chart = charts.bars([(s["id"], view.company_share[s["id"]]) for s in ranked])
+
+
+# --- acknowledgements -------------------------------------------------------------------------
+
+
+@dataclass
+class AckFilter:
+    team_id: int | None = None
+    department_id: int | None = None
+    state: str = ""  # "", "done" or "pending"
+
+
+def acknowledgement_page(flt: AckFilter, page: int, per_page: int = 50):
+    """Active agents with the time they acknowledged the current version (or None)."""
+    version = services.cached_current_version()
+    version_id = version.id if version else -1
+    query = (
+        select(User)
+        .options(joinedload(User.team))
+        .where(User.role == Role.AGENT, User.active)
+        .order_by(User.name_en, User.id)
+    )
+    if flt.team_id:
+        query = query.where(User.team_id == flt.team_id)
+    if flt.department_id:
+        query = query.where(User.department_id == flt.department_id)
+    acked = select(Acknowledgement.user_id).where(Acknowledgement.version_id == version_id)
+    if flt.state == "done":
+        query = query.where(User.id.in_(acked))
+    elif flt.state == "pending":
+        query = query.where(User.id.not_in(acked))
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    times = dict(db.session.execute(
+        select(Acknowledgement.user_id, Acknowledgement.acknowledged_at).where(
+            Acknowledgement.version_id == version_id,
+            Acknowledgement.user_id.in_([u.id for u in result.items]),
+        )
+    ).all())  # fmt: skip
+    return result, times

@@ -1,0 +1,166 @@
+"""Service standards operations other capabilities rely on: the current version, who has
+acknowledged it, and agents' compliance statuses."""
+
+from __future__ import annotations
+
+from flask import current_app, g
+from sqlalchemy import select
+
+from app import clock
+from app.audit import services as audit
+from app.content import services as content
+from app.extensions import db
+from app.models_base import localized
+from app.notifications.services import notify
+from app.people.models import Role, User
+from app.standards.compliance import Rule
+from app.standards.models import Acknowledgement, ComplianceStatus, StandardsVersion
+
+DEFAULT_WINDOW_DAYS = 90
+
+
+class StandardsError(ValueError):
+    """A domain error tied to a form field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def current_version() -> StandardsVersion | None:
+    """The latest published version, by publication date then id (None before any sync)."""
+    query = select(StandardsVersion).order_by(
+        StandardsVersion.published.desc(), StandardsVersion.id.desc()
+    )
+    return db.session.scalar(query.limit(1))
+
+
+def cached_current_version() -> StandardsVersion | None:
+    """The current version, read once per request (the banner and the page both need it)."""
+    if "standards_version" not in g:
+        g.standards_version = current_version()
+    return g.standards_version
+
+
+def standards_of(version: StandardsVersion | None) -> list[dict]:
+    return list(version.definition.get("standards", [])) if version else []
+
+
+def rules_of(version: StandardsVersion | None) -> list[Rule]:
+    return [Rule.from_definition(standard) for standard in standards_of(version)]
+
+
+def window_days_of(version: StandardsVersion | None) -> int:
+    if version is None:
+        return DEFAULT_WINDOW_DAYS
+    return int(version.definition.get("window_days") or DEFAULT_WINDOW_DAYS)
+
+
+def metrics_of(version: StandardsVersion | None) -> dict[str, dict]:
+    return {m["id"]: m for m in version.definition.get("metrics", [])} if version else {}
+
+
+def standard_label(standard: dict, locale: str) -> str:
+    return f"{standard['id']} {localized(standard.get('title'), locale)}"
+
+
+def path_for(endpoint: str, **values) -> str:
+    """A URL path built without a request (the daily job and content syncs run from the CLI)."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+# --- acknowledgement --------------------------------------------------------------------------
+
+
+def acknowledged_current(user_ids: list[int]) -> set[int]:
+    """Of these users, those who acknowledged the current version."""
+    version = current_version()
+    if version is None or not user_ids:
+        return set()
+    query = select(Acknowledgement.user_id).where(
+        Acknowledgement.version_id == version.id, Acknowledgement.user_id.in_(user_ids)
+    )
+    return set(db.session.scalars(query))
+
+
+def must_acknowledge(user) -> StandardsVersion | None:
+    """The version an agent still has to acknowledge, or None."""
+    if not getattr(user, "is_authenticated", False) or user.role != Role.AGENT:
+        return None
+    version = cached_current_version()
+    if version is None:
+        return None
+    done = db.session.scalar(
+        select(Acknowledgement.id).where(
+            Acknowledgement.user_id == user.id, Acknowledgement.version_id == version.id
+        )
+    )
+    return None if done else version
+
+
+def acknowledge_standards(user: User, version: StandardsVersion) -> bool:
+    """Record that the user has read the version and will apply it; False if already done."""
+    existing = db.session.scalar(
+        select(Acknowledgement).where(
+            Acknowledgement.user_id == user.id, Acknowledgement.version_id == version.id
+        )
+    )
+    if existing is not None:
+        return False
+    db.session.add(Acknowledgement(user_id=user.id, version_id=version.id,
+                                   acknowledged_at=clock.now()))  # fmt: skip
+    audit.record("standards_acknowledged", "standards_version", version.version, actor=user)
+    return True
+
+
+def ask_for_acknowledgement(_catalogue, report) -> int:
+    """When a sync publishes a new version, ask every active agent to acknowledge it.
+
+    An edit of an existing version asks nobody again: the version is what agents commit to.
+    """
+    if not report.new_standards_version:
+        return 0
+    db.session.flush()
+    agents = db.session.scalars(select(User.id).where(User.role == Role.AGENT, User.active))
+    version = report.new_standards_version
+    link = path_for("standards.acknowledge")
+    count = 0
+    for user_id in agents:
+        note = notify(user_id, "standards_published", {"version": version}, link=link,
+                      dedupe_key=f"standards-published:{version}:{user_id}")  # fmt: skip
+        count += note is not None
+    return count
+
+
+content.CONTENT_SYNCED_HOOKS.append(ask_for_acknowledgement)
+
+
+# --- statuses ---------------------------------------------------------------------------------
+
+
+def current_statuses(user_ids: list[int]) -> dict[tuple[int, str], str]:
+    """The latest stored status of each (user, standard id): met, developing, not_met or
+    no_evidence. Standards never computed for a user are absent."""
+    if not user_ids:
+        return {}
+    query = select(
+        ComplianceStatus.user_id, ComplianceStatus.standard_id, ComplianceStatus.status
+    ).where(ComplianceStatus.user_id.in_(user_ids))
+    return {(row.user_id, row.standard_id): row.status for row in db.session.execute(query)}
+
+
+def stored_statuses(user_ids: list[int]) -> dict[tuple[int, str], ComplianceStatus]:
+    """The stored status rows of these users, in one query."""
+    if not user_ids:
+        return {}
+    query = select(ComplianceStatus).where(ComplianceStatus.user_id.in_(user_ids))
+    return {(row.user_id, row.standard_id): row for row in db.session.scalars(query)}
+
+
+def recompute_statuses(user_ids: list[int] | None = None, **options) -> dict:
+    """Recompute and store the statuses of these agents (all active ones by default); see
+    app.standards.statuses.recompute."""
+    from app.standards.statuses import recompute
+
+    return recompute(user_ids, **options)

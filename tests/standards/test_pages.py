@@ -1,0 +1,128 @@
+"""The heatmap, the profile and the company view: what they show, who sees them, and a query
+count that does not grow with the team."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from app.extensions import db
+from app.standards import services
+from tests.html_checks import active_content
+from tests.query_counter import count_queries
+from tests.standards.conftest import NOW
+
+
+def _no_inline_code(html: str) -> None:
+    """No inline scripts, handlers or styles: the CSP would block them."""
+    assert [found for found in active_content(html) if found != "<script>"] == []
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+    assert " style=" not in html and "<style" not in html
+
+
+@pytest.fixture
+def measured_team(team, roleplay, add_kpi):
+    """Evidence that gives the first agent met/not met and the second developing."""
+    first, second = team["agents"]
+    roleplay(first, NOW, criteria={"restate": True}, violations={"policy_speak": True})
+    roleplay(second, NOW, criteria={"restate": True})
+    roleplay(second, NOW - timedelta(days=1), criteria={"restate": False})
+    add_kpi(first, "csat_pct", NOW.date(), 70)
+    services.recompute_statuses()
+    db.session.commit()
+    return team
+
+
+def test_heatmap_shows_status_by_colour_and_symbol_with_consistency(measured_team, client, login):
+    first, second = measured_team["agents"]
+    login(measured_team["manager"])
+    response = client.get("/standards/team")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    _no_inline_code(html)
+    row = html.split(f'data-agent="{first.id}"')[1].split("</tr>")[0]
+    assert 'class="table-success" data-status="met"' in row and "✓" in row
+    assert 'data-status="not_met"' in row and "✗" in row
+    assert 'data-status="no_evidence"' in row
+    assert f'data-agent="{measured_team["stranger"].id}"' not in html
+    consistency = html.split('id="consistency-row"')[1].split("</tr>")[0]
+    assert 'data-spread="50"' in consistency  # STD-03: 100% against 50%
+
+
+def test_heatmap_sorts_weakest_first(measured_team, client, login):
+    first, second = measured_team["agents"]
+    login(measured_team["manager"])
+    by_std03 = client.get("/standards/team?sort=STD-03").get_data(as_text=True)
+    assert by_std03.index(f'data-agent="{second.id}"') < by_std03.index(f'data-agent="{first.id}"')
+    by_std07 = client.get("/standards/team?sort=STD-07").get_data(as_text=True)
+    assert by_std07.index(f'data-agent="{first.id}"') < by_std07.index(f'data-agent="{second.id}"')
+    assert client.get("/standards/team?sort=<script>").status_code == 200
+
+
+def _grow_team(make_user, team, count, roleplay, add_kpi):
+    for n in range(count):
+        agent = make_user("agent", team=team)
+        roleplay(agent, NOW, criteria={"restate": n % 2 == 0})
+        add_kpi(agent, "csat_pct", NOW.date(), 60 + n)
+
+
+def _heatmap_queries(client) -> int:
+    db.session.expire_all()  # as in a fresh request: nothing cached from the test's own queries
+    with count_queries(db.engine) as counter:
+        assert client.get("/standards/team").status_code == 200
+    return counter.count
+
+
+def test_heatmap_query_count_does_not_grow_with_the_team(
+    synced, make_user, make_team, client, login, roleplay, add_kpi
+):
+    manager = make_user("manager")
+    team = make_team(code="big", manager=manager)
+    _grow_team(make_user, team, 5, roleplay, add_kpi)
+    services.recompute_statuses()
+    db.session.commit()
+    login(manager)
+    small = _heatmap_queries(client)
+    _grow_team(make_user, team, 35, roleplay, add_kpi)
+    services.recompute_statuses()
+    db.session.commit()
+    large = _heatmap_queries(client)
+    assert small == large
+    assert large <= 10
+
+
+def test_profile_shows_status_score_trend_and_evidence(measured_team, client, login):
+    first = measured_team["agents"][0]
+    login(first)
+    html = client.get("/standards/me").get_data(as_text=True)
+    _no_inline_code(html)
+    row = html.split('data-standard="STD-03"')[1].split("</tr>")[0]
+    assert 'data-status="met"' in row and "100%" in row and "<polyline" in row
+    evidence = html.split('id="evidence-STD-07"')[1].split("</section>")[0]
+    assert "criterion policy_speak" in evidence and "Quiz" in evidence
+    assert "KPI csat_pct" in html.split('id="evidence-STD-10"')[1].split("</section>")[0]
+
+
+def test_manager_sees_own_agents_profiles_only(measured_team, client, login):
+    login(measured_team["manager"])
+    first = measured_team["agents"][0]
+    assert client.get(f"/standards/agents/{first.id}").status_code == 200
+    stranger = measured_team["stranger"]
+    assert client.get(f"/standards/agents/{stranger.id}").status_code == 404
+    assert client.get(f"/standards/agents/{measured_team['manager'].id}").status_code == 404
+
+
+def test_company_view_shares_and_least_met(measured_team, client, login, make_user):
+    login(make_user("hr"))
+    html = client.get("/standards/company").get_data(as_text=True)
+    _no_inline_code(html)
+    own = html.split('data-team="own"')[1].split("</tr>")[0]
+    assert "<td>2</td>" in own  # agents
+    assert "<td>50%</td>" in own  # STD-03: one of the two meets it
+    assert 'id="company-chart"' in html and "<rect" in html
+    least = html.split('id="least-met"')[1].split("</ol>")[0]
+    assert "STD-01" in least or "STD-07" in least or "STD-10" in least
+    assert client.get("/standards/company").status_code == 200
+    client.post("/logout")
+    login(measured_team["manager"])
+    assert client.get("/standards/company").status_code == 403
