@@ -1,3 +1,107 @@
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
 
-bp = Blueprint("assignments", __name__)
+from app.assignments import reminders as _reminders  # noqa: F401  (registers the daily steps)
+from app.assignments import services
+from app.assignments.forms import AssignForm, DueDateForm
+from app.auth.access import allow
+from app.courses.models import Course
+from app.extensions import db
+from app.people.forms import ConfirmForm
+from app.people.models import User
+
+bp = Blueprint("assignments", __name__, url_prefix="/assignments")
+
+ASSIGNERS = ("manager", "hr", "admin")
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _fill_choices(form: AssignForm, lang: str) -> None:
+    courses = db.session.scalars(
+        select(Course).where(Course.active).order_by(Course.tier, Course.position)
+    )
+    form.course_ids.choices = [(c.id, c.title_in(lang)) for c in courses]
+    agents = db.session.scalars(
+        services.assignable_agents_query(current_user).order_by(User.name_en, User.id)
+    )
+    form.user_ids.choices = [(a.id, f"{a.name(lang)} ({a.employee_no})") for a in agents]
+    form.team_ids.choices = [(t.id, t.name(lang)) for t in services.assignable_teams(current_user)]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow(*ASSIGNERS)
+def new_assignment():
+    form = AssignForm()
+    _fill_choices(form, current_user.locale)
+    if form.validate_on_submit():
+        try:
+            result = services.assign_courses(
+                current_user, form.course_ids.data, user_ids=form.user_ids.data or [],
+                team_ids=form.team_ids.data or [], due_date=form.due_date.data,
+                note=form.note.data or "",
+            )  # fmt: skip
+        except services.AssignmentError as exc:
+            getattr(form, exc.field).errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("%(n)s assignments made; %(k)s were already open.",
+                    n=len(result.created), k=result.already_open), "success")  # fmt: skip
+            return redirect(url_for("assignments.list_assignments"))
+    return render_template("assignments/new.html", form=form)
+
+
+@bp.route("")
+@allow(*ASSIGNERS)
+def list_assignments():
+    state = request.args.get("state", "open")
+    flt = services.AssignmentFilter(
+        state=state if state in ("open", "overdue", "completed", "cancelled", "all") else "open",
+        team_id=_int_arg("team"), course_id=request.args.get("course", "")[:80],
+    )  # fmt: skip
+    page = services.search_assignments(current_user, flt, page=_int_arg("page") or 1)
+    return render_template(
+        "assignments/list.html", page=page, flt=flt, states=services.assignment_states(page.items),
+        teams=services.assignable_teams(current_user), confirm=ConfirmForm(), due_form=DueDateForm(),
+    )  # fmt: skip
+
+
+@bp.route("/<int:assignment_id>/cancel", methods=["POST"])
+@allow(*ASSIGNERS)
+def cancel(assignment_id: int):
+    assignment = services.get_manageable_assignment(current_user, assignment_id)
+    if assignment is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        _apply(services.cancel_assignment, assignment, _("Assignment cancelled."))
+    return redirect(url_for("assignments.list_assignments"))
+
+
+@bp.route("/<int:assignment_id>/due-date", methods=["POST"])
+@allow(*ASSIGNERS)
+def change_due(assignment_id: int):
+    assignment = services.get_manageable_assignment(current_user, assignment_id)
+    if assignment is None:
+        abort(404)
+    form = DueDateForm()
+    if form.validate_on_submit():
+        _apply(services.change_due_date, assignment, _("Due date changed."), form.due_date.data)
+    else:
+        flash(_("Give a valid due date."), "danger")
+    return redirect(url_for("assignments.list_assignments"))
+
+
+def _apply(operation, assignment, done_message, *args) -> None:
+    try:
+        operation(current_user, assignment, *args)
+    except services.AssignmentError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return
+    db.session.commit()
+    flash(done_message, "success")

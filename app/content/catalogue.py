@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from app.content.schemas import CourseFile, PathsFile, StandardsFile
+from app.content.schemas import CertificationsFile, CourseFile, PathsFile, StandardsFile
 from app.content.yaml_source import Problem, SourceFile, load_yaml
 from app.quizzes import question_types
 from app.quizzes.schemas import QuizFile
@@ -42,6 +42,8 @@ class Catalogue:
     rubric_sources: dict[str, SourceFile] = field(default_factory=dict)
     standards: StandardsFile | None = None
     standards_source: SourceFile | None = None
+    certifications: CertificationsFile | None = None
+    certifications_source: SourceFile | None = None
     digest: str = ""
     # Ids of files that failed to load: references to them are not reported a second time.
     broken: set[str] = field(default_factory=set)
@@ -79,6 +81,7 @@ def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
     _load_rubrics(catalogue, problems)
     _load_quizzes(catalogue, problems)
     _load_standards(catalogue, problems)
+    _load_certifications(catalogue, problems)
     catalogue.digest = content_digest(root)
     return catalogue, problems
 
@@ -260,3 +263,14 @@ def _load_standards(catalogue: Catalogue, problems: list[Problem]) -> None:
     if source is not None:
         catalogue.standards_source = source
         catalogue.standards = validate(StandardsFile, source, problems)
+
+
+def _load_certifications(catalogue: Catalogue, problems: list[Problem]) -> None:
+    path = catalogue.root / "courses" / "certifications.yaml"
+    if not path.exists():
+        return
+    source, errors = load_yaml(path, _rel(catalogue.root, path))
+    problems.extend(errors)
+    if source is not None:
+        catalogue.certifications_source = source
+        catalogue.certifications = validate(CertificationsFile, source, problems)

@@ -13,6 +13,7 @@ def cross_check(catalogue: Catalogue, criterion_ids: set[str]) -> list[Problem]:
     _check_quiz_courses(catalogue, problems)
     _check_paths(catalogue, problems)
     _check_standards(catalogue, criterion_ids, problems)
+    _check_certifications(catalogue, problems)
     return problems
 
 
@@ -123,3 +124,29 @@ def _check_standards(
         if course and course not in catalogue.courses:
             where = (*loc, "remedial_course")
             problems.append(source.problem(where, f"unknown course {course!r}"))
+
+
+def _check_certifications(catalogue: Catalogue, problems: list[Problem]) -> None:
+    """Every course, quiz and standard a certification names must exist."""
+    spec, source = catalogue.certifications, catalogue.certifications_source
+    if spec is None:
+        return
+    standard_ids = _standard_ids(catalogue)
+    seen: set[str] = set()
+    for i, entry in enumerate(spec.certifications):
+        loc = ("certifications", i)
+        if entry.id in seen:
+            problems.append(source.problem((*loc, "id"), "duplicate certification id"))
+        seen.add(entry.id)
+        refs = [
+            (("requires", "courses"), entry.requires.courses, catalogue.courses, "course"),
+            (("requires", "quizzes"), entry.requires.quizzes, catalogue.quizzes, "quiz"),
+            (("refresher_courses",), entry.refresher_courses, catalogue.courses, "course"),
+        ]
+        if standard_ids is not None:
+            met = entry.requires.standards_met
+            refs.append((("requires", "standards_met"), met, standard_ids, "standard"))
+        for where, ids, known, kind in refs:
+            for j, ref in enumerate(ids):
+                if ref not in known and ref not in catalogue.broken:
+                    problems.append(source.problem((*loc, *where, j), f"unknown {kind} {ref!r}"))

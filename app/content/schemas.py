@@ -148,3 +148,40 @@ class StandardsFile(Strict):
     changelog: list[ChangelogEntry] = []
     metrics: list[Metric] = []
     standards: list[Standard] = Field(min_length=1)
+
+
+# --- certifications ---------------------------------------------------------------------------
+
+
+class CertificationRequirements(Strict):
+    courses: list[Slug] = []
+    quizzes: list[Slug] = []
+    acknowledge_standards: bool = False
+    standards_met: list[StandardId] = []
+
+    @model_validator(mode="after")
+    def _something_required(self):
+        if not (self.courses or self.quizzes or self.acknowledge_standards or self.standards_met):
+            raise ValueError("name at least one requirement")
+        return self
+
+
+class CertificationEntry(TextModel):
+    id: Slug
+    title: BilingualText
+    summary: BilingualText
+    requires: CertificationRequirements
+    valid_for_days: int = Field(ge=30, le=3650)
+    renew_window_days: int = Field(ge=1, le=365)
+    refresher_courses: list[Slug] = Field(min_length=1)
+
+    @field_validator("renew_window_days")
+    @classmethod
+    def _window_inside_validity(cls, value: int, info) -> int:
+        if "valid_for_days" in info.data and value >= info.data["valid_for_days"]:
+            raise ValueError("must be shorter than valid_for_days")
+        return value
+
+
+class CertificationsFile(Strict):
+    certifications: list[CertificationEntry] = Field(min_length=1)

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.audit import services as audit
+from app.certification.models import Certification
 from app.content.catalogue import Catalogue, LoadedQuiz, load_catalogue
 from app.content.checks import cross_check
 from app.content.models import ContentVersion
@@ -75,6 +76,7 @@ def sync_content(root: Path, *, actor=None) -> SyncReport:
     _sync_paths(catalogue, report)
     _sync_quizzes(catalogue, report)
     _sync_standards(catalogue, report)
+    _sync_certifications(catalogue, report)
     for hook in CONTENT_SYNCED_HOOKS:
         hook(catalogue, report)
     _record_version(catalogue, report, actor)
@@ -208,3 +210,24 @@ def _sync_standards(catalogue: Catalogue, report: SyncReport) -> None:
     elif row.definition != definition:
         row.definition, row.published = definition, spec.published
         report.bump("standards_versions_edited")
+
+
+def _sync_certifications(catalogue: Catalogue, report: SyncReport) -> None:
+    """Certificates refer to certifications, so a certification left out is only retired."""
+    existing = {c.id: c for c in db.session.scalars(select(Certification))}
+    spec = catalogue.certifications
+    for position, entry in enumerate(spec.certifications if spec else []):
+        row = existing.pop(entry.id, None)
+        if row is None:
+            row = Certification(id=entry.id)
+            db.session.add(row)
+            report.bump("certifications_added")
+        row.position, row.active = position, True
+        row.title, row.summary = entry.title.model_dump(), entry.summary.model_dump()
+        row.requirements = entry.requires.model_dump()
+        row.valid_for_days, row.renew_window_days = entry.valid_for_days, entry.renew_window_days
+        row.refresher_courses = list(entry.refresher_courses)
+    for row in existing.values():
+        if row.active:
+            row.active = False
+            report.bump("certifications_retired")

@@ -1,5 +1,6 @@
 """Creating notifications and reading a person's list. Callers commit."""
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
@@ -18,6 +19,19 @@ MESSAGES = {
     "standards_published": _l(
         "New service standards (%(version)s) are published: please read and acknowledge them."
     ),
+    "assignment_cancelled": _l("The assignment of %(course)s was cancelled."),
+    "due_date_changed": _l("%(course)s is now due on %(due)s."),
+    "manager_digest": _l(
+        "This week in your teams: %(overdue)s overdue, %(due_soon)s due within 7 days, "
+        "%(expiring)s certificates expiring within 30 days."
+    ),
+    "certificate_issued": _l("Congratulations! You are now certified: %(certification)s."),
+    "certificate_renewed": _l("Your certificate %(certification)s is renewed until %(until)s."),
+    "renewal_due": _l(
+        "Your certificate %(certification)s expires on %(until)s: complete %(courses)s to renew it."
+    ),
+    "certificate_expired": _l("Your certificate %(certification)s has expired."),
+    "certificate_revoked": _l("Your certificate %(certification)s was revoked: %(reason)s"),
 }
 
 
@@ -31,9 +45,27 @@ def notify(user_id: int, kind: str, params: dict, *, link: str | None = None,
     ):
         return None
     note = Notification(user_id=user_id, kind=kind, params=params, link=link,
-                        dedupe_key=dedupe_key, created_at=clock.now())  # fmt: skip
+                        dedupe_key=dedupe_key, created_at=clock.now(),
+                        email_status="pending" if mail_configured() else "off")  # fmt: skip
     db.session.add(note)
     return note
+
+
+def link_to(endpoint: str, **values) -> str:
+    """A URL path built without a request, for links made by the daily job and the CLI."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def local_date(value, locale: str) -> str:
+    """A date written for the recipient (messages are stored already in their language)."""
+    from flask_babel import force_locale, format_date
+
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return format_date(value, "medium")
+
+
+def mail_configured() -> bool:
+    return bool(current_app.config.get("MAIL_SERVER"))
 
 
 def message(note: Notification) -> str:

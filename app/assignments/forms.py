@@ -1,0 +1,20 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class AssignForm(FlaskForm):
+    course_ids = SelectMultipleField(_l("Courses"), choices=[], validators=[DataRequired()])
+    user_ids = SelectMultipleField(_l("Agents"), coerce=int, choices=[], validators=[Optional()])
+    team_ids = SelectMultipleField(
+        _l("Whole teams"), coerce=int, choices=[], validators=[Optional()]
+    )
+    due_date = DateField(_l("Due date"), validators=[DataRequired()])
+    note = TextAreaField(_l("Note to the agents"), validators=[Optional(), Length(max=1000)])
+    submit = SubmitField(_l("Assign"))
+
+
+class DueDateForm(FlaskForm):
+    due_date = DateField(_l("New due date"), validators=[DataRequired()])
+    submit = SubmitField(_l("Change"))

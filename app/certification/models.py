@@ -1,0 +1,92 @@
+"""Certifications as loaded from courses/certifications.yaml, the certificates issued to agents,
+and each agent's standing toward each certification (what the HR report reads)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models_base import UTCDateTime, localized, utcnow
+from app.people.models import User
+
+
+class Certification(db.Model):
+    """A certification's definition. Rows are never deleted, only deactivated, because
+    certificates refer to them."""
+
+    __tablename__ = "certification"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[dict] = mapped_column(JSON)
+    summary: Mapped[dict] = mapped_column(JSON)
+    # {"courses": [...], "quizzes": [...], "acknowledge_standards": bool, "standards_met": [...]}
+    requirements: Mapped[dict] = mapped_column(JSON)
+    valid_for_days: Mapped[int] = mapped_column(Integer)
+    renew_window_days: Mapped[int] = mapped_column(Integer)
+    refresher_courses: Mapped[list] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def title_in(self, locale: str) -> str:
+        return localized(self.title, locale)
+
+    def summary_in(self, locale: str) -> str:
+        return localized(self.summary, locale)
+
+
+class Certificate(db.Model):
+    """One certificate. Renewal adds a new row (renewal_of points back); revocation and expiry
+    are recorded on the row, which is otherwise never changed."""
+
+    __tablename__ = "certificate"
+    __table_args__ = (Index("ix_certificate_user_certification", "user_id", "certification_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    certification_id: Mapped[str] = mapped_column(ForeignKey("certification.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    # "<user>:<certification>:first" or ":renewal-of:<id>": a second evaluation running at the
+    # same moment cannot issue the same certificate twice.
+    issue_key: Mapped[str] = mapped_column(String(120), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    valid_from: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date] = mapped_column(Date, index=True)
+    standards_version: Mapped[str | None] = mapped_column(String(20))
+    renewal_of_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    revoke_reason: Mapped[str | None] = mapped_column(String(1000))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    certification: Mapped[Certification] = relationship()
+
+    def status(self, today: date) -> str:
+        """valid, expired or revoked: what the verification page says."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.expires_on < today else "valid"
+
+
+class CertificationStanding(db.Model):
+    """Where an agent stands toward a certification: the share of requirements met and the
+    latest certificate. Kept up to date on course completion, on issue, renewal and revocation,
+    and nightly, so the HR report over thousands of agents is one indexed query."""
+
+    __tablename__ = "certification_standing"
+    __table_args__ = (UniqueConstraint("user_id", "certification_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    certification_id: Mapped[str] = mapped_column(ForeignKey("certification.id"), index=True)
+    met: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    percent: Mapped[int] = mapped_column(Integer, default=0)
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    certificate: Mapped[Certificate | None] = relationship()

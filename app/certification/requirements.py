@@ -1,0 +1,89 @@
+"""Which requirements of a certification an agent meets, for many agents in a fixed number of
+queries, and whether a refresher course has been done again since it was assigned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+
+from app.certification.models import Certification
+from app.courses import services as courses
+from app.courses.models import Course, Lesson, LessonProgress
+from app.extensions import db
+from app.quizzes import services as quizzes
+from app.quizzes.models import Attempt, ScoreOverride
+from app.standards import services as standards
+
+
+@dataclass(frozen=True)
+class Standing:
+    met: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.met >= self.total
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.met / self.total) if self.total else 0
+
+
+def requirement_standings(
+    user_ids: list[int], certifications: list[Certification]
+) -> dict[tuple[int, str], Standing]:
+    """(user id, certification id) -> requirements met out of the total."""
+    if not user_ids or not certifications:
+        return {}
+    needs = [c.requirements for c in certifications]
+    completed = courses.completed_course_ids(user_ids)
+    passed = quizzes.passed_quiz_ids(user_ids) if any(r.get("quizzes") for r in needs) else {}
+    wants_ack = any(r.get("acknowledge_standards") for r in needs)
+    acknowledged = standards.acknowledged_current(user_ids) if wants_ack else set()
+    wants_status = any(r.get("standards_met") for r in needs)
+    statuses = standards.current_statuses(user_ids) if wants_status else {}
+    table = {}
+    for user_id in user_ids:
+        for cert in certifications:
+            req = cert.requirements
+            items = [c in completed[user_id] for c in req.get("courses", [])]
+            items += [q in passed.get(user_id, ()) for q in req.get("quizzes", [])]
+            if req.get("acknowledge_standards"):
+                items.append(user_id in acknowledged)
+            items += [statuses.get((user_id, s)) == "met" for s in req.get("standards_met", [])]
+            table[(user_id, cert.id)] = Standing(sum(items), len(items))
+    return table
+
+
+def redone_since(user_id: int, course: Course, since: datetime) -> bool:
+    """Whether the agent has done the course again since `since`: passed each of its quizzes
+    (a course without quizzes: opened each of its lessons) after that moment."""
+    if course.quiz_ids:
+        return set(course.quiz_ids) <= _passed_since(user_id, since)
+    lesson_ids = [lesson.id for lesson in course.lessons if lesson.active]
+    opened = set(db.session.scalars(
+        select(LessonProgress.lesson_id).join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(LessonProgress.user_id == user_id, LessonProgress.last_opened_at >= since)
+    ))  # fmt: skip
+    return bool(lesson_ids) and set(lesson_ids) <= opened
+
+
+def _passed_since(user_id: int, since: datetime) -> set[str]:
+    """Quizzes passed in attempts submitted since then, counting managers' overrides."""
+    latest = quizzes.latest_override_ids()
+    query = (
+        select(Attempt.quiz_id)
+        .outerjoin(latest, latest.c.attempt_id == Attempt.id)
+        .outerjoin(ScoreOverride, ScoreOverride.id == latest.c.id)
+        .where(Attempt.user_id == user_id, Attempt.submitted_at >= since)
+        .where(
+            or_(
+                and_(ScoreOverride.id.is_(None), Attempt.auto_passed.is_(True)),
+                ScoreOverride.passed.is_(True),
+            )
+        )
+        .distinct()
+    )
+    return set(db.session.scalars(query))

@@ -1,0 +1,289 @@
+"""The certification status report: every active agent x every active certification.
+
+One SQL query builds the cells (status worked out in SQL from the agent's standing and latest
+certificate), so the page, the totals and the exports all read the same rows; the page costs a
+fixed number of queries whatever the number of agents, and exports stream.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, case, func, select, true
+from sqlalchemy.orm import aliased, joinedload
+
+from app.certification.models import Certificate, Certification, CertificationStanding
+from app.certification.services import EXPIRING_DAYS
+from app.extensions import db
+from app.models_base import localized
+from app.people.models import Department, Role, Team, User
+
+STATUSES = ("certified", "expiring", "expired", "revoked", "in_progress", "not_started")
+SORTS = ("name", "department", "team", "certification", "status", "until", "percent")
+PER_PAGE = 50
+Manager = aliased(User, name="manager")
+
+
+@dataclass
+class ReportFilter:
+    department_id: int | None = None
+    team_id: int | None = None
+    manager_id: int | None = None
+    certification_id: str = ""
+    status: str = ""
+    older_version: bool = False  # only certificates earned under an older standards version
+    sort: str = "name"
+    descending: bool = False
+
+    def args(self) -> dict:
+        """The filter as URL arguments (for sort links, pages and exports)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {k: v for k, v in values.items() if v not in (None, "", False)}
+
+    def sort_args(self, key: str) -> dict:
+        """Arguments that sort by key; the current sort key again reverses the order."""
+        values = {**self.args(), "sort": key}
+        values.pop("descending", None)
+        if key == self.sort and not self.descending:
+            values["descending"] = 1
+        return values
+
+
+@dataclass
+class ReportRow:
+    user_id: int
+    employee_no: str
+    name: str
+    department: str
+    team: str
+    manager: str
+    certification: str
+    status: str
+    percent: int
+    certificate_id: int | None
+    code: str | None
+    valid_from: date | None
+    expires_on: date | None
+    standards_version: str | None
+
+
+def status_expression(today: date):
+    soon = today + timedelta(days=EXPIRING_DAYS)
+    percent = func.coalesce(CertificationStanding.percent, 0)
+    return case(
+        (and_(Certificate.id.is_(None), percent > 0), "in_progress"),
+        (Certificate.id.is_(None), "not_started"),
+        (Certificate.revoked_at.is_not(None), "revoked"),
+        (Certificate.expires_on < today, "expired"),
+        (Certificate.expires_on <= soon, "expiring"),
+        else_="certified",
+    )
+
+
+def _cells(viewer: User, flt: ReportFilter, today: date, current_version: str | None) -> Select:
+    """The filtered cells without the status filter, as a subquery-able select."""
+    status = status_expression(today).label("status")
+    query = (
+        select(
+            User.id.label("user_id"),
+            User.employee_no,
+            User.name_ar,
+            User.name_en,
+            Department.name_ar.label("department_ar"),
+            Department.name_en.label("department_en"),
+            Team.name_ar.label("team_ar"),
+            Team.name_en.label("team_en"),
+            Manager.name_ar.label("manager_ar"),
+            Manager.name_en.label("manager_en"),
+            Certification.id.label("certification_id"),
+            Certification.title,
+            Certification.position,
+            CertificationStanding.percent,
+            Certificate.id.label("certificate_id"),
+            Certificate.code,
+            Certificate.valid_from,
+            Certificate.expires_on,
+            Certificate.standards_version,
+            status,
+        )  # fmt: skip
+        .select_from(User)
+        .join(Certification, true())
+        .outerjoin(Team, Team.id == User.team_id)
+        .outerjoin(Department, Department.id == User.department_id)
+        .outerjoin(Manager, Manager.id == Team.manager_id)
+        .outerjoin(
+            CertificationStanding,
+            and_(
+                CertificationStanding.user_id == User.id,
+                CertificationStanding.certification_id == Certification.id,
+            ),
+        )  # fmt: skip
+        .outerjoin(Certificate, Certificate.id == CertificationStanding.certificate_id)
+        .where(User.role == Role.AGENT, User.active, Certification.active)
+    )
+    return _filtered(_scoped(query, viewer), flt, current_version)
+
+
+def _scoped(query: Select, viewer: User) -> Select:
+    """HR and admins see everyone; a manager sees the agents of the teams they lead."""
+    if viewer.role in (Role.HR, Role.ADMIN):
+        return query
+    return query.where(User.team_id.in_(select(Team.id).where(Team.manager_id == viewer.id)))
+
+
+def _filtered(query: Select, flt: ReportFilter, current_version: str | None) -> Select:
+    if flt.department_id:
+        query = query.where(User.department_id == flt.department_id)
+    if flt.team_id:
+        query = query.where(User.team_id == flt.team_id)
+    if flt.manager_id:
+        query = query.where(Team.manager_id == flt.manager_id)
+    if flt.certification_id:
+        query = query.where(Certification.id == flt.certification_id)
+    if flt.older_version:
+        query = query.where(Certificate.standards_version.is_not(None))
+        if current_version:
+            query = query.where(Certificate.standards_version != current_version)
+    return query
+
+
+def _with_status(query: Select, flt: ReportFilter, today: date) -> Select:
+    if flt.status in STATUSES:
+        query = query.where(status_expression(today) == flt.status)
+    return query
+
+
+def _ordered(query: Select, flt: ReportFilter, today: date, locale: str) -> Select:
+    name = User.name_ar if locale == "ar" else User.name_en
+    last = []  # cells without a certificate stay at the end whichever the direction
+    if flt.sort == "until":
+        last = [Certificate.expires_on.is_(None)]
+    keys = {
+        "name": [name],
+        "department": [Department.name_ar if locale == "ar" else Department.name_en, name],
+        "team": [Team.name_ar if locale == "ar" else Team.name_en, name],
+        "certification": [Certification.position, name],
+        "status": [status_expression(today), name],
+        "until": [Certificate.expires_on, name],
+        "percent": [func.coalesce(CertificationStanding.percent, 0), name],
+    }[flt.sort if flt.sort in SORTS else "name"]
+    if flt.descending:
+        keys = [key.desc() for key in keys]
+    return query.order_by(*last, *keys, User.id, Certification.position)
+
+
+def totals(viewer: User, flt: ReportFilter, today: date, current_version: str | None) -> dict:
+    """Cells per status under every filter but the status one (the chart shows them all)."""
+    cells = _cells(viewer, flt, today, current_version).subquery()
+    query = select(cells.c.status, func.count()).group_by(cells.c.status)
+    found = dict(db.session.execute(query).all())
+    return {status: found.get(status, 0) for status in STATUSES}
+
+
+def page_of_rows(viewer, flt, today, locale, current_version, page: int, per_page=None):
+    query = _ordered(_with_status(_cells(viewer, flt, today, current_version), flt, today),
+                     flt, today, locale)  # fmt: skip
+    per_page = per_page or PER_PAGE
+    query = query.offset((page - 1) * per_page).limit(per_page)
+    return [to_row(r, locale) for r in db.session.execute(query)]
+
+
+def iter_rows(viewer, flt, today, locale, current_version, batch: int = 1000):
+    """Every row of the report, fetched in batches: memory stays flat whatever the count."""
+    query = _ordered(_with_status(_cells(viewer, flt, today, current_version), flt, today),
+                     flt, today, locale)  # fmt: skip
+    result = db.session.execute(query.execution_options(yield_per=batch))
+    for record in result:
+        yield to_row(record, locale)
+
+
+def to_row(r, locale: str) -> ReportRow:
+    def pick(ar, en):
+        return (ar or en or "") if locale == "ar" else (en or ar or "")
+
+    percent = 100 if r.certificate_id is not None else (r.percent or 0)
+    return ReportRow(
+        user_id=r.user_id, employee_no=r.employee_no, name=pick(r.name_ar, r.name_en),
+        department=pick(r.department_ar, r.department_en), team=pick(r.team_ar, r.team_en),
+        manager=pick(r.manager_ar, r.manager_en), certification=localized(r.title, locale),
+        status=r.status, percent=percent, certificate_id=r.certificate_id, code=r.code,
+        valid_from=r.valid_from, expires_on=r.expires_on, standards_version=r.standards_version,
+    )  # fmt: skip
+
+
+@dataclass
+class FilterOptions:
+    departments: list[Department]
+    teams: list[Team]
+    managers: list[User]
+    certifications: list[Certification]
+
+
+def filter_options(viewer: User) -> FilterOptions:
+    """What the filter lists offer the viewer (a manager: only their own teams)."""
+    teams_query = select(Team).options(joinedload(Team.manager)).order_by(Team.name_en, Team.id)
+    if viewer.role not in (Role.HR, Role.ADMIN):
+        teams_query = teams_query.where(Team.manager_id == viewer.id)
+    teams = list(db.session.scalars(teams_query))
+    department_ids = {t.department_id for t in teams}
+    departments = [
+        d for d in db.session.scalars(select(Department).order_by(Department.name_en))
+        if viewer.role in (Role.HR, Role.ADMIN) or d.id in department_ids
+    ]  # fmt: skip
+    managers = sorted({t.manager.id: t.manager for t in teams if t.manager}.values(),
+                      key=lambda m: (m.name_en, m.id))  # fmt: skip
+    certifications = list(db.session.scalars(
+        select(Certification).where(Certification.active).order_by(Certification.position)
+    ))  # fmt: skip
+    return FilterOptions(departments, teams, managers, certifications)
+
+
+STATUS_LABELS = {
+    "certified": _l("Certified"),
+    "expiring": _l("Expiring within 30 days"),
+    "expired": _l("Expired"),
+    "revoked": _l("Revoked"),
+    "in_progress": _l("In progress"),
+    "not_started": _l("Not started"),
+}
+
+
+def filter_from_args(args) -> ReportFilter:
+    """The filter from URL arguments; anything malformed is ignored rather than refused."""
+
+    def number(name: str) -> int | None:
+        value = args.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    return ReportFilter(
+        department_id=number("department_id"), team_id=number("team_id"),
+        manager_id=number("manager_id"), certification_id=args.get("certification_id", "")[:80],
+        status=args.get("status", "") if args.get("status") in STATUSES else "",
+        older_version=args.get("older_version") in ("1", "True", "true", "on"),
+        sort=args.get("sort", "name") if args.get("sort") in SORTS else "name",
+        descending=args.get("descending") in ("1", "True", "true", "on"),
+    )  # fmt: skip
+
+
+def describe_filter(flt: ReportFilter, options: FilterOptions, locale: str) -> list[list[str]]:
+    """The filters in words, for the top of an export."""
+    names = {
+        "department_id": {d.id: d.name(locale) for d in options.departments},
+        "team_id": {t.id: t.name(locale) for t in options.teams},
+        "manager_id": {m.id: m.name(locale) for m in options.managers},
+        "certification_id": {c.id: c.title_in(locale) for c in options.certifications},
+    }
+    labels = {"department_id": _l("Department"), "team_id": _l("Team"),
+              "manager_id": _l("Manager"), "certification_id": _l("Certification")}  # fmt: skip
+    lines = []
+    for key, label in labels.items():
+        value = getattr(flt, key)
+        if value:
+            lines.append([str(label), str(names[key].get(value, value))])
+    if flt.status:
+        lines.append([str(_l("Status")), str(STATUS_LABELS[flt.status])])
+    if flt.older_version:
+        lines.append([str(_l("Earned under an older standards version")), str(_l("yes"))])
+    return lines

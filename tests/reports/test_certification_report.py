@@ -1,0 +1,193 @@
+"""The HR certification report: statuses, filters, sort, pages, totals, exports, access."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from app.certification import services as certification
+from app.certification.models import Certificate
+from app.extensions import db
+from app.reports import certification_report as report
+from tests.certification.helpers import complete, travel, with_certifications
+from tests.query_counter import count_queries
+
+TODAY = date(2026, 3, 1)
+
+
+@pytest.fixture
+def company(app, content_root, make_user, make_team, make_department, monkeypatch):
+    """Two teams in two departments and agents in every status of "starter" on TODAY."""
+    with_certifications(content_root)
+    care, tech = make_department(), make_department("tech", "Technical", "الدعم")
+    m1, m2 = make_user("manager", name_en="Maha"), make_user("manager", name_en="Majed")
+    team_a, team_b = (
+        make_team("a", manager=m1, department=care),
+        make_team("b", manager=m2, department=tech),
+    )
+    hire = {"hire_date": date(2020, 1, 1)}
+    people = {
+        "expired": make_user("agent", team=team_a, name_en="Bader expired", **hire),
+        "expiring": make_user("agent", team=team_a, name_en="Dana expiring", **hire),
+        "certified": make_user("agent", team=team_b, name_en="Fadi certified", **hire),
+        "revoked": make_user("agent", team=team_b, name_en="Hala revoked", **hire),
+        "in_progress": make_user("agent", team=team_a, name_en="Jood in progress", **hire),
+        "not_started": make_user("agent", team=team_b, name_en='=HYPERLINK("http://x")', **hire),
+    }
+    for key, day in (("expired", date(2025, 1, 1)), ("expiring", date(2025, 3, 15)),
+                     ("certified", TODAY), ("revoked", TODAY)):  # fmt: skip
+        travel(monkeypatch, app, day)
+        complete(people[key], "basics")
+        complete(people[key], "talking")
+    complete(people["in_progress"], "basics")
+    travel(monkeypatch, app, TODAY)
+    certification.evaluate_all_agents()
+    revoked = db.session.query(Certificate).filter_by(user_id=people["revoked"].id).one()
+    certification.revoke_certificate(make_user("hr"), revoked, "Copied answers")
+    db.session.commit()
+    return {"people": people, "m1": m1, "m2": m2, "team_a": team_a, "care": care}
+
+
+def _statuses(html: str) -> dict[int, str]:
+    found = {}
+    for part in html.split('<tr data-user="')[1:]:
+        user_id, rest = part.split('"', 1)
+        found[int(user_id)] = rest.split('data-status="')[1].split('"')[0]
+    return found
+
+
+def test_hr_sees_every_status_for_every_agent(company, client, login_as):
+    login_as("hr")
+    html = client.get("/certification/report?certification_id=starter").get_data(as_text=True)
+    people = company["people"]
+    assert _statuses(html) == {user.id: key for key, user in people.items()}
+    totals = html.split('id="status-totals"')[1]
+    for status in report.STATUSES:
+        assert f'<tr data-status="{status}">' in totals
+    assert "<svg" in totals and "<rect" in totals and "style=" not in html.split("<main")[1]
+    everything = client.get("/certification/report").get_data(as_text=True)
+    assert "18 rows" in everything  # 6 agents x 3 certifications
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status=expiring", {"expiring"}),
+        ("status=in_progress", {"in_progress"}),
+        ("team_id={team_a}", {"expired", "expiring", "in_progress"}),
+        ("department_id={care}", {"expired", "expiring", "in_progress"}),
+        ("manager_id={m2}", {"certified", "revoked", "not_started"}),
+        ("status=not_started&manager_id={m2}", {"not_started"}),
+    ],
+)
+def test_filters(company, client, login_as, query, expected):
+    login_as("hr")
+    url = "/certification/report?certification_id=starter&" + query.format(
+        team_a=company["team_a"].id, care=company["care"].id, m2=company["m2"].id
+    )
+    ids = set(_statuses(client.get(url).get_data(as_text=True)))
+    assert ids == {company["people"][key].id for key in expected}
+
+
+def test_sort_and_pages(company, client, login_as, monkeypatch):
+    login_as("hr")
+    html = client.get(
+        "/certification/report?certification_id=starter&sort=until&descending=1"
+    ).get_data(as_text=True)
+    order = list(_statuses(html).values())
+    assert order[:4] == ["certified", "revoked", "expiring", "expired"] or order[:4] == [
+        "revoked", "certified", "expiring", "expired",
+    ]  # fmt: skip
+    monkeypatch.setattr(report, "PER_PAGE", 4)
+    first = _statuses(
+        client.get("/certification/report?certification_id=starter").get_data(as_text=True)
+    )
+    second = _statuses(
+        client.get("/certification/report?certification_id=starter&page=2").get_data(as_text=True)
+    )
+    assert len(first) == 4 and len(second) == 2 and not set(first) & set(second)
+
+
+def test_manager_sees_only_their_teams(company, client, login):
+    login(company["m1"])
+    html = client.get("/certification/report?certification_id=starter").get_data(as_text=True)
+    assert set(_statuses(html).values()) == {"expired", "expiring", "in_progress"}
+    sneaky = client.get(f"/certification/report?team_id={company['people']['certified'].team_id}")
+    assert _statuses(sneaky.get_data(as_text=True)) == {}
+    csv_text = client.get("/reports/certification.csv").data.decode("utf-8-sig")
+    assert "Fadi certified" not in csv_text and "Dana expiring" in csv_text
+
+
+def test_agents_never_see_the_report(company, client, login):
+    login(company["people"]["certified"])
+    for url in (
+        "/certification/report",
+        "/reports/certification.csv",
+        "/reports/certification.xlsx",
+    ):
+        assert client.get(url).status_code == 403
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    assert data.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_csv_export_honours_filters_and_neutralises_formulas(company, client, login_as):
+    login_as("hr")
+    response = client.get(
+        f"/reports/certification.csv?certification_id=starter&manager_id={company['m2'].id}"
+    )
+    assert response.mimetype == "text/csv" and response.is_streamed
+    rows = _csv_rows(response.data)
+    assert rows[0] == ["Certification status report"] and rows[1][0] == "Generated"
+    assert ["Manager", "Majed"] in rows and ["Certification", "Starter"] in rows
+    header = rows.index(["Employee number", "Name", "Department", "Team", "Manager", "Certification",
+                         "Status", "Certified until", "Progress (%)", "Verification code",
+                         "Standards version"])  # fmt: skip
+    body = rows[header + 1 :]
+    assert {row[1] for row in body} == {
+        "Fadi certified",
+        "Hala revoked",
+        '\'=HYPERLINK("http://x")',
+    }
+    certified = next(row for row in body if row[1] == "Fadi certified")
+    assert certified[6] == "Certified" and certified[7] == "2027-03-01" and certified[8] == "100"
+
+
+def test_xlsx_export_parses_back(company, client, login_as):
+    login_as("hr")
+    response = client.get("/reports/certification.xlsx?status=expired")
+    sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][0] == "Certification status report"
+    assert rows[2][:2] == ["Status", "Expired"]
+    header = next(i for i, row in enumerate(rows) if row[:1] == ["Employee number"])
+    body = rows[header + 1 :]
+    assert [row[1] for row in body] == ["Bader expired"]
+    assert body[0][7] == "2026-01-01"
+
+
+def test_arabic_csv_for_an_arabic_reader(company, client, make_user, login):
+    hr = make_user("hr", locale="ar")
+    login(hr)
+    text = client.get("/reports/certification.csv?certification_id=starter").data.decode(
+        "utf-8-sig"
+    )
+    assert "شهادة المبتدئ" in text and "موظف" in text
+
+
+def test_query_count_does_not_grow_with_agents(company, client, login_as, make_user, app):
+    login_as("hr")
+    client.get("/certification/report")
+    db.session.commit()  # nothing cached in the test's session for either request
+    with count_queries(db.engine) as few:
+        client.get("/certification/report")
+    for _ in range(30):
+        make_user("agent", team=company["team_a"], hire_date=date(2020, 1, 1))
+    db.session.commit()
+    with count_queries(db.engine) as many:
+        assert client.get("/certification/report").status_code == 200
+    assert few.count == many.count <= 10
