@@ -58,6 +58,7 @@ def _import_models() -> None:
     """Every model module, so that metadata (and migrations) see all tables."""
     from app.assignments import models as _assignments  # noqa: F401
     from app.audit import models as _audit  # noqa: F401
+    from app.certification import models as _certification  # noqa: F401
     from app.content import models as _content  # noqa: F401
     from app.courses import models as _courses  # noqa: F401
     from app.notifications import models as _notifications  # noqa: F401

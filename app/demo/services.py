@@ -48,7 +48,22 @@ def load_demo(today: date) -> int:
     for login, *_rest, team_code, _days, _locale in data.PEOPLE:
         if team_code:
             people.update_person(users[login], {"team_id": teams[team_code].id}, actor=None)
+    db.session.flush()
+    load_history(today)
     return len(users)
+
+
+def load_history(today: date) -> dict:
+    """Course history, standards evidence and certificates for the demo agents, when the
+    content is loaded (each part skips itself when it has run before)."""
+    from app.demo.certification_demo import load_certification_demo
+    from app.demo.progress_demo import load_progress_demo
+    from app.demo.standards_demo import load_standards_demo
+
+    counts = {"completions": load_progress_demo(today)}
+    counts.update(load_standards_demo(today))
+    counts["certificates"] = load_certification_demo(today)
+    return counts
 
 
 def _create(login, number, role, name_ar, name_en, hired, locale) -> User:

@@ -137,3 +137,25 @@ def test_secure_cookie_when_configured(database_url, make_user):
         cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
         assert "Secure" in cookie
         db.session.remove()
+
+
+def test_throttling_is_shared_through_redis_when_configured(database_url, make_user):
+    """Two app instances (two workers) count failures together in Redis."""
+    import redis
+
+    from app import create_app
+
+    url = "redis://127.0.0.1:6379/15"
+    redis.Redis.from_url(url).flushdb()
+    workers = []
+    for _ in range(2):
+        worker = create_app(make_config(database_url, RATELIMIT_STORAGE_URI=url))
+        worker.test_client_class = IsolatedClient
+        workers.append(worker.test_client())
+    user = make_user("agent")
+    for n in range(5):
+        workers[n % 2].post("/login", data={"email": user.email, "password": "wrong-password!"})
+    blocked = workers[0].post("/login", data={"email": user.email, "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert redis.Redis.from_url(url).keys("*login-account*")
+    redis.Redis.from_url(url).flushdb()

@@ -44,7 +44,41 @@ EXPECTED = {
     "courses.media": SIGNED_IN,
     "courses.team_progress": {"manager"},
     "courses.agent_detail": {"manager", "hr", "admin"},
-    # quizzes
+    "quizzes.take": SIGNED_IN,
+    "quizzes.submit": SIGNED_IN,
+    "quizzes.send_turn": SIGNED_IN,
+    "quizzes.result": SIGNED_IN,
+    "quizzes.flag": SIGNED_IN,
+    "quizzes.review_queue": {"manager"},
+    "quizzes.review_answer": {"manager"},
+    "quizzes.override": {"manager"},
+    # standards
+    "standards.profile": {"agent"},
+    "standards.agent_profile": {"manager", "hr", "admin"},
+    "standards.heatmap": {"manager"},
+    "standards.company": {"hr", "admin"},
+    "standards.acknowledge": SIGNED_IN,
+    "standards.acknowledgements": {"hr", "admin"},
+    "standards.new_observation": {"manager"},
+    "standards.observation": SIGNED_IN,
+    "standards.edit_observation": {"manager"},
+    "standards.correct_observation": {"manager"},
+    "standards.scorecard": {"hr", "admin"},
+    "standards.import_kpis": {"hr", "admin"},
+    "standards.confirm_kpis": {"hr", "admin"},
+    # assignments, certification, reports
+    "assignments.new_assignment": {"manager", "hr", "admin"},
+    "assignments.list_assignments": {"manager", "hr", "admin"},
+    "assignments.cancel": {"manager", "hr", "admin"},
+    "assignments.change_due": {"manager", "hr", "admin"},
+    "certification.my_certificates": SIGNED_IN,
+    "certification.certificate_pdf": SIGNED_IN,
+    "certification.certificate_detail": {"manager", "hr", "admin"},
+    "certification.revoke": {"hr", "admin"},
+    "certification.verify": PUBLIC,
+    "certification.report": {"manager", "hr", "admin"},
+    "reports.certification_csv": {"manager", "hr", "admin"},
+    "reports.certification_xlsx": {"manager", "hr", "admin"},
 }
 
 
@@ -82,6 +116,14 @@ def _url_args(rule, world) -> dict:
         "course_id": "basics",
         "slug": "first",
         "filename": "none.png",
+        "quiz_id": "basics-quiz",
+        "question_id": "q1",
+        "attempt_id": 999999,
+        "answer_id": 999999,
+        "observation_id": 999999,
+        "assignment_id": 999999,
+        "certificate_id": 999999,
+        "code": "NONE-NONE-NONE",
     }
     return {name: values[name] for name in rule.arguments}
 

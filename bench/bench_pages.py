@@ -1,0 +1,131 @@
+"""Pages under load: requests per second of the main pages as a share of a bare view (/health)
+served by the same gunicorn (2 sync workers) under the same wrk load (2 threads, 32
+connections), and SQL queries per page at 10 and at 10,000 agents.
+
+Run: .venv/bin/python -m bench.bench_pages
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import insert, select
+
+from bench.common import bench_env, flask, served, session_cookie, temp_database, wrk
+
+DEMO_PASSWORD = "khidma-demo-2026"
+AGENT = "noura@demo.sahabnet.example"
+MANAGER = "maha@demo.sahabnet.example"
+HR = "hr@demo.sahabnet.example"
+
+
+def prepare(database_url: str) -> dict:
+    env = bench_env(database_url)
+    for args in (("db", "upgrade"), ("content", "sync"), ("demo", "load")):
+        flask(env, *args)
+    return env
+
+
+def add_agents(database_url: str, total: int) -> None:
+    """Bring the installation to `total` agents in teams of 50, in bulk."""
+    from app import create_app
+    from app.extensions import db
+    from app.people.models import Department, Team, User
+    from config import Config
+
+    config = type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": database_url,
+                                              "SECRET_KEY": "bench"})  # fmt: skip
+    app = create_app(config)
+    with app.app_context():
+        existing = db.session.scalar(select(db.func.count(User.id)).where(User.role == "agent"))
+        dept = db.session.scalar(select(Department).limit(1))
+        rows, team_id = [], None
+        for n in range(existing, total):
+            if n % 50 == 0 or team_id is None:
+                team_id = db.session.execute(insert(Team).values(
+                    code=f"bench-{n}", name_ar=f"فريق {n}", name_en=f"Team {n}",
+                    department_id=dept.id,
+                )).inserted_primary_key[0]  # fmt: skip
+            rows.append({
+                "employee_no": f"B{n:06d}", "email": f"agent{n}@bench.example", "name_ar": f"موظف {n}",
+                "name_en": f"Agent {n}", "role": "agent", "team_id": team_id,
+                "department_id": dept.id, "hire_date": date.today() - timedelta(days=n % 700),
+                "locale": "ar", "active": True, "session_version": 1,
+            })  # fmt: skip
+        if rows:
+            db.session.execute(insert(User), rows)
+        db.session.commit()
+
+
+PAGES = [
+    ("agent home", "/", AGENT),
+    ("lesson", "/courses/product-basics/lessons/why-service-matters", AGENT),
+    ("manager dashboard", "/team", MANAGER),
+    ("HR report, first page", "/certification/report", HR),
+]
+
+
+def query_counts(database_url: str) -> dict[str, int]:
+    """SQL statements per page, counted in-process through the test client."""
+    from app import create_app
+    from app.extensions import db
+    from config import Config
+    from tests.query_counter import count_queries
+
+    config = type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": database_url,
+                                              "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})  # fmt: skip
+    app = create_app(config)
+    counts = {}
+    with app.app_context():
+        for label, path, email in PAGES:
+            if not _exists(app, path):
+                continue
+            client = app.test_client()
+            client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+            client.get(path)  # warm caches the same way for both sizes
+            with count_queries(db.engine) as counter:
+                client.get(path)
+            counts[label] = counter.count
+    return counts
+
+
+def _exists(app, path: str) -> bool:
+    adapter = app.url_map.bind("localhost")
+    try:
+        adapter.match(path)
+        return True
+    except Exception:
+        return False
+
+
+def throughput(env: dict) -> list[dict]:
+    rows = []
+    with served(env) as base:
+        baseline = wrk(base + "/health")
+        rows.append({"page": "bare view (/health)", **baseline, "ratio": 1.0})
+        for label, path, email in PAGES:
+            cookie = session_cookie(base, email, DEMO_PASSWORD)
+            result = wrk(base + path, cookie)
+            if result["non_2xx"]:
+                continue  # the page does not exist in this build
+            rows.append({"page": label, **result, "ratio": result["rps"] / baseline["rps"]})
+    return rows
+
+
+def main() -> dict:
+    with temp_database() as (url, _folder):
+        env = prepare(url)
+        small = query_counts(url)
+        rows = throughput(env)
+        add_agents(url, 10_000)
+        large = query_counts(url)
+    print(f"{'page':28} {'req/s':>8} {'ratio':>6} {'p99 ms':>7}  queries@10  queries@10000")
+    for row in rows:
+        q10, q10k = small.get(row["page"], "-"), large.get(row["page"], "-")
+        print(f"{row['page']:28} {row['rps']:8.0f} {row['ratio']:6.2f} {row['p99_ms']:7.1f}  "
+              f"{q10!s:>10}  {q10k!s:>13}")  # fmt: skip
+    return {"throughput": rows, "queries_small": small, "queries_large": large}
+
+
+if __name__ == "__main__":
+    main()
