@@ -1,11 +1,11 @@
 """Error pages in the user's language; JSON for API-style requests."""
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
+from app.extensions import db, login_manager
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),
@@ -47,4 +47,6 @@ def register(app: Flask) -> None:
     def _database_unavailable(exc: OperationalError):
         db.session.rollback()
         app.logger.warning("database unavailable: %s", exc.orig)
+        # Render as a visitor: showing the signed-in user's menu would ask the database again.
+        g._login_user = login_manager.anonymous_user()
         return render_error(503)
