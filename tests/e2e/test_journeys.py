@@ -1,15 +1,64 @@
-"""The people who use Khidma, walking through it in a real browser, in Arabic and in English."""
+"""The people who use Khidma, walking through it in a real browser, in Arabic and in English:
+a new hire, a manager and an HR officer."""
+
+import csv
+import io
+import re
+from datetime import date, timedelta
 
 import pytest
+import yaml
+from openpyxl import load_workbook
+
+from tests.e2e.conftest import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 
 NEW_HIRE = {"ar": "noura@demo.sahabnet.example", "en": "layla@demo.sahabnet.example"}
+# Agents whose product basics are done (long enough in the job), so the role-plays are open.
+EXPERIENCED = {"ar": "reem@demo.sahabnet.example", "en": "yousef@demo.sahabnet.example"}
+CERTIFIED = {"ar": "omar@demo.sahabnet.example", "en": "sarah@demo.sahabnet.example"}
 MANAGER = {"ar": "maha@demo.sahabnet.example", "en": "majed@demo.sahabnet.example"}
+HR = "hr@demo.sahabnet.example"
+GOOD_REPLY = {
+    "en": "I'm so sorry this happened, I understand how frustrating it is. I've fixed it now and "
+    "I'll call you tomorrow at 10 am to check. Thank you for your patience.",
+    "ar": "أنا آسفة جدًا على ما حصل وأتفهم انزعاجك. أصلحت المشكلة الآن وسأتصل بك غدًا الساعة "
+    "العاشرة صباحًا للتأكد. شكرًا على صبرك.",
+}
+
+
+def _quiz(quiz_id: str) -> dict:
+    return yaml.safe_load((REPO_ROOT / "quizzes" / f"{quiz_id}.yaml").read_text(encoding="utf-8"))
+
+
+def answer_classic_quiz(page, quiz_id: str) -> None:
+    """Choose the right answer to every question, read from the quiz file."""
+    for question in _quiz(quiz_id)["questions"]:
+        name = f"q-{question['id']}"
+        kind = question["type"]
+        if kind in ("single_choice", "multiple_choice"):
+            for choice in question["choices"]:
+                if choice.get("correct"):
+                    page.check(f"input[name='{name}'][value='{choice['id']}']")
+        elif kind == "true_false":
+            page.check(f"input[name='{name}'][value='{str(question['answer']).lower()}']")
+        elif kind == "ordering":
+            for position, item in enumerate(question["items"], start=1):
+                page.select_option(f"select[name='{name}-{item['id']}']", str(position))
+
+
+def finish_course_lessons(visit, course_id: str) -> None:
+    visit.go(f"/courses/{course_id}")
+    count = visit.page.locator("#lesson-list li").count()
+    visit.page.locator("#lesson-list a").first.click()
+    for _ in range(count):
+        visit.page.click("form[action$='/done'] button")
+        visit.page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
-def test_new_hire_finds_the_onboarding_path_and_reads_a_lesson(journey, lang):
+def test_new_hire_journey(journey, lang):
     visit = journey("new-hire")
     visit.sign_in(NEW_HIRE[lang])
     page = visit.page
@@ -19,23 +68,196 @@ def test_new_hire_finds_the_onboarding_path_and_reads_a_lesson(journey, lang):
     page.wait_for_load_state()
     assert page.locator(".lesson-body h2").count() >= 1
     visit.check_page("lesson", lang)
-    page.click("form[action$='/done'] button")
+    finish_course_lessons(visit, "product-basics")
+    visit.go("/quizzes/product-basics-quiz")
+    visit.check_page("quiz", lang)
+    answer_classic_quiz(page, "product-basics-quiz")
+    page.click("#submit-quiz")
     page.wait_for_load_state()
-    assert "/lessons/" in page.url  # moved on to the next lesson
+    assert "/attempts/" in page.url
+    assert page.locator("#automatic-score").count() == 1
+    visit.check_page("quiz-result", lang)
     visit.go("/courses")
-    assert page.locator('[data-course="product-basics"][data-status="in_progress"]').count() == 1
-    assert page.locator('[data-status="locked"]').count() >= 2
+    assert page.locator('[data-course="product-basics"][data-status="done"]').count() == 1
+    assert page.locator('[data-course="communication"][data-status="open"]').count() == 1
     visit.check_page("catalogue", lang)
+    _answer_roleplay(visit, lang)
+    _acknowledge_standards(visit, lang)
+
+
+def _answer_roleplay(visit, lang: str) -> None:
+    page = visit.page
+    visit.go("/quizzes/communication-roleplay")
+    replies = page.locator("textarea")
+    for n in range(replies.count()):
+        if replies.nth(n).is_enabled():
+            replies.nth(n).fill(GOOD_REPLY[lang])
+    page.click("#submit-quiz")
+    page.wait_for_load_state()
+    assert "/attempts/" in page.url
+    feedback = page.locator("mark.match")
+    assert feedback.count() >= 1  # the words that earned a criterion are highlighted
+    visit.check_page("roleplay-feedback", lang)
+
+
+def _acknowledge_standards(visit, lang: str) -> None:
+    page = visit.page
+    assert page.locator("#standards-banner").count() == 1
+    visit.go("/standards/acknowledge")
+    visit.check_page("standards", lang)
+    page.check("#acknowledge-form input[name=confirm]")
+    page.locator("#acknowledge-form [type=submit]").click()
+    page.wait_for_load_state()
+    visit.go("/")
+    assert page.locator("#standards-banner").count() == 0
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
-def test_manager_sees_the_team_progress(journey, lang):
+def test_certified_agent_downloads_the_certificate(journey, lang):
+    visit = journey("certificate")
+    visit.sign_in(CERTIFIED[lang])
+    visit.go("/certificates")
+    visit.check_page("certificates", lang)
+    href = visit.page.locator("a[href$='certificate.pdf']").first.get_attribute("href")
+    response = visit.page.request.get(visit.base + href)  # the browser's own session
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    pdf = response.body()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 5000
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_manager_journey(journey, browser, live_server, lang):
+    _agent_submits_a_weak_roleplay(browser, live_server, lang)
     visit = journey("manager")
     visit.sign_in(MANAGER[lang])
+    page = visit.page
     visit.go("/team")
-    table = visit.page.locator("#team-progress")
-    assert table.locator("tbody tr").count() == 6
+    assert page.locator("#team-progress tbody tr").count() == 6
     visit.check_page("team-progress", lang)
-    table.locator("tbody tr th a").first.click()
+    visit.go("/standards/team")
+    assert page.locator("#heatmap").count() == 1 and page.locator("#consistency-row").count() == 1
+    visit.check_page("heatmap", lang)
+    _assign_refresher_to_team(visit, lang)
+    _override_a_score(visit, lang)
+    _record_observation(visit, lang)
+
+
+def _agent_submits_a_weak_roleplay(browser, base, lang):
+    """An agent of the manager's team answers a role-play so the review queue has work."""
+    from tests.e2e.conftest import Journey
+
+    context = browser.new_context()
+    agent = Journey(context.new_page(), base, "agent")
+    agent.sign_in(EXPERIENCED[lang])
+    agent.go("/quizzes/communication-roleplay")
+    replies = agent.page.locator("textarea")
+    replies.first.fill("OK. We will check it." if lang == "en" else "تمام، راح نشوف الموضوع.")
+    agent.page.click("#submit-quiz")
+    agent.page.wait_for_load_state()
+    assert "/attempts/" in agent.page.url
+    agent.page.locator("details summary").first.click()  # "I think this was scored wrongly"
+    flag = agent.page.locator("form[action$='/flag']").first
+    flag.locator("textarea").fill("I promised to check the line today; please look again.")
+    flag.locator("[type=submit]").click()
+    agent.page.wait_for_load_state()
+    context.close()
+
+
+def _assign_refresher_to_team(visit, lang):
+    page = visit.page
+    visit.go("/assignments/new")
+    visit.check_page("assign", lang)
+    page.select_option("select[name=course_ids]", "communication")
+    page.locator("select[name=team_ids] option").first.click()
+    page.select_option("select[name=team_ids]", index=0)
+    page.fill("input[name=due_date]", (date.today() + timedelta(days=14)).isoformat())
+    page.fill("textarea[name=note]", "Refresher before the busy season")
+    page.click("form.row button[type=submit], form.row input[type=submit]")
+    page.wait_for_load_state()
+    assert "/assignments" in page.url
+    assert page.locator("text=Refresher before the busy season").count() >= 1
+
+
+def _override_a_score(visit, lang):
+    page = visit.page
+    visit.go("/review")
+    visit.check_page("review-queue", lang)
+    page.locator("#review-queue a").first.click()
+    page.wait_for_load_state()
+    page.fill("#override-form textarea[name=reason]", "Heard the call: the reply promised a fix")
+    page.fill("#override-form input[name=total]", "75")
+    page.click("#override-form [type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#reviewed-score").count() == 1 or "/review" in page.url
+    visit.check_page("after-override", lang)
+
+
+def _record_observation(visit, lang):
+    page = visit.page
+    visit.go("/team")
+    agent_link = page.locator("#team-progress tbody th a").first.get_attribute("href")
+    agent_id = agent_link.rstrip("/").rsplit("/", 1)[1]
+    visit.go(f"/standards/agents/{agent_id}/observations/new")
+    page.fill("input[name=reference]", "CALL-2026-1042")
+    ratings = page.locator("#observation-form select[name^=rating_]")
+    for n in range(ratings.count()):
+        ratings.nth(n).select_option(index=1)
+    visit.check_page("observation-form", lang)
+    page.click("#observation-form [type=submit]")
+    page.wait_for_load_state()
+    assert "/standards/observations/" in page.url or page.locator(".alert-success").count() == 1
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_hr_journey(journey, lang):
+    visit = journey("hr")
+    visit.sign_in(HR)
+    page = visit.page
+    _switch_language(visit, lang)
+    visit.go("/certification/report")
+    visit.check_page("report", lang)
+    page.select_option("#status", "certified")
+    page.locator("form[role=search] [type=submit]").click()
+    page.wait_for_load_state()
+    assert "status=certified" in page.url
+    rows = page.locator("#report tbody tr").count()
+    assert rows >= 1
+    visit.check_page("report-filtered", lang)
+    csv_rows = _download_csv(page)
+    assert len(csv_rows) >= rows
+    sheet_rows = _download_xlsx(page)
+    assert len(sheet_rows) >= rows
+    code = _a_certificate_code(visit)
+    anonymous = visit.page.context.browser.new_context().new_page()
+    response = anonymous.goto(f"{visit.base}/verify/{code}")
+    assert response.status == 200 and anonymous.locator("#certificate-status").count() == 1
+    assert anonymous.goto(f"{visit.base}/verify/NOPE-NOPE-NOPE").status == 404
+
+
+def _switch_language(visit, lang):
+    current = visit.page.locator("html").get_attribute("lang")
+    if current != lang:
+        visit.page.click("button[name=locale]")
+        visit.page.wait_for_load_state()
+
+
+def _download_csv(page) -> list[list[str]]:
+    with page.expect_download() as download:
+        page.click("#export-csv")
+    text = download.value.path().read_bytes().decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def _download_xlsx(page):
+    with page.expect_download() as download:
+        page.click("#export-xlsx")
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes()), read_only=True).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def _a_certificate_code(visit) -> str:
+    visit.go("/certification/report?status=certified")
+    link = visit.page.locator("#report a[href*='/certification/certificates/']").first
+    link.click()
     visit.page.wait_for_load_state()
-    visit.check_page("agent-detail", lang)
+    return re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", visit.page.content()).group(0)
