@@ -43,8 +43,9 @@ class Lesson(db.Model):
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[dict] = mapped_column(JSON)
     minutes: Mapped[int] = mapped_column(Integer, default=10)
-    body: Mapped[dict] = mapped_column(JSON)  # lang -> Markdown source
-    html: Mapped[dict] = mapped_column(JSON)  # lang -> sanitised HTML, rendered at sync
+    # The texts are large: loaded only where a lesson is shown, not with every list of lessons.
+    body: Mapped[dict] = mapped_column(JSON, deferred=True)  # lang -> Markdown source
+    html: Mapped[dict] = mapped_column(JSON, deferred=True)  # lang -> sanitised HTML
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     course: Mapped[Course] = relationship(back_populates="lessons")

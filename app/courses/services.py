@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.assignments.models import Assignment
@@ -148,10 +149,18 @@ def active_lessons(course: Course) -> list[Lesson]:
     return [lesson for lesson in course.lessons if lesson.active]
 
 
-def record_lesson_opened(user: User, lesson: Lesson) -> None:
-    """Remember the lesson as the place to resume. The caller commits."""
+RESUME_PRECISION = timedelta(minutes=2)
+
+
+def record_lesson_opened(user: User, lesson: Lesson) -> bool:
+    """Remember the lesson as the place to resume; returns whether anything changed (the
+    caller commits then). Re-reading the same page within a couple of minutes writes nothing."""
     progress = _progress_row(user, lesson)
-    progress.last_opened_at = clock.now()
+    now = clock.now()
+    if progress.id is not None and now - progress.last_opened_at < RESUME_PRECISION:
+        return False
+    progress.last_opened_at = now
+    return True
 
 
 def _progress_row(user: User, lesson: Lesson) -> LessonProgress:
@@ -253,6 +262,7 @@ def _in_reading_order(states: list[Progress], assignments: list[Assignment]) -> 
 def open_assignments(user: User) -> list[Assignment]:
     query = (
         select(Assignment)
+        .options(joinedload(Assignment.course))
         .where(Assignment.user_id == user.id, Assignment.completed_at.is_(None))
         .where(Assignment.cancelled_at.is_(None))
         .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)

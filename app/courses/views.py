@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from app import clock
 from app.auth.access import allow, signed_in
@@ -65,7 +66,9 @@ def course(course_id: str):
 
 def _lesson_or_404(course: Course, slug: str) -> Lesson:
     lesson = db.session.scalar(
-        select(Lesson).where(Lesson.course_id == course.id, Lesson.slug == slug, Lesson.active)
+        select(Lesson)
+        .options(undefer(Lesson.html))
+        .where(Lesson.course_id == course.id, Lesson.slug == slug, Lesson.active)
     )
     if lesson is None:
         abort(404)
@@ -82,8 +85,8 @@ def lesson(course_id: str, slug: str):
     except services.CourseLocked as exc:
         return _locked_page(exc)
     lesson = _lesson_or_404(course, slug)
-    services.record_lesson_opened(current_user, lesson)
-    db.session.commit()
+    if services.record_lesson_opened(current_user, lesson):
+        db.session.commit()
     lessons = services.active_lessons(course)
     index = lessons.index(lesson)
     state = services.lesson_states(current_user, course).get(lesson.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import current_app, g
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from app import clock
 from app.audit import services as audit
@@ -30,8 +31,11 @@ class StandardsError(ValueError):
 
 def current_version() -> StandardsVersion | None:
     """The latest published version, by publication date then id (None before any sync)."""
-    query = select(StandardsVersion).order_by(
-        StandardsVersion.published.desc(), StandardsVersion.id.desc()
+    # The definition is large; it loads on first use, and most callers only need the id.
+    query = (
+        select(StandardsVersion)
+        .options(defer(StandardsVersion.definition))
+        .order_by(StandardsVersion.published.desc(), StandardsVersion.id.desc())
     )
     return db.session.scalar(query.limit(1))
 
