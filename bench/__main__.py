@@ -1,0 +1,151 @@
+"""Every benchmark, then one table of the figures that have targets.
+
+Run: make bench   (or .venv/bin/python -m bench)
+Each benchmark's own output is printed as it runs; the table at the end collects the figures.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+
+from bench.common import REPO_ROOT
+
+RUNS = [
+    ("scoring", ["bench.bench_scoring"]),
+    ("pages", ["bench.bench_pages"]),
+    ("heatmap", ["bench.bench_heatmap"]),
+    ("report", ["bench.bench_report"]),
+    ("load-sqlite", ["bench.bench_load"]),
+    ("load-postgres", ["bench.bench_load", "--postgres"]),
+    ("load-sqlite-kills", ["bench.bench_load", "--kill-every", "2"]),
+]
+
+# (label, run, regex whose first group is the figure, target)
+FIGURES = [
+    (
+        "role-play replies/s, dev replies (one core)",
+        "scoring",
+        r"mean 34 words\n\s+replies/second, one core: ([\d,]+)",
+        ">= 2,000",
+    ),
+    (
+        "role-play replies/s, 60-80 words",
+        "scoring",
+        r"mean \d+ words\n(?:.*\n)?\s+replies/second, one core: ([\d,]+)\s+\(target 2,000",
+        ">= 2,000",
+    ),
+    (
+        "macro F1, dev set, ar",
+        "scoring",
+        r"== ar \(45 replies\) ==[\s\S]*?macro F1 = ([\d.]+)",
+        ">= 0.90",
+    ),
+    (
+        "macro F1, dev set, en",
+        "scoring",
+        r"== en \(45 replies\) ==[\s\S]*?macro F1 = ([\d.]+)",
+        ">= 0.90",
+    ),
+    (
+        "rubric load + compile (first)",
+        "scoring",
+        r"load \+ compile rubric: first ([\d.]+ ms)",
+        "< 100 ms",
+    ),
+    (
+        "bare view req/s (gunicorn 2 sync, wrk -c32)",
+        "pages",
+        r"bare view \(/health\)\s+(\d+)",
+        "reference",
+    ),
+    (
+        "agent home: ratio to bare view / p99 ms",
+        "pages",
+        r"agent home\s+\d+\s+([\d.]+\s+[\d.]+)",
+        ">= 0.25 / < 100",
+    ),
+    ("lesson: ratio / p99 ms", "pages", r"lesson\s+\d+\s+([\d.]+\s+[\d.]+)", ">= 0.25 / < 100"),
+    (
+        "manager dashboard: ratio / p99 ms",
+        "pages",
+        r"manager dashboard\s+\d+\s+([\d.]+\s+[\d.]+)",
+        ">= 0.25 / < 100",
+    ),
+    (
+        "HR report page 1: ratio / p99 ms",
+        "pages",
+        r"HR report, first page\s+\d+\s+([\d.]+\s+[\d.]+)",
+        ">= 0.25 / < 100",
+    ),
+    (
+        "heatmap 50 agents: server time, queries",
+        "heatmap",
+        r"heatmap, 50 agents: median ([\d.]+ ms server time, \d+ SQL queries)",
+        "< 100 ms",
+    ),
+    (
+        "HR report first page (10,000 agents)",
+        "report",
+        r"report first page: ([\d.]+ ms)",
+        "< 150 ms",
+    ),
+    (
+        "HR report queries at 10,000 / 10 agents",
+        "report",
+        r"report SQL queries: (\d+ at 10,000 agents, \d+ at 10)",
+        "<= 10, equal",
+    ),
+    (
+        "CSV export 100,000 rows: first byte, all",
+        "report",
+        r"CSV export \(100,000 rows\): first byte ([\d.]+ ms, all [\d.]+ s)",
+        "< 1 s, < 3 s",
+    ),
+    (
+        "CSV export heap peak, 100,000 rows",
+        "report",
+        r"heap peak for 100,000 rows: ([\d.]+ MiB)",
+        "< 10 MiB",
+    ),
+    ("XLSX export 100,000 rows", "report", r"XLSX export \(100,000 rows\): ([\d.]+ s)", "-"),
+]
+LOAD_KEYS = ("requests", "server_errors", "database_locked", "acknowledged", "stored_attempts",
+             "duplicate_keys", "incomplete_attempts", "workers_killed", "integrity_check",
+             "p50_ms", "p99_ms")  # fmt: skip
+
+
+def run_all() -> dict[str, str]:
+    outputs = {}
+    for name, args in RUNS:
+        print(f"\n===== {name}", flush=True)
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", *args], cwd=REPO_ROOT, capture_output=True,
+                              text=True)  # fmt: skip
+        print(done.stdout[-6000:], done.stderr[-2000:] if done.returncode else "", flush=True)
+        outputs[name] = done.stdout
+        print(f"({name}: {time.monotonic() - started:.0f} s, exit {done.returncode})", flush=True)
+    return outputs
+
+
+def table(outputs: dict[str, str]) -> None:
+    print("\n===== summary")
+    print(f"{'figure':48} {'result':36} target")
+    for label, run, pattern, target in FIGURES:
+        found = re.search(pattern, outputs.get(run, ""))
+        value = " ".join(found.group(1).split()) if found else "-"
+        print(f"{label:48} {value[:36]:36} {target}")
+    pages = re.findall(r"^(agent home|lesson|manager dashboard|HR report, first page)\s+\d+\s+\S+\s+\S+"
+                       r"\s+(\S+)\s+(\S+)$", outputs.get("pages", ""), re.M)  # fmt: skip
+    counts = ", ".join(f"{page} {small}/{large}" for page, small, large in pages) or "-"
+    print(f"{'SQL queries per page at 10 / 10,000 agents':48} {counts}  (target: equal)")
+    for run in ("load-sqlite", "load-postgres", "load-sqlite-kills"):
+        figures = dict(re.findall(r"^(\w+)\s+(\S+)$", outputs.get(run, ""), re.M))
+        summary = ", ".join(f"{k}={figures.get(k, '-')}" for k in LOAD_KEYS)
+        print(f"{run:48} {summary}")
+
+
+if __name__ == "__main__":
+    table(run_all())
