@@ -38,6 +38,16 @@ def _locked_page(exc: services.CourseLocked):
     return render_template("courses/locked.html", course=exc.course, missing=exc.missing), 403
 
 
+def _open_lesson(course_id: str, slug: str):
+    """(course, lesson, None) when the reader may open it, else (None, None, the 403 page)."""
+    course = _course_or_404(course_id)
+    try:
+        services.check_open(current_user, course)
+    except services.CourseLocked as exc:
+        return None, None, _locked_page(exc)
+    return course, _lesson_or_404(course, slug), None
+
+
 @bp.route("/courses")
 @signed_in
 def catalogue():
@@ -79,12 +89,9 @@ def _lesson_or_404(course: Course, slug: str) -> Lesson:
 @signed_in
 @writes
 def lesson(course_id: str, slug: str):
-    course = _course_or_404(course_id)
-    try:
-        services.check_open(current_user, course)
-    except services.CourseLocked as exc:
-        return _locked_page(exc)
-    lesson = _lesson_or_404(course, slug)
+    course, lesson, locked = _open_lesson(course_id, slug)
+    if locked:
+        return locked
     if services.record_lesson_opened(current_user, lesson):
         db.session.commit()
     lessons = services.active_lessons(course)
@@ -101,12 +108,9 @@ def lesson(course_id: str, slug: str):
 @bp.route("/courses/<course_id>/lessons/<slug>/done", methods=["POST"])
 @signed_in
 def mark_done(course_id: str, slug: str):
-    course = _course_or_404(course_id)
-    try:
-        services.check_open(current_user, course)
-    except services.CourseLocked as exc:
-        return _locked_page(exc)
-    lesson = _lesson_or_404(course, slug)
+    course, lesson, locked = _open_lesson(course_id, slug)
+    if locked:
+        return locked
     if not ConfirmForm().validate_on_submit():
         abort(400)
     finished = services.mark_lesson_done(current_user, lesson)
