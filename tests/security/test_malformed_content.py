@@ -3,6 +3,7 @@
 import random
 import re
 import shutil
+import zlib
 
 import pytest
 from sqlalchemy import func, select
@@ -46,16 +47,20 @@ def _content_files():
     ]
 
 
+# A cut or a tab can land where the file is still valid YAML (after a whole entry, on a comment
+# line): those must simply not break the check. Every other mutation must be reported.
+MAY_STAY_VALID = {"truncated", "tab indent"}
+
+
 @pytest.mark.parametrize("source", _content_files(), ids=lambda p: p.name)
 def test_each_mutation_is_reported_with_a_line(tree, source):
     relative = source.relative_to(REPO_ROOT)
     original = source.read_text(encoding="utf-8")
-    for seed, (kind, data) in enumerate(_mutations(original, hash(str(relative)) % 1000)):
+    for kind, data in _mutations(original, zlib.crc32(str(relative).encode()) % 1000):
         (tree / relative).write_bytes(data)
         problems = [str(p) for p in check_content(tree)[1]]
-        assert problems, f"{relative} {kind}: accepted"
+        assert problems or kind in MAY_STAY_VALID, f"{relative} {kind}: accepted"
         assert all(PROBLEM.match(p) for p in problems), f"{relative} {kind}: {problems[:3]}"
-        assert seed >= 0
     (tree / relative).write_text(original, encoding="utf-8")
 
 
