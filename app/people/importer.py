@@ -104,65 +104,66 @@ def _check_header(header: list[str], result: ParsedFile) -> bool:
 
 
 def _parse_row(number, raw, team_departments, departments, default_locale, result):
+    """One row as a PersonRow, or None after adding each of its problems to the result."""
     errors = result.errors
     start = len(errors)
     if None in raw:
         errors.append(RowError(number, "-", N_("more cells than columns")))
     cell = {k: (v or "").strip() for k, v in raw.items() if k is not None}
-    for name in REQUIRED_COLUMNS:
-        if not cell.get(name):
-            errors.append(RowError(number, name, N_("is required")))
-    if not cell.get("name_ar") and not cell.get("name_en"):
-        errors.append(RowError(number, "name_ar", N_("give name_ar or name_en")))
-    if cell.get("email") and not EMAIL_RE.match(cell["email"]):
-        errors.append(
-            RowError(
-                number, "email", N_("not an email address: %(value)s"), {"value": cell["email"]}
-            )
-        )
-    role = cell.get("role", "").lower()
-    if role and role not in ROLES:
-        errors.append(
-            RowError(number, "role", N_("must be one of %(values)s"), {"values": ", ".join(ROLES)})
-        )
+    _check_identity(number, cell, errors)
     hired = _parse_date(number, cell.get("hire_date", ""), errors)
-    department, team = cell.get("department", ""), cell.get("team", "")
-    if team and team not in team_departments:
-        errors.append(RowError(number, "team", N_("no team with code %(value)s"), {"value": team}))
-    elif team and department and team_departments[team] != department:
-        errors.append(
-            RowError(
-                number,
-                "team",
-                N_("team %(team)s is not in department %(department)s"),
-                {"team": team, "department": department},
-            )
-        )
-    if department and department not in departments:
-        errors.append(
-            RowError(
-                number, "department", N_("no department with code %(value)s"), {"value": department}
-            )
-        )
+    _check_placement(number, cell, team_departments, departments, errors)
     locale = cell.get("locale", "").lower() or default_locale
     if locale not in ("ar", "en"):
         errors.append(RowError(number, "locale", N_("must be ar or en")))
     active = _parse_bool(number, cell.get("active", ""), errors)
     if len(errors) > start:
         return None
+    team = cell.get("team", "")
     return PersonRow(
         row=number,
         employee_no=cell["employee_no"],
         email=cell["email"].lower(),
-        role=role,
+        role=cell["role"].lower(),
         hire_date=hired,
         name_ar=cell.get("name_ar", ""),
         name_en=cell.get("name_en", ""),
-        department=department or (team_departments.get(team, "") if team else ""),
+        department=cell.get("department", "") or team_departments.get(team, ""),
         team=team,
         locale=locale,
         active=active,
     )
+
+
+def _check_identity(number: int, cell: dict, errors: list[RowError]) -> None:
+    """Required cells, a name in one language, a valid email and a known role."""
+    for name in REQUIRED_COLUMNS:
+        if not cell.get(name):
+            errors.append(RowError(number, name, N_("is required")))
+    if not cell.get("name_ar") and not cell.get("name_en"):
+        errors.append(RowError(number, "name_ar", N_("give name_ar or name_en")))
+    email = cell.get("email", "")
+    if email and not EMAIL_RE.match(email):
+        errors.append(
+            RowError(number, "email", N_("not an email address: %(value)s"), {"value": email})
+        )
+    role = cell.get("role", "").lower()
+    if role and role not in ROLES:
+        values = {"values": ", ".join(ROLES)}
+        errors.append(RowError(number, "role", N_("must be one of %(values)s"), values))
+
+
+def _check_placement(number, cell, team_departments, departments, errors) -> None:
+    """The team and department exist, and the team belongs to the department."""
+    department, team = cell.get("department", ""), cell.get("team", "")
+    if team and team not in team_departments:
+        errors.append(RowError(number, "team", N_("no team with code %(value)s"), {"value": team}))
+    elif team and department and team_departments[team] != department:
+        message = N_("team %(team)s is not in department %(department)s")
+        errors.append(RowError(number, "team", message, {"team": team, "department": department}))
+    if department and department not in departments:
+        message = N_("no department with code %(value)s")
+        errors.append(RowError(number, "department", message, {"value": department}))
 
 
 def _parse_date(number: int, value: str, errors: list[RowError]) -> date | None:
