@@ -148,15 +148,22 @@ def _load_lessons(catalogue: Catalogue, loaded: LoadedCourse, problems: list[Pro
                 problems.append(Problem(_rel(catalogue.root, path), 1, "-", message))
 
 
-def _load_paths(catalogue: Catalogue, problems: list[Problem]) -> None:
-    path = catalogue.root / "courses" / "paths.yaml"
+def _load_single(catalogue: Catalogue, relative: str, schema, problems: list[Problem]):
+    """(source, validated model) of an optional one-of-a-kind file; (None, None) if absent."""
+    path = catalogue.root / relative
     if not path.exists():
-        return
-    source, errors = load_yaml(path, _rel(catalogue.root, path))
+        return None, None
+    source, errors = load_yaml(path, relative)
     problems.extend(errors)
-    if source is not None:
-        catalogue.paths_source = source
-        catalogue.paths = validate(PathsFile, source, problems)
+    if source is None:
+        return None, None
+    return source, validate(schema, source, problems)
+
+
+def _load_paths(catalogue: Catalogue, problems: list[Problem]) -> None:
+    catalogue.paths_source, catalogue.paths = _load_single(
+        catalogue, "courses/paths.yaml", PathsFile, problems
+    )
 
 
 def _load_rubrics(catalogue: Catalogue, problems: list[Problem]) -> None:
@@ -255,22 +262,12 @@ def _load_question(source, index, raw, rubrics, problems):
 
 
 def _load_standards(catalogue: Catalogue, problems: list[Problem]) -> None:
-    path = catalogue.root / "standards" / "standards.yaml"
-    if not path.exists():
-        return
-    source, errors = load_yaml(path, _rel(catalogue.root, path))
-    problems.extend(errors)
-    if source is not None:
-        catalogue.standards_source = source
-        catalogue.standards = validate(StandardsFile, source, problems)
+    catalogue.standards_source, catalogue.standards = _load_single(
+        catalogue, "standards/standards.yaml", StandardsFile, problems
+    )
 
 
 def _load_certifications(catalogue: Catalogue, problems: list[Problem]) -> None:
-    path = catalogue.root / "courses" / "certifications.yaml"
-    if not path.exists():
-        return
-    source, errors = load_yaml(path, _rel(catalogue.root, path))
-    problems.extend(errors)
-    if source is not None:
-        catalogue.certifications_source = source
-        catalogue.certifications = validate(CertificationsFile, source, problems)
+    catalogue.certifications_source, catalogue.certifications = _load_single(
+        catalogue, "courses/certifications.yaml", CertificationsFile, problems
+    )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from app import uploads
 from app.audit import services as audit
 from app.extensions import db
 from app.models_base import utcnow
@@ -293,22 +293,12 @@ def _row_values(row: importer.PersonRow, team_ids: dict, department_ids: dict) -
 
 def stage_import(raw: bytes, filename: str, *, actor: User) -> PendingImport:
     """Keep an uploaded file until the admin confirms it (the preview is read from it)."""
-    pending = PendingImport(
-        token=secrets.token_urlsafe(32), uploaded_by_id=actor.id, filename=filename, content=raw
-    )
-    db.session.add(pending)
-    return pending
+    return uploads.stage_upload(PendingImport, raw, filename, actor=actor)
 
 
 def apply_staged_import(token: str, *, actor: User, default_locale: str) -> ImportReport | None:
     """Import a staged file once; None when the token is unknown, used, or someone else's."""
-    pending = db.session.scalar(
-        select(PendingImport).where(
-            PendingImport.token == token,
-            PendingImport.uploaded_by_id == actor.id,
-            PendingImport.applied_at.is_(None),
-        )
-    )
+    pending = uploads.open_upload(PendingImport, token, actor=actor)
     if pending is None:
         return None
     report = import_people(pending.content, actor=actor, default_locale=default_locale)

@@ -6,13 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import math
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 
-from app import clock
+from app import clock, uploads
 from app.audit import services as audit
 from app.extensions import db
 from app.people.importer import RowError, decode
@@ -190,21 +189,12 @@ def _existing_values(rows: list[KpiRow]) -> dict[tuple, KpiValue]:
 
 def stage_kpi_upload(raw: bytes, filename: str, rows: int, *, actor: User) -> KpiUpload:
     """Keep an uploaded file until it is confirmed after the preview."""
-    upload = KpiUpload(token=secrets.token_urlsafe(32), uploaded_by_id=actor.id,
-                       filename=filename[:255], content=raw, rows=rows)  # fmt: skip
-    db.session.add(upload)
-    return upload
+    return uploads.stage_upload(KpiUpload, raw, filename, actor=actor, rows=rows)
 
 
 def apply_kpi_upload(token: str, *, actor: User) -> KpiReport | None:
     """Import a staged file once; None when the token is unknown, used or someone else's."""
-    upload = db.session.scalar(
-        select(KpiUpload).where(
-            KpiUpload.token == token,
-            KpiUpload.uploaded_by_id == actor.id,
-            KpiUpload.applied_at.is_(None),
-        )
-    )
+    upload = uploads.open_upload(KpiUpload, token, actor=actor)
     if upload is None:
         return None
     report = import_kpis(upload.content, actor=actor, upload=upload)
