@@ -21,6 +21,7 @@ RUNS = [
     ("load-sqlite", ["bench.bench_load"]),
     ("load-postgres", ["bench.bench_load", "--postgres"]),
     ("load-sqlite-kills", ["bench.bench_load", "--kill-every", "2"]),
+    ("load-postgres-restart", ["bench.bench_load", "--postgres", "--restart-postgres-after", "5"]),
 ]
 
 # (label, run, regex whose first group is the figure, target)
@@ -112,7 +113,8 @@ FIGURES = [
     ),
     ("XLSX export 100,000 rows", "report", r"XLSX export \(100,000 rows\): ([\d.]+ s)", "-"),
 ]
-LOAD_KEYS = ("requests", "server_errors", "database_locked", "acknowledged", "stored_attempts",
+LOAD_KEYS = ("requests", "server_errors", "unavailable_503", "database_restarts",
+             "database_locked", "acknowledged", "stored_attempts",
              "duplicate_keys", "incomplete_attempts", "workers_killed", "integrity_check",
              "p50_ms", "p99_ms")  # fmt: skip
 
@@ -141,7 +143,7 @@ def table(outputs: dict[str, str]) -> None:
                        r"\s+(\S+)\s+(\S+)$", outputs.get("pages", ""), re.M)  # fmt: skip
     counts = ", ".join(f"{page} {small}/{large}" for page, small, large in pages) or "-"
     print(f"{'SQL queries per page at 10 / 10,000 agents':48} {counts}  (target: equal)")
-    for run in ("load-sqlite", "load-postgres", "load-sqlite-kills"):
+    for run in ("load-sqlite", "load-postgres", "load-sqlite-kills", "load-postgres-restart"):
         figures = dict(re.findall(r"^(\w+)\s+(\S+)$", outputs.get(run, ""), re.M))
         summary = ", ".join(f"{k}={figures.get(k, '-')}" for k in LOAD_KEYS)
         print(f"{run:48} {summary}")

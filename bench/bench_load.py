@@ -40,11 +40,13 @@ CSRF_LOGIN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 @dataclass
 class Stats:
     requests: int = 0
-    server_errors: int = 0
+    server_errors: int = 0  # 5xx other than the 503 "temporarily unavailable" page
+    unavailable: int = 0  # 503 answers while the database was away
     locked: int = 0
     retries: int = 0
     latencies: list[float] = field(default_factory=list)
     acknowledged: dict[str, int] = field(default_factory=dict)  # form token -> attempt id
+    restarts: int = 0
     mismatched_resends: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -122,15 +124,28 @@ def _record(stats: Stats, status: int, page: str, seconds: float) -> None:
     with stats.lock:
         stats.requests += 1
         stats.latencies.append(seconds)
-        if status >= 500:
+        if status == 503:
+            stats.unavailable += 1
+        elif status >= 500:
             stats.server_errors += 1
         if "database is locked" in page:
             stats.locked += 1
 
 
+def _until_available(stats: Stats, call, attempts: int = 40):
+    """Send again while the server answers 503 (the database is away for a moment)."""
+    for _ in range(attempts):
+        started = time.perf_counter()
+        status, location, page = _with_retries(stats, call)
+        _record(stats, status, page, time.perf_counter() - started)
+        if status != 503:
+            return status, location, page
+        time.sleep(0.5)
+    raise RuntimeError("the server stayed unavailable")
+
+
 def submit_once(client: Client, stats: Stats, rng: random.Random) -> None:
-    status, _, page = _with_retries(stats, lambda: client.request("GET", f"/quizzes/{QUIZ_ID}"))
-    _record(stats, status, page, 0)
+    _, _, page = _until_available(stats, lambda: client.request("GET", f"/quizzes/{QUIZ_ID}"))
     form = {
         "token": TOKEN.search(page).group(1),
         "csrf_token": CSRF.search(page).group(1),
@@ -139,11 +154,9 @@ def submit_once(client: Client, stats: Stats, rng: random.Random) -> None:
     sends = 2 if rng.random() < 0.10 else 1
     seen = None
     for _ in range(sends):
-        started = time.perf_counter()
-        status, location, body = _with_retries(
+        status, location, _body = _until_available(
             stats, lambda: client.request("POST", f"/quizzes/{QUIZ_ID}/submit", form)
         )
-        _record(stats, status, body, time.perf_counter() - started)
         if status == 302 and "/attempts/" in location:
             attempt_id = int(location.rsplit("/", 1)[1])
             with stats.lock:
@@ -166,8 +179,18 @@ def _killer(master: int, every: float, stop: threading.Event, kills: list[int]) 
             kills.append(1)
 
 
+def _restart_postgres(after: float, stop: threading.Event, restarts: list[int]) -> None:
+    """Restart the local PostgreSQL server once, `after` seconds into the run."""
+    if stop.wait(after):
+        return
+    version = sorted(os.listdir("/etc/postgresql"))[-1]
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"],
+                   check=True, capture_output=True)  # fmt: skip
+    restarts.append(1)
+
+
 def run(database_url: str, clients: int = 32, submissions: int = 2000,
-        kill_every: float | None = None) -> dict:  # fmt: skip
+        kill_every: float | None = None, restart_after: float | None = None) -> dict:  # fmt: skip
     """Serve a fresh installation, load it, and check what was stored."""
     with temp_database() as (_sqlite_url, folder):
         env = prepare(database_url, folder, clients)
@@ -178,7 +201,9 @@ def run(database_url: str, clients: int = 32, submissions: int = 2000,
         )  # fmt: skip
         try:
             _wait(port)
-            stats, kills, elapsed = _drive(port, clients, submissions, server.pid, kill_every)
+            stats, kills, elapsed = _drive(
+                port, clients, submissions, server.pid, kill_every, restart_after
+            )
         finally:
             server.terminate()
             server.wait(timeout=15)
@@ -195,8 +220,8 @@ def _wait(port: int) -> None:
     raise RuntimeError("server did not start")
 
 
-def _drive(port, clients, submissions, master, kill_every):
-    stats, kills, stop = Stats(), [], threading.Event()
+def _drive(port, clients, submissions, master, kill_every, restart_after=None):
+    stats, kills, stop, restarts = Stats(), [], threading.Event(), []
     people = [Client(port, f"load{n}@load.example") for n in range(clients)]
     for person in people:
         _with_retries(stats, person.sign_in)
@@ -213,17 +238,21 @@ def _drive(port, clients, submissions, master, kill_every):
         threading.Thread(target=work, args=(p, c, n))
         for n, (p, c) in enumerate(zip(people, share, strict=True))
     ]
-    killer = (
-        threading.Thread(target=_killer, args=(master, kill_every, stop, kills))
-        if kill_every
-        else None
-    )
+    helpers = []
+    if kill_every:
+        helpers.append(threading.Thread(target=_killer, args=(master, kill_every, stop, kills)))
+    if restart_after:
+        restart = threading.Thread(target=_restart_postgres, args=(restart_after, stop, restarts))
+        helpers.append(restart)
     started = time.perf_counter()
-    for thread in threads + ([killer] if killer else []):
+    for thread in threads + helpers:
         thread.start()
     for thread in threads:
         thread.join()
     stop.set()
+    for thread in helpers:
+        thread.join()
+    stats.restarts = len(restarts)
     return stats, len(kills), time.perf_counter() - started
 
 
@@ -231,6 +260,7 @@ def _summary(stats: Stats, kills: int, elapsed: float) -> dict:
     posts = sorted(x for x in stats.latencies if x)
     return {
         "requests": stats.requests, "server_errors": stats.server_errors,
+        "unavailable_503": stats.unavailable, "database_restarts": stats.restarts,
         "database_locked": stats.locked, "client_retries": stats.retries,
         "workers_killed": kills, "acknowledged": len(stats.acknowledged),
         "mismatched_resends": stats.mismatched_resends, "seconds": round(elapsed, 1),
@@ -279,10 +309,13 @@ def main(argv=None) -> dict:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--submissions", type=int, default=2000)
     parser.add_argument("--kill-every", type=float, default=None)
+    parser.add_argument("--restart-postgres-after", type=float, default=None,
+                        help="restart the local PostgreSQL server once, this many seconds in")  # fmt: skip
     args = parser.parse_args(argv)
     with temp_database() as (sqlite_url, _folder):
         url = _postgres_database() if args.postgres else sqlite_url
-        result = run(url, args.clients, args.submissions, args.kill_every)
+        result = run(url, args.clients, args.submissions, args.kill_every,
+                     args.restart_postgres_after)  # fmt: skip
     for key, value in result.items():
         print(f"{key:22} {value}")
     return result
