@@ -19,6 +19,7 @@ from app.quizzes.models import Answer, AnswerFlag, Attempt, ScoreOverride
 from app.quizzes.results import answer_overrides, flags_of
 from app.quizzes.rubrics import rescore
 from app.quizzes.services import attempt_outcome
+from app.standards import services as standards
 
 # Answers the scorer is unsure of, or that sit close to the pass mark, are reviewed by a person.
 LOW_CONFIDENCE = 0.6
@@ -163,6 +164,8 @@ def override_answer(manager: User, answer: Answer, flags: dict[str, bool], total
     _tell_agent(attempt, row, link)
     if passed:
         courses.refresh_completion(attempt.user_id, attempt.quiz.course_id)
+    # The override replaces the automatic criteria as standards evidence straight away.
+    standards.recompute_statuses([attempt.user_id])
     return row
 
 

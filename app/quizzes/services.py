@@ -27,6 +27,7 @@ from app.quizzes.errors import QuizRefused
 from app.quizzes.models import Answer, Attempt, Quiz, ScoreOverride
 from app.quizzes.question_types import Grade
 from app.quizzes.versions import VersionView, view_version
+from app.standards import services as standards
 
 
 def latest_override_ids():
@@ -166,6 +167,9 @@ def submit_attempt(user: User, quiz: Quiz, form, token: str) -> Attempt:
         return attempt_by_key(user, key)
     if attempt.auto_passed:
         courses.refresh_completion(user.id, quiz.course_id)
+    if any(answer.score is not None for answer in attempt.answers):
+        # Role-play criteria are standards evidence: the agent's standing moves now, not tonight.
+        standards.recompute_statuses([user.id])
     db.session.commit()
     return attempt
 
