@@ -250,3 +250,6 @@ def standing_status(certificate: Certificate | None, percent: int, today: date) 
     if certificate.expires_on < today:
         return "expired"
     return "expiring" if certificate.expires_on <= today + timedelta(EXPIRING_DAYS) else "certified"
+
+
+standards.STANDING_CHANGED_HOOKS.append(evaluate_users)

@@ -103,6 +103,16 @@ def must_acknowledge(user) -> StandardsVersion | None:
     return None if done else version
 
 
+# Called with a list of user ids whenever an agent's standing on the standards may have changed
+# (an acknowledgement, new statuses), e.g. to issue a certificate earned by it. Must not commit.
+STANDING_CHANGED_HOOKS: list = []
+
+
+def _standing_changed(user_ids: list[int]) -> None:
+    for hook in STANDING_CHANGED_HOOKS:
+        hook(user_ids)
+
+
 def acknowledge_standards(user: User, version: StandardsVersion) -> bool:
     """Record that the user has read the version and will apply it; False if already done."""
     existing = db.session.scalar(
@@ -115,6 +125,8 @@ def acknowledge_standards(user: User, version: StandardsVersion) -> bool:
     db.session.add(Acknowledgement(user_id=user.id, version_id=version.id,
                                    acknowledged_at=clock.now()))  # fmt: skip
     audit.record("standards_acknowledged", "standards_version", version.version, actor=user)
+    db.session.flush()
+    _standing_changed([user.id])
     return True
 
 
@@ -167,4 +179,7 @@ def recompute_statuses(user_ids: list[int] | None = None, **options) -> dict:
     app.standards.statuses.recompute."""
     from app.standards.statuses import recompute
 
-    return recompute(user_ids, **options)
+    result = recompute(user_ids, **options)
+    if user_ids:  # the nightly run over everyone is followed by the certification steps
+        _standing_changed(user_ids)
+    return result
