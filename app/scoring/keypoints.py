@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from app.scoring.analysis import Analysis, analyse
 from app.scoring.index import TermIndex
-from app.scoring.lexicon import implied_quantity, number_of, unit_scale
+from app.scoring.lexicon import ROUGH_WORDS, implied_quantity, number_of, unit_scale
 from app.scoring.matchers import (
     CompileError,
     Evidence,
@@ -25,6 +25,7 @@ from app.scoring.patterns import Pattern, PatternError, Phrase, Slot, normalise_
 from app.scoring.search import Hits, Match, PatternSet, ReplyContext
 
 _ECHO = Pattern("customer number echo", ())
+_ROUGH = 0.1  # relative tolerance for loosely said quantities ("a week and a half")
 
 
 @register
@@ -118,13 +119,19 @@ class KeyPointMatcher(Matcher):
         kept = self._filter(raw, ctx)
         return self._evidence(kept, had_raw=bool(raw))
 
+    def _roughly(self, quantity: Quantity) -> bool:
+        group, value = quantity
+        return any(g == group and abs(v - value) <= _ROUGH * v for g, v in self.customer_numbers)
+
     def _echoes(self, a: Analysis, hits: Hits) -> list[Match]:
         if not self.customer_numbers:
             return []
         out = []
         bare = self.customer_bare
         for tokens, quantity in _quantities(a, hits, self.units, self.unit_scale):
-            if quantity in self.customer_numbers:
+            if quantity in self.customer_numbers or (
+                a.norms[tokens[-1]] in ROUGH_WORDS and self._roughly(quantity)
+            ):
                 out.append(Match(tokens, _ECHO, False))
         if bare:
             used = {i for m in out for i in m.tokens}

@@ -332,6 +332,11 @@ _IMPLIED_PAIRS = {
     ("half", "hour"): ("time", 30.0),
     ("half", "an"): ("time", 30.0),
 }
+# "a week and a half" (اسبوع ونص) is said loosely, so it is compared with some tolerance
+ROUGH_WORDS = frozenset(("ونص", "ونصف"))
+for _unit, _size in (("ساعه", _HOUR), ("يوم", _DAY), ("اسبوع", _WEEK), ("شهر", _MONTH)):
+    for _half in ROUGH_WORDS:
+        _IMPLIED_PAIRS[(_unit, _half)] = ("time", 1.5 * _size)
 
 
 def unit_scale(norm: str) -> tuple[str, float] | None:

@@ -73,7 +73,10 @@ class PatternSet:
         for n, p in enumerate(patterns):
             for ident in p.anchors:
                 self._by_anchor.setdefault(ident, []).append(n)
-            self._needs.append(tuple(_need(s) for s in p.slots if not s.optional))
+            # the slot whose words are fewest is the likeliest to be missing: test it first
+            needs = [_need(s) for s in p.slots if not s.optional]
+            needs.sort(key=lambda need: len(need[0]) + len(need[1]))
+            self._needs.append(tuple(needs))
         self._anchors = frozenset(self._by_anchor)
 
     def __len__(self) -> int:
@@ -94,8 +97,8 @@ class PatternSet:
         patterns = self.patterns
         for n in sorted(chosen) if len(chosen) > 1 else chosen:
             for singles, phrase_firsts, phrases in needs[n]:
-                if present.isdisjoint(singles) and not _satisfied(
-                    (singles, phrase_firsts, phrases), present
+                if present.isdisjoint(singles) and not (
+                    phrase_firsts and _phrase_present(phrase_firsts, phrases, present)
                 ):
                     break
             else:
@@ -119,10 +122,11 @@ def _need(slot: Slot) -> Need:
     return singles, frozenset(grouped), grouped
 
 
-def _satisfied(need: Need, present: frozenset[int]) -> bool:
-    singles, phrase_firsts, phrases = need
-    if not present.isdisjoint(singles):
-        return True
+def _phrase_present(
+    phrase_firsts: frozenset[int],
+    phrases: dict[int, tuple[frozenset[int], ...]],
+    present: frozenset[int],
+) -> bool:
     for first in phrase_firsts.intersection(present):
         for words in phrases[first]:
             if words <= present:

@@ -25,6 +25,9 @@ def _restated(rubric, customer, reply, language, key_points=None):
         ("صار لي أسبوعين بدون نت.", "١٤ يوم بدون خدمة كثير.", "ar", True),
         ("الراوتر يفصل كل نص ساعة.", "انقطاع كل ٣٠ دقيقة شي مزعج.", "ar", True),
         ("دفعت ١٥٠ ريال.", "الفني بيجيك الساعة ١٠.", "ar", False),
+        ("النت مقطوع من ٣٦ ساعة.", "يوم ونص بدون خدمة ما ينقبل.", "ar", True),
+        ("ظليت ٨٥ دقيقة على الخط.", "ساعة ونص انتظار كثير.", "ar", True),
+        ("النت مقطوع من يومين.", "أسبوع ونص بدون نت صعب.", "ar", False),
     ],
 )
 def test_quantities_restated_in_other_words(rubric, customer, reply, language, expected):
@@ -101,3 +104,47 @@ def test_analysis_tokens_follow_the_segmenter(text):
     a = analyse(text)
     assert a.norms == expected
     assert len(set(a.sentence)) == len(set(seg.sentence))
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "present", "absent"),
+    [
+        ("You must be tired of ringing us every week.", "en", {"empathy"}, set()),
+        ("Being stuck indoors without the TV must be so hard.", "en", {"empathy"}, set()),
+        ("Sorry you found the instructions confusing.", "en", set(), {"apology"}),
+        ("Cheers.", "en", set(), {"thanks"}),
+        ("Cheers for your patience.", "en", {"thanks"}, set()),
+        ("Credit of 40 riyals done.", "en", {"commit_action"}, set()),
+        ("I'll text you on Monday once the credit is applied.", "en", {"follow_up"},
+         {"commit_action"}),
+        ("Have a look: did you actually restart it before calling?", "en", {"blame_customer"},
+         set()),
+        ("The fee was correct, so there is nothing to refund.", "en", {"blame_customer"}, set()),
+        ("It was probably already cracked before the engineer came.", "en", {"blame_customer"},
+         set()),
+        ("Your bill is now correct and the extra charge is gone.", "en", set(), {"blame_customer"}),
+        ("الفني تبع قسم الصيانة بيجيك بكرة الساعة ١٠.", "ar", set(), {"needless_transfer"}),
+        ("الطلب تبع قسم الحسابات بس أنا ماسك الموضوع بنفسي.", "ar", set(),
+         {"needless_transfer"}),
+        ("I've sent you a replacement by courier.", "en", {"commit_action"}, set()),
+        ("When the refund is done I'll text you.", "en", {"follow_up"}, {"commit_action"}),
+        ("Connecting it is easy if you follow the diagram.", "en", {"blame_customer"}, set()),
+        ("A wait like that should never happen.", "en", set(), {"blame_customer"}),
+        ("كان المفروض انك تقرا الإيصال قبل ما توقع.", "ar", {"blame_customer"}, set()),
+        ("جايز الكرت كان خربان من قبل.", "ar", {"blame_customer"}, set()),
+        ("البيانات اللي كتبتها في الاستمارة كانت غلط.", "ar", {"blame_customer"}, set()),
+        ("طلبات الإرجاع تبع قسم المستودع.", "ar", {"needless_transfer"}, set()),
+        ("هاي القصة عند شركة الشحن، احكي معهم.", "ar", {"needless_transfer"}, set()),
+        ("كلمهم على ٨٠٠١١٢ وهم بيفيدوك.", "ar", {"needless_transfer"}, set()),
+        ("شكرًا على تواصلك، وبيكلمك أحد من الفريق.", "ar", {"thanks"},
+         {"needless_transfer"}),
+        ("المبلغ اتحوّل على بطاقتك.", "ar", {"commit_action"}, set()),
+        ("إحنا بنتحمل تكلفة التصليح كاملة.", "ar", {"commit_action"}, set()),
+        ("رتبنا لك صيانة يوم السبت.", "ar", {"commit_action"}, set()),
+        ("أعرف إن شغلك من البيت مو سهل بدون نت.", "ar", {"empathy"}, set()),
+    ],
+)  # fmt: skip
+def test_more_wording_families(found, text, language, present, absent):
+    got = found(text, language)
+    assert present <= got, f"missing {present - got} in {got}"
+    assert not (absent & got), f"unexpected {absent & got}"
