@@ -65,6 +65,12 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "khidma@localhost")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    # Busy pages are kept once rendered and served again until what they show changes
+    # (app/page_cache); each worker process keeps its own, within this budget and age.
+    PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
+    PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(32 * 1024 * 1024)))
+    PAGE_CACHE_SECONDS = float(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"

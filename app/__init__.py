@@ -26,6 +26,7 @@ def register_extensions(app: Flask) -> None:
     from app import i18n, navigation
     from app.database import configure_engine
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.page_cache import pages as page_cache_pages
 
     _ensure_sqlite_folder(app)
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -45,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     navigation.init_app(app)
     _import_models()
+    page_cache_pages.init_app(app)
 
 
 def _ensure_sqlite_folder(app: Flask) -> None:
@@ -65,6 +67,7 @@ def _import_models() -> None:
     from app.content import models as _content  # noqa: F401
     from app.courses import models as _courses  # noqa: F401
     from app.notifications import models as _notifications  # noqa: F401
+    from app.page_cache import models as _page_cache  # noqa: F401
     from app.people import models as _people  # noqa: F401
     from app.quizzes import models as _quizzes  # noqa: F401
     from app.standards import models as _standards  # noqa: F401

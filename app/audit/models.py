@@ -12,6 +12,7 @@ from app.people.models import User
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entry"
+    __change_owner__ = None  # shown on no kept page (app/page_cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -8,6 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit import services as audit
 from app.extensions import db
+from app.page_cache.pages import load_user_with_counters
 from app.people.models import User
 
 # A fixed hash to compare against when the account does not exist, so that timing does not
@@ -62,7 +63,7 @@ def load_user_by_session_id(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = load_user_with_counters(User, int(user_id))
     if user is None or user.session_version != int(version) or not user.active:
         return None
     return user

@@ -10,6 +10,7 @@ from app.certification.forms import RevokeForm
 from app.certification.pdf import certificate_pdf as render_pdf
 from app.certification.pdf import verification_url
 from app.extensions import db, limiter
+from app.page_cache.pages import OVERALL, cached_page
 from app.reports import views as report_views
 
 bp = Blueprint("certification", __name__)
@@ -91,5 +92,6 @@ def verify(code: str):
 
 @bp.route("/certification/report")
 @allow("hr", "admin", "manager")
+@cached_page(OVERALL)
 def report():
     return report_views.render_certification_report()

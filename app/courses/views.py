@@ -19,10 +19,11 @@ from app import clock
 from app.auth.access import allow, signed_in
 from app.courses import services
 from app.courses.models import Course, Lesson
+from app.database import writing
 from app.extensions import db
+from app.page_cache.pages import OVERALL, USER, cached_page, done_recently, note_done
 from app.people import services as people
 from app.people.forms import ConfirmForm
-from app.security import writes
 
 bp = Blueprint("courses", __name__)
 
@@ -50,6 +51,7 @@ def _open_lesson(course_id: str, slug: str):
 
 @bp.route("/courses")
 @signed_in
+@cached_page(USER)
 def catalogue():
     states = services.catalogue(current_user)
     tiers: dict[int, list] = {}
@@ -60,6 +62,7 @@ def catalogue():
 
 @bp.route("/courses/<course_id>")
 @signed_in
+@cached_page(USER)
 def course(course_id: str):
     course = _course_or_404(course_id)
     try:
@@ -87,13 +90,33 @@ def _lesson_or_404(course: Course, slug: str) -> Lesson:
 
 @bp.route("/courses/<course_id>/lessons/<slug>")
 @signed_in
-@writes
 def lesson(course_id: str, slug: str):
+    opened = ("lesson opened", current_user.id, course_id, slug)
+    if not done_recently(opened, services.RESUME_PRECISION):
+        course, lesson, locked = _open_lesson(course_id, slug)
+        if locked:
+            return locked
+        _record_opened(lesson)
+        note_done(opened)
+    return _lesson_page(course_id, slug)
+
+
+def _record_opened(lesson: Lesson) -> None:
+    """Remember where the reader stopped. Most views change nothing, so the write lock is only
+    taken, in a transaction of its own, when the check finds something to record."""
+    if not services.record_lesson_opened(current_user, lesson):
+        return
+    db.session.rollback()
+    with writing():
+        services.record_lesson_opened(current_user, db.session.get(Lesson, lesson.id))
+        db.session.commit()
+
+
+@cached_page(USER)
+def _lesson_page(course_id: str, slug: str):
     course, lesson, locked = _open_lesson(course_id, slug)
     if locked:
         return locked
-    if services.record_lesson_opened(current_user, lesson):
-        db.session.commit()
     lessons = services.active_lessons(course)
     index = lessons.index(lesson)
     state = services.lesson_states(current_user, course).get(lesson.id)
@@ -135,6 +158,7 @@ def media(course_id: str, filename: str):
 
 @bp.route("/team")
 @allow("manager")
+@cached_page(OVERALL)
 def team_progress():
     table = services.team_progress(current_user)
     return render_template("courses/team_progress.html", table=table)

@@ -6,13 +6,20 @@ from app.auth.access import public, signed_in
 from app.auth.views import safe_next
 from app.courses import services as courses
 from app.extensions import db
+from app.page_cache.pages import OVERALL, USER, cached_page
 from app.people.models import Role
 
 bp = Blueprint("main", __name__)
 
 
+def _home_scope() -> str:
+    # An agent's home shows their own work; other roles' homes may show their people's.
+    return USER if current_user.role == Role.AGENT else OVERALL
+
+
 @bp.route("/")
 @signed_in
+@cached_page(_home_scope)
 def home():
     if current_user.role != Role.AGENT:
         return render_template("main/home.html")

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -56,6 +56,7 @@ class Team(db.Model):
 
 class User(UserMixin, db.Model):
     __tablename__ = "user"
+    __change_owner__ = "id"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employee_no: Mapped[str] = mapped_column(String(40), unique=True)
@@ -71,6 +72,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     # Bumped on password change or deactivation so that existing sessions stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Moves whenever data this person's pages show changes (app/page_cache/tracking.py).
+    data_generation: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     department: Mapped[Department | None] = relationship()
@@ -97,6 +100,7 @@ class PendingImport(db.Model):
     """An uploaded people CSV waiting for the admin to confirm it after the preview."""
 
     __tablename__ = "pending_import"
+    __change_owner__ = None  # shown on no kept page (app/page_cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(43), unique=True)

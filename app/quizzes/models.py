@@ -72,6 +72,7 @@ class Answer(db.Model):
     """The agent's answer to one question and its automatic grade (with the scorer's detail)."""
 
     __tablename__ = "answer"
+    __change_owner__ = "attempt"
     __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,6 +96,7 @@ class ScoreOverride(db.Model):
     an attempt is the one in force."""
 
     __tablename__ = "score_override"
+    __change_owner__ = "attempt"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"), index=True)
@@ -108,6 +110,7 @@ class ScoreOverride(db.Model):
     # The overridden answer's own score (0-100) after the override.
     answer_score: Mapped[float | None] = mapped_column(Float)
 
+    attempt: Mapped[Attempt] = relationship()
     manager: Mapped[User] = relationship()
 
 

@@ -73,6 +73,7 @@ class Observation(db.Model):
 
 class ObservationItem(db.Model):
     __tablename__ = "standards_observation_item"
+    __change_owner__ = "observation"
     __table_args__ = (UniqueConstraint("observation_id", "standard_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,6 +118,7 @@ class KpiUpload(db.Model):
     """An uploaded KPI file, kept from the preview until it is confirmed."""
 
     __tablename__ = "standards_kpi_upload"
+    __change_owner__ = None  # shown on no kept page (app/page_cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(43), unique=True)

@@ -165,7 +165,9 @@ def test_lesson_page_shows_no_active_content(synced, client, login_as):
     assert active_content(body) == []
 
 
-def test_team_progress_queries_do_not_grow_with_the_team(synced, client, login_as, make_user):
+def test_team_progress_queries_do_not_grow_with_the_team(
+    synced, client, login_as, make_user, pages_rendered_every_time
+):
     manager = login_as("manager")
     team = db.session.scalar(select(Team).where(Team.manager_id == manager.id))
 
