@@ -2,6 +2,10 @@
 served by the same gunicorn (2 sync workers) under the same wrk load (2 threads, 32
 connections), and SQL queries per page at 10 and at 10,000 agents.
 
+Pages are measured as served (a worker renders a page once, then serves it until the data it
+shows changes: app/page_cache) and, for comparison, rendered on every request with the page
+store switched off (PAGE_CACHE_ENABLED=0). Query counts are given for both.
+
 Run: .venv/bin/python -m bench.bench_pages
 """
 
@@ -65,8 +69,9 @@ PAGES = [
 ]
 
 
-def query_counts(database_url: str) -> dict[str, int]:
-    """SQL statements per page, counted in-process through the test client."""
+def query_counts(database_url: str, kept: bool) -> dict[str, int]:
+    """SQL statements per page, counted in-process through the test client: of a page served
+    from the store (`kept`), or of one rendered afresh."""
     from app import create_app
     from app.extensions import db
     from config import Config
@@ -74,7 +79,8 @@ def query_counts(database_url: str) -> dict[str, int]:
     from tests.query_counter import count_queries
 
     config = type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": database_url,
-                                              "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})  # fmt: skip
+                                              "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                                              "PAGE_CACHE_ENABLED": kept})  # fmt: skip
     app = create_app(config)
     app.test_client_class = IsolatedClient  # a fresh `g` per request, as under a real server
     counts = {}
@@ -100,34 +106,41 @@ def _exists(app, path: str) -> bool:
         return False
 
 
-def throughput(env: dict) -> list[dict]:
-    rows = []
+def throughput(env: dict) -> dict[str, dict]:
+    rows = {}
     with served(env) as base:
         baseline = wrk(base + "/health")
-        rows.append({"page": "bare view (/health)", **baseline, "ratio": 1.0})
+        rows["bare view (/health)"] = {**baseline, "ratio": 1.0}
         for label, path, email in PAGES:
             cookie = session_cookie(base, email, DEMO_PASSWORD)
             result = wrk(base + path, cookie)
             if result["non_2xx"]:
                 continue  # the page does not exist in this build
-            rows.append({"page": label, **result, "ratio": result["rps"] / baseline["rps"]})
+            rows[label] = {**result, "ratio": result["rps"] / baseline["rps"]}
     return rows
 
 
 def main() -> dict:
     with temp_database() as (url, _folder):
         env = prepare(url)
-        rows = throughput(env)
-        # Counted after the load run, so both counts see the same reading history.
-        small = query_counts(url)
+        served_rows = throughput(env)
+        rendered_rows = throughput({**env, "PAGE_CACHE_ENABLED": "0"})
+        # Counted after the load runs, so both counts see the same reading history.
+        kept = query_counts(url, kept=True)
+        small = query_counts(url, kept=False)
         add_agents(url, 10_000)
-        large = query_counts(url)
-    print(f"{'page':28} {'req/s':>8} {'ratio':>6} {'p99 ms':>7}  queries@10  queries@10000")
-    for row in rows:
-        q10, q10k = small.get(row["page"], "-"), large.get(row["page"], "-")
-        print(f"{row['page']:28} {row['rps']:8.0f} {row['ratio']:6.2f} {row['p99_ms']:7.1f}  "
-              f"{q10!s:>10}  {q10k!s:>13}")  # fmt: skip
-    return {"throughput": rows, "queries_small": small, "queries_large": large}
+        large = query_counts(url, kept=False)
+    print("served = as users get them; rendered = page store off, every request rendered")
+    print(f"{'page':24} {'served':>7} {'ratio':>6} {'p99 ms':>7}   {'rendered':>8} {'ratio':>6} "
+          f"{'p99 ms':>7}   queries: served, rendered@10, rendered@10000")  # fmt: skip
+    for page, row in served_rows.items():
+        other = rendered_rows.get(page, {"rps": 0, "ratio": 0, "p99_ms": 0})
+        counts = f"{kept.get(page, '-')}  {small.get(page, '-')}  {large.get(page, '-')}"
+        print(f"{page:24} {row['rps']:7.0f} {row['ratio']:6.2f} {row['p99_ms']:7.1f}   "
+              f"{other['rps']:8.0f} {other['ratio']:6.2f} {other['p99_ms']:7.1f}   "
+              f"{counts if page in kept else '-'}")  # fmt: skip
+    return {"served": served_rows, "rendered": rendered_rows, "queries_served": kept,
+            "queries_small": small, "queries_large": large}  # fmt: skip
 
 
 if __name__ == "__main__":

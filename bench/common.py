@@ -77,10 +77,16 @@ def served(env: dict, workers: int = 2):
         server.wait(timeout=10)
 
 
+# Sent by every bench client: a session is tied to the browser that signed in, and a
+# different one would make each request re-issue the session cookie.
+USER_AGENT = "khidma-bench"
+
+
 def session_cookie(base: str, email: str, password: str) -> str:
     """Sign in through the form and return the session cookie header value."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     page = opener.open(base + "/login").read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
@@ -92,7 +98,8 @@ def wrk(url: str, cookie: str | None = None, seconds: int = 8, connections: int 
     """Requests per second and p99 latency (ms) from wrk, 2 threads."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed for the page benchmarks: apt-get install wrk")
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-H",
+            f"User-Agent: {USER_AGENT}", url]  # fmt: skip
     if cookie:
         args[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
