@@ -35,7 +35,7 @@ FIGURES = [
     (
         "role-play replies/s, 60-80 words",
         "scoring",
-        r"mean \d+ words\n(?:.*\n)?\s+replies/second, one core: ([\d,]+)\s+\(target 2,000",
+        r"60-80-word replies: \d+, mean \d+ words\n\s+replies/second, one core: ([\d,]+)",
         ">= 2,000",
     ),
     (

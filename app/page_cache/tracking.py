@@ -58,7 +58,7 @@ def install(
     event.listen(session_class, "before_flush", _before_flush)
     event.listen(session_class, "do_orm_execute", _on_execute)
     event.listen(session_class, "before_commit", _before_commit)
-    event.listen(session_class, "after_rollback", _forget)
+    event.listen(session_class, "after_transaction_end", _forget)
 
 
 _SETUP: dict = {}
@@ -111,8 +111,11 @@ def _before_commit(session: Session) -> None:
         connection.execute(generation.insert().values(id=1, epoch=new_epoch(), shared=1, overall=1))
 
 
-def _forget(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+def _forget(session: Session, transaction) -> None:
+    """Changes belong to the outermost transaction: once it ends (committed, rolled back or
+    closed), what it counted is settled."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
 
 
 def new_epoch() -> int:
