@@ -197,3 +197,17 @@ def test_store_keeps_within_its_byte_budget_and_age():
     assert store.get("huge") is None
     now[0] = 61
     assert store.get("a") is None and len(store) == 1
+
+
+def test_a_kept_page_is_only_ever_served_to_its_reader(synced, app, make_user, login):
+    first = make_user("agent", name_en="Reader One")
+    second = make_user("agent", name_en="Reader Two")
+    first_client, second_client = app.test_client(), app.test_client()
+    first_client.post("/login", data={"email": first.email, "password": PASSWORD})
+    second_client.post("/login", data={"email": second.email, "password": PASSWORD})
+    first_client.get("/")
+    assert _kept(first_client.get("/"))
+    page = second_client.get("/")
+    assert not _kept(page)
+    html = page.get_data(as_text=True)
+    assert "Reader Two" in html and "Reader One" not in html
