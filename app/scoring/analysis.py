@@ -11,8 +11,8 @@ from app.scoring.lexicon import (
     token_keys,
 )
 from app.scoring.negation import (
+    CLAUSE_BREAK_WORDS,
     NEGATION_WINDOW,
-    is_clause_break,
     is_negator,
     is_question_cue,
     may_negate,
@@ -34,6 +34,8 @@ _FUNCTION_TEXT = (
     "لسا عندي عندك عنا عندنا الي اللي يلي الذي التي"
 )
 _FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+# TOKEN_RE groups for punctuation: it ends a clause or a sentence and is not a token.
+_BREAK_KINDS = frozenset(("clause", "q", "sent"))
 
 
 @dataclass(slots=True)
@@ -51,6 +53,8 @@ class Analysis:
     in_question: list[bool] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)
     quantity_words: list[int] = field(default_factory=list)
+    # by sentence id (not per token): the position of the sentence's last token
+    sentence_last: list[int] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.norms)
@@ -76,7 +80,7 @@ class Analysis:
         """The position of the negator governing the token at `start`, or None."""
         clause = self.clause[start]
         for i in range(start - 1, max(-1, start - 1 - window), -1):
-            if self.clause[i] != clause or is_clause_break(self.norms[i]):
+            if self.clause[i] != clause or self.norms[i] in CLAUSE_BREAK_WORDS:
                 return None
             if self.negator[i]:
                 return i
@@ -90,79 +94,142 @@ class Analysis:
         return any(self.negator[i] for i in range(tokens[0], tokens[-1]) if i not in matched)
 
 
-_WordInfo = tuple[bool, tuple[tuple[str, frozenset[str], bool, bool, bool], ...]]
+# (typed in capitals, words, their match keys, and per word whether it is a number, may be
+# a negator, may state a quantity - or None when no word is any of these)
+_WordInfo = tuple[
+    bool, tuple[str, ...], tuple[frozenset[str], ...], tuple[tuple[bool, bool, bool], ...] | None
+]
+# TOKEN_RE matches of a piece of text: (kind, start, end, word info or None for punctuation)
+_Piece = tuple[tuple[str, int, int, _WordInfo | None], ...]
 _WORD_CACHE: dict[str, _WordInfo] = {}
-_WORD_CACHE_LIMIT = 100_000
+_PIECE_CACHE: dict[str, _Piece] = {}
+_CACHE_LIMIT = 100_000
 
 
 def _word_info(surface: str, kind: str) -> _WordInfo:
-    """Whether the surface is in capitals, and for each word it stands for ("won't" -> will,
-    not): the normalised word, its match keys, and whether it is a number, may be a negator or
-    may state a quantity. Cached, since replies reuse a small vocabulary."""
+    """What analyse needs of a surface, for each word it stands for ("won't" -> will, not).
+    Cached, since replies reuse a small vocabulary."""
+    info = _WORD_CACHE.get(surface)
+    if info is not None:
+        return info
     norm = number_norm(surface) if kind == "num" else normalize_word(surface)
     words = (norm,) if kind != "word" or is_arabic(norm) else expand_english_cached(norm)
-    words_info = tuple(
-        (w, keys, number_of(w) is not None, may_negate(w), may_imply_quantity(w, keys))
-        for w in words
-        for keys in (token_keys(w),)
+    keys = tuple(token_keys(w) for w in words)
+    flags = tuple(
+        (number_of(w) is not None, may_negate(w), may_imply_quantity(w, k))
+        for w, k in zip(words, keys, strict=True)
     )
-    info = (surface.isupper(), words_info)
-    if len(_WORD_CACHE) >= _WORD_CACHE_LIMIT:
+    info = (surface.isupper(), words, keys, flags if any(map(any, flags)) else None)
+    if len(_WORD_CACHE) >= _CACHE_LIMIT:
         _WORD_CACHE.clear()
     # a surface is a word, a number or a symbol by its characters alone, so it is the key
     _WORD_CACHE[surface] = info
     return info
 
 
-def analyse(text: str) -> Analysis:
-    """Tokenise and annotate a text (see Analysis). One pass over the text: the same token
-    rules as normalize.segment, with the per-word work cached."""
-    out = Analysis(text)
-    norms, spans, upper, keys = out.norms, out.spans, out.upper, out.keys
-    sentences, clauses, numbers = out.sentence, out.clause, out.numbers
-    questions: set[int] = set()
-    maybe_negators: list[int] = []
-    sent_id = clause_id = 0
+def _scan(text: str) -> _Piece:
+    """The TOKEN_RE matches of a text with their word info; ordinal suffixes glued to a number
+    ("1st", "3rd") are dropped, since the digits carry the meaning."""
+    out: list[tuple[str, int, int, _WordInfo | None]] = []
     last_end = -1
-    cache = _WORD_CACHE
+    last_word = ""
     for m in TOKEN_RE.finditer(text):
         kind = m.lastgroup
-        if kind == "clause":
-            if clauses and clauses[-1] == clause_id:
-                clause_id += 1
-            continue
-        if kind == "q" or kind == "sent":
-            if kind == "q":
-                questions.add(sent_id)
-            if sentences and sentences[-1] == sent_id:
-                sent_id += 1
-                clause_id += 1
+        start, end = m.span()
+        if kind in _BREAK_KINDS:
+            out.append((kind, start, end, None))
             continue
         surface = m.group()
-        start, end = m.span()
         if (
             kind == "word"
             and len(surface) == 2
             and last_end == start
-            and norms[-1][:1].isdigit()
+            and last_word[:1].isdigit()
             and surface.casefold() in ORDINAL_SUFFIXES
         ):
-            continue  # "1st", "3rd": the digits carry the meaning
-        is_upper, info = cache.get(surface) or _word_info(surface, kind)
-        for word, word_keys, is_num, negates, quantity in info:
-            if is_num:
-                numbers.append(len(norms))
-            if negates:
-                maybe_negators.append(len(norms))
-            if quantity:
-                out.quantity_words.append(len(norms))
-            norms.append(word)
-            spans.append((start, end))
-            upper.append(is_upper)
-            keys.append(word_keys)
-            sentences.append(sent_id)
-            clauses.append(clause_id)
-        last_end = end
+            continue
+        info = _word_info(surface, kind)
+        out.append((kind, start, end, info))
+        last_end, last_word = end, info[1][-1]
+    return tuple(out)
+
+
+def _pieces(text: str) -> list[tuple[int, _Piece]]:
+    r"""(offset, matches) for the space-separated pieces of the text. No token contains a space
+    except a spaced dash (TOKEN_RE's `\s-\s`), so each piece is scanned on its own and its
+    matches cached: replies reuse a small vocabulary."""
+    if " -" in text or "- " in text:
+        return [(0, _scan(text))]
+    out = []
+    offset = 0
+    cache = _PIECE_CACHE
+    for piece in text.split(" "):
+        found = cache.get(piece)
+        if found is None:
+            if len(cache) >= _CACHE_LIMIT:
+                cache.clear()
+            found = cache[piece] = _scan(piece)
+        out.append((offset, found))
+        offset += len(piece) + 1
+    return out
+
+
+def analyse(text: str) -> Analysis:
+    """Tokenise and annotate a text (see Analysis): the same token rules as
+    normalize.segment, with the per-word work cached."""
+    out = Analysis(text)
+    norms, spans, upper, keys = out.norms, out.spans, out.upper, out.keys
+    sentences, clauses = out.sentence, out.clause
+    questions: set[int] = set()
+    maybe_negators: list[int] = []
+    # Sentence and clause ids change only at punctuation, so their lists are filled in runs:
+    # up to the current token when an id changes, and at the end.
+    sent_id = clause_id = 0
+    sent_begin = clause_begin = 0  # first token of the current sentence / clause
+    for offset, piece in _pieces(text):
+        for kind, start, end, info in piece:
+            if info is None:
+                n = len(norms)
+                if kind == "clause":
+                    if n > clause_begin:
+                        clauses += [clause_id] * (n - clause_begin)
+                        clause_id += 1
+                        clause_begin = n
+                    continue
+                if kind == "q":
+                    questions.add(sent_id)
+                if n > sent_begin:
+                    sentences += [sent_id] * (n - sent_begin)
+                    out.sentence_last.append(n - 1)
+                    sent_id += 1
+                    sent_begin = n
+                    clauses += [clause_id] * (n - clause_begin)
+                    clause_id += 1
+                    clause_begin = n
+                continue
+            is_upper, words, word_keys, flags = info
+            if flags is not None:
+                for i, (is_num, negates, quantity) in enumerate(flags, len(norms)):
+                    if is_num:
+                        out.numbers.append(i)
+                    if negates:
+                        maybe_negators.append(i)
+                    if quantity:
+                        out.quantity_words.append(i)
+            norms += words
+            keys += word_keys
+            span = (offset + start, offset + end)
+            if len(words) == 1:
+                spans.append(span)
+                upper.append(is_upper)
+            else:
+                spans += [span] * len(words)
+                upper += [is_upper] * len(words)
+    n = len(norms)
+    if n > sent_begin:
+        sentences += [sent_id] * (n - sent_begin)
+        out.sentence_last.append(n - 1)
+    clauses += [clause_id] * (n - clause_begin)
     out.in_question = _question_scope(out, questions)
     out.negator = _negators(out.norms, out.in_question, maybe_negators)
     return out

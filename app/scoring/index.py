@@ -173,7 +173,9 @@ class TermIndex:
         self._number: dict[str, set[int]] = {}
         self._vocab: dict[str, set[int]] = {}
         self._buckets: dict[str, list[str]] = {}
-        self._cache: dict[str, tuple[frozenset[int], bool]] = {}
+        # per normalised word: its term ids, and whether it matched them only by a typo
+        self._ids_cache: dict[str, frozenset[int]] = {}
+        self._fuzzy_cache: dict[str, bool] = {}
         # compiled pattern slots by their text, filled by patterns.compile_pattern
         self.slot_cache: dict[str, tuple[tuple[tuple[int, ...], ...], bool]] = {}
 
@@ -199,7 +201,8 @@ class TermIndex:
             if norm not in self._vocab:
                 self._buckets.setdefault(norm[0], []).append(norm)
             self._vocab.setdefault(norm, set()).add(ident)
-        self._cache.clear()
+        self._ids_cache.clear()
+        self._fuzzy_cache.clear()
         return ident
 
     def _table(self, mode: str, norm: str) -> dict[str, set[int]]:
@@ -220,28 +223,32 @@ class TermIndex:
 
     def lookup(self, a: Analysis) -> tuple[list[frozenset[int]], list[bool]]:
         """Term ids per token of the analysis, and whether each token matched only by a typo."""
-        terms: list[frozenset[int]] = []
-        fuzzy: list[bool] = []
-        cache = self._cache
+        norms = a.norms
+        # replies reuse a small vocabulary: map the cached words at C speed, then fill the rest
+        terms = list(map(self._ids_cache.get, norms))
+        fuzzy = list(map(self._fuzzy_cache.get, norms))
+        if None in terms:
+            for i, norm in enumerate(norms):
+                if terms[i] is None:
+                    terms[i], fuzzy[i] = self._token(norm, a.keys[i])
         acronym = self._acronym
-        upper = a.upper
-        for i, norm in enumerate(a.norms):
-            hit = cache.get(norm) or self._token(norm, a.keys[i])
-            ids = hit[0]
-            if upper[i] and norm in acronym:
-                ids = ids | acronym[norm]
-            terms.append(ids)
-            fuzzy.append(hit[1])
+        if acronym and True in a.upper:
+            for i, norm in enumerate(norms):
+                if a.upper[i] and norm in acronym:
+                    terms[i] = terms[i] | acronym[norm]
         return terms, fuzzy
 
     def _token(self, norm: str, keys: frozenset[str]) -> tuple[frozenset[int], bool]:
-        hit = self._cache.get(norm)
-        if hit is None:
-            hit = self._resolve(norm, keys)
-            if len(self._cache) >= _CACHE_LIMIT:
-                self._cache.clear()
-            self._cache[norm] = hit
-        return hit
+        ids = self._ids_cache.get(norm)
+        if ids is not None:  # the word came earlier in the same reply
+            return ids, self._fuzzy_cache[norm]
+        ids, fuzzy = self._resolve(norm, keys)
+        if len(self._ids_cache) >= _CACHE_LIMIT:
+            self._ids_cache.clear()
+            self._fuzzy_cache.clear()
+        self._ids_cache[norm] = ids
+        self._fuzzy_cache[norm] = fuzzy
+        return ids, fuzzy
 
     def _resolve(self, norm: str, keys: frozenset[str]) -> tuple[frozenset[int], bool]:
         ids: set[int] = set()

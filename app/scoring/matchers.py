@@ -158,13 +158,14 @@ class Matcher:
         vetoed = {i for m in self.exclude.matches(hits, a) for i in m.tokens}
         before = [m.end for m in self.before.matches(hits, a)]
         after = [m.start for m in self.after.matches(hits, a)]
+        window = self.rules.window
         return [
             m
             for m in matches
             if self._counts(m, a)
             and vetoed.isdisjoint(m.tokens)
-            and not _cue_before(m, before, a, self.rules.window)
-            and not _cue_after(m, after, a, self.rules.window)
+            and not (before and _cue_before(m, before, a, window))
+            and not (after and _cue_after(m, after, a, window))
         ]
 
     def _counts(self, m: Match, a: Analysis) -> bool:

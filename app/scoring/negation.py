@@ -65,7 +65,7 @@ _CIRCUMFIX_EXCEPTIONS = frozenset(["مشمش", "معاش", "منعش", "مغشو
 _CANDIDATES = _EN_NEGATORS | _AR_NEGATORS | {"و" + w for w in _AR_NEGATORS}
 _CANDIDATES |= {"ف" + w for w in _AR_NEGATORS}
 
-_CLAUSE_BREAK_WORDS = frozenset(
+CLAUSE_BREAK_WORDS = frozenset(
     [
         "but",
         "however",
@@ -173,7 +173,7 @@ def _is_egyptian_circumfix(norm: str) -> bool:
 
 def is_clause_break(norm: str) -> bool:
     """Whether a word ends the scope of a negation that came before it."""
-    return norm in _CLAUSE_BREAK_WORDS
+    return norm in CLAUSE_BREAK_WORDS
 
 
 def is_question_cue(norm: str, keys: frozenset[str], first_in_sentence: bool) -> bool:

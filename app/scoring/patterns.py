@@ -46,6 +46,9 @@ class Slot:
     by_first: dict[int, tuple[tuple[int, ...], ...]] = field(default_factory=dict, compare=False)
     first_ids: frozenset[int] = field(default=frozenset(), compare=False)
     single_words: bool = field(default=False, compare=False)
+    # the ids of the one-word alternatives, and the longer ones grouped by their first id
+    word_ids: frozenset[int] = field(default=frozenset(), compare=False)
+    phrases: dict[int, tuple[tuple[int, ...], ...]] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         # alternatives grouped by their first term: a token is tried only against those
@@ -55,6 +58,11 @@ class Slot:
         self.by_first.update({k: tuple(v) for k, v in grouped.items()})
         object.__setattr__(self, "first_ids", frozenset(grouped))
         object.__setattr__(self, "single_words", all(len(alt) == 1 for alt in self.alts))
+        object.__setattr__(self, "word_ids", frozenset(a[0] for a in self.alts if len(a) == 1))
+        for first, alts in grouped.items():
+            longer = tuple(alt for alt in alts if len(alt) > 1)
+            if longer:
+                self.phrases[first] = longer
 
 
 @dataclass(frozen=True, slots=True)

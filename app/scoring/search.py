@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
+from itertools import compress
 from typing import NamedTuple
 
 from app.scoring.analysis import Analysis
@@ -32,16 +34,19 @@ class Match(NamedTuple):
 class Hits:
     """Term ids per token of one reply for one index, and where each term occurs."""
 
-    __slots__ = ("terms", "fuzzy", "positions", "present")
+    __slots__ = ("terms", "fuzzy", "any_fuzzy", "positions", "present")
 
     def __init__(self, index: TermIndex, a: Analysis) -> None:
-        self.terms, self.fuzzy = index.lookup(a)
+        terms, fuzzy = index.lookup(a)
+        self.terms, self.fuzzy = terms, fuzzy
         positions: defaultdict[int, list[int]] = defaultdict(list)
-        for i, ids in enumerate(self.terms):
-            for ident in ids:
+        # many tokens match no term (most, for a small index): only the others are visited
+        for i in compress(range(len(terms)), terms):
+            for ident in terms[i]:
                 positions[ident].append(i)
         self.positions: dict[int, list[int]] = positions
         self.present = frozenset(positions)
+        self.any_fuzzy = True in fuzzy  # when False, no match needs its tokens checked
 
 
 class ReplyContext:
@@ -63,20 +68,23 @@ class PatternSet:
     """Patterns indexed by the terms that can start them, so a reply only tries the few
     patterns whose first word it contains."""
 
-    __slots__ = ("patterns", "_by_anchor", "_anchors", "_needs")
-    _needs: list[tuple[Need, ...]]
+    __slots__ = ("patterns", "_by_anchor", "_anchors", "_entries")
 
     def __init__(self, patterns: list[Pattern]) -> None:
         self.patterns = patterns
         self._by_anchor: dict[int, list[int]] = {}
-        self._needs: list[tuple[frozenset[int], ...]] = []
+        # per pattern: the pattern and what its slots need present before it is searched
+        self._entries: list[tuple[Pattern, tuple[Need, ...]]] = []
         for n, p in enumerate(patterns):
             for ident in p.anchors:
                 self._by_anchor.setdefault(ident, []).append(n)
+            # a pattern is tried only when one of its anchors is present, which is all that a
+            # first slot of one-word alternatives needs
+            slots = p.slots[1:] if p.slots[0].single_words else p.slots
+            needs = [_need(s) for s in slots if not s.optional]
             # the slot whose words are fewest is the likeliest to be missing: test it first
-            needs = [_need(s) for s in p.slots if not s.optional]
             needs.sort(key=lambda need: len(need[0]) + len(need[1]))
-            self._needs.append(tuple(needs))
+            self._entries.append((p, tuple(needs)))
         self._anchors = frozenset(self._by_anchor)
 
     def __len__(self) -> int:
@@ -89,20 +97,25 @@ class PatternSet:
         if not anchors:
             return []
         by_anchor = self._by_anchor
-        chosen: set[int] = set()
-        for ident in anchors:
-            chosen.update(by_anchor[ident])
+        if len(anchors) == 1:
+            for ident in anchors:
+                chosen = by_anchor[ident]  # in pattern order already
+        else:
+            chosen_set: set[int] = set()
+            for ident in anchors:
+                chosen_set.update(by_anchor[ident])
+            chosen = sorted(chosen_set)
         out: list[Match] = []
-        needs = self._needs
-        patterns = self.patterns
-        for n in sorted(chosen) if len(chosen) > 1 else chosen:
-            for singles, phrase_firsts, phrases in needs[n]:
+        entries = self._entries
+        for n in chosen:
+            pattern, needs = entries[n]
+            for singles, phrase_firsts, phrases in needs:
                 if present.isdisjoint(singles) and not (
                     phrase_firsts and _phrase_present(phrase_firsts, phrases, present)
                 ):
                     break
             else:
-                out.extend(find_matches(patterns[n], hits, a, checked=True))
+                out += find_matches(pattern, hits, a, checked=True)
         return out
 
 
@@ -113,13 +126,8 @@ def _need(slot: Slot) -> Need:
     # A slot needs one alternative's words all present in the reply: for a one-word alternative
     # that is one set test; a phrase ("in your shoes") is checked only when its first word is
     # present, against the phrases that start with that word.
-    singles = frozenset(alt[0] for alt in slot.alts if len(alt) == 1)
-    phrases: dict[int, list[frozenset[int]]] = {}
-    for alt in slot.alts:
-        if len(alt) > 1:
-            phrases.setdefault(alt[0], []).append(frozenset(alt))
-    grouped = {k: tuple(v) for k, v in phrases.items()}
-    return singles, frozenset(grouped), grouped
+    phrases = {first: tuple(frozenset(alt) for alt in alts) for first, alts in slot.phrases.items()}
+    return slot.word_ids, frozenset(phrases), phrases
 
 
 def _phrase_present(
@@ -135,26 +143,46 @@ def _phrase_present(
 
 
 def find_matches(pattern: Pattern, hits: Hits, a: Analysis, checked: bool = False) -> list[Match]:
-    """Every match of the pattern, at most one per starting token."""
+    """Every match of the pattern, at most one per starting token.
+
+    From each start the search is depth first: for each slot the earliest position, and there
+    the shortest alternative, is tried first; the first complete match is kept."""
     if not checked and not _may_match(pattern, hits):
         return []
-    positions = hits.positions
-    first = pattern.slots[0]
-    ids = first.first_ids.intersection(hits.present)
-    starts = sorted({p for ident in ids for p in positions[ident]})
-    if len(pattern.slots) == 1 and first.single_words:
-        # one slot of single words: every position holding one of them is a match
-        fuzzy = hits.fuzzy
-        return [Match((p,), pattern, fuzzy[p]) for p in starts]
-    if len(starts) > 1 and first.single_words:
-        starts = _viable_starts(pattern.slots, starts, hits)
+    slots = pattern.slots
+    first = slots[0]
+    starts = _positions(first.first_ids, hits)
+    single = first.single_words
+    if single:
+        if len(slots) == 1:
+            # one slot of single words: every position holding one of them is a match
+            fuzzy = hits.fuzzy
+            return [Match((p,), pattern, fuzzy[p]) for p in starts]
+        if len(starts) > 1:
+            starts = _viable_starts(slots, starts, hits)
     out = []
+    terms, fuzzy, any_fuzzy = hits.terms, hits.fuzzy, hits.any_fuzzy
+    sentence, sentence_last = a.sentence, a.sentence_last
     for start in starts:
-        found = _match_from(pattern.slots, start, hits, a)
-        if found is not None:
-            fuzzy = any(hits.fuzzy[i] for i in found)
-            out.append(Match(found, pattern, fuzzy))
+        # a match stays within the sentence it starts in
+        last = sentence_last[sentence[start]]
+        for end in (start + 1,) if single else _slot_ends(first, start, terms, last):
+            rest = _match_rest(slots, 1, end, 0, hits, last)
+            if rest is not None:
+                found = (start,) + rest if end == start + 1 else tuple(range(start, end)) + rest
+                out.append(Match(found, pattern, any_fuzzy and any(fuzzy[i] for i in found)))
+                break
     return out
+
+
+def _positions(ids: frozenset[int], hits: Hits) -> list[int]:
+    """Sorted positions of the tokens holding one of the ids (the list must not be modified)."""
+    found = ids.intersection(hits.present)
+    if len(found) == 1:
+        for ident in found:
+            return hits.positions[ident]
+    positions = hits.positions
+    return sorted({p for ident in found for p in positions[ident]})
 
 
 def _viable_starts(slots: tuple[Slot, ...], starts: list[int], hits: Hits) -> list[int]:
@@ -162,8 +190,7 @@ def _viable_starts(slots: tuple[Slot, ...], starts: list[int], hits: Hits) -> li
     second = slots[1]
     if second.optional or second.gap == ANY_GAP:
         return starts
-    positions = hits.positions
-    follow = sorted({p for i in second.first_ids.intersection(hits.present) for p in positions[i]})
+    follow = _positions(second.first_ids, hits)
     gap = second.gap
     out = []
     for start in starts:
@@ -181,57 +208,47 @@ def _may_match(pattern: Pattern, hits: Hits) -> bool:
     return True
 
 
-def _match_from(
-    slots: tuple[Slot, ...], start: int, hits: Hits, a: Analysis
-) -> tuple[int, ...] | None:
-    sentence = a.sentence[start]
-    first = slots[0]
-    for end in (start + 1,) if first.single_words else _slot_ends(first, start, hits, a, sentence):
-        rest = _match_rest(slots, 1, end, 0, hits, a, sentence)
-        if rest is not None:
-            return tuple(range(start, end)) + rest
-    return None
-
-
-def _match_rest(
-    slots: tuple[Slot, ...],
-    k: int,
-    pos: int,
-    extra_gap: int,
-    hits: Hits,
-    a: Analysis,
-    sentence: int,
-) -> tuple[int, ...] | None:
-    if k == len(slots):
-        return ()
-    slot = slots[k]
-    gap = _combine_gaps(slot.gap, extra_gap)
-    last = len(a.norms) - 1 if gap == ANY_GAP else min(len(a.norms) - 1, pos + gap)
-    single = slot.single_words
-    for cand in _candidates(slot, pos, last, hits):
-        if a.sentence[cand] != sentence:
-            break
-        for end in (cand + 1,) if single else _slot_ends(slot, cand, hits, a, sentence):
-            rest = _match_rest(slots, k + 1, end, 0, hits, a, sentence)
-            if rest is not None:
-                return tuple(range(cand, end)) + rest
-    if slot.optional:
-        # skipping an optional slot lends its gap to the next one
-        return _match_rest(slots, k + 1, pos, _combine_gaps(gap, 0), hits, a, sentence)
-    return None
-
-
 _SCAN = 8  # windows up to this wide are scanned token by token rather than through positions
 
 
-def _candidates(slot: Slot, first: int, last: int, hits: Hits) -> list[int]:
-    """Positions in [first, last] where one of the slot's alternatives can start."""
-    if last - first < _SCAN:
-        terms, firsts = hits.terms, slot.first_ids
-        return [i for i in range(first, last + 1) if not firsts.isdisjoint(terms[i])]
+def _match_rest(
+    slots: tuple[Slot, ...], k: int, pos: int, extra_gap: int, hits: Hits, last_token: int
+) -> tuple[int, ...] | None:
+    """The tokens of slots k... matched from `pos` on, ending by `last_token` (the end of the
+    sentence), or None."""
+    if k == len(slots):
+        return ()
+    slot = slots[k]
+    gap = _combine_gaps(slot.gap, extra_gap) if extra_gap else slot.gap
+    last = last_token if gap == ANY_GAP else min(last_token, pos + gap)
+    terms = hits.terms
+    firsts = slot.first_ids
+    if last - pos < _SCAN:
+        candidates: Iterable[int] = range(pos, last + 1)
+    else:
+        candidates = _window(firsts, pos, last, hits)
+    final = k + 1 == len(slots)
+    single = slot.single_words
+    for cand in candidates:
+        if firsts.isdisjoint(terms[cand]):
+            continue
+        for end in (cand + 1,) if single else _slot_ends(slot, cand, terms, last_token):
+            if final:
+                return (cand,) if end == cand + 1 else tuple(range(cand, end))
+            rest = _match_rest(slots, k + 1, end, 0, hits, last_token)
+            if rest is not None:
+                return (cand,) + rest if end == cand + 1 else tuple(range(cand, end)) + rest
+    if slot.optional:
+        # skipping an optional slot lends its gap to the next one
+        return _match_rest(slots, k + 1, pos, gap, hits, last_token)
+    return None
+
+
+def _window(ids: frozenset[int], first: int, last: int, hits: Hits) -> list[int]:
+    """Positions in [first, last] of the tokens holding one of the ids, in order."""
     found: set[int] = set()
     positions = hits.positions
-    for ident in slot.first_ids.intersection(hits.present):
+    for ident in ids.intersection(hits.present):
         where = positions[ident]
         lo = bisect_left(where, first)
         hi = bisect_right(where, last, lo)
@@ -239,32 +256,27 @@ def _candidates(slot: Slot, first: int, last: int, hits: Hits) -> list[int]:
     return sorted(found)
 
 
-def _slot_ends(slot: Slot, start: int, hits: Hits, a: Analysis, sentence: int) -> list[int]:
-    """Where each alternative of the slot that matches at `start` ends."""
-    ends: set[int] = set()
-    by_first = slot.by_first
-    for ident in hits.terms[start]:
-        alts = by_first.get(ident)
-        if alts is None:
-            continue
-        for alt in alts:
-            if len(alt) == 1:  # the token itself carries the term
-                ends.add(start + 1)
-                continue
-            end = _match_alt(alt, start, hits, a, sentence)
-            if end >= 0:
-                ends.add(end)
-    return sorted(ends) if len(ends) > 1 else list(ends)
+def _slot_ends(slot: Slot, start: int, terms: list[frozenset[int]], last_token: int) -> list[int]:
+    """Where the alternatives of the slot that match at `start` end, in order; alternatives
+    of several words must end by `last_token`."""
+    here = terms[start]
+    ends = [start + 1] if not slot.word_ids.isdisjoint(here) else []
+    phrases = slot.phrases
+    if phrases:
+        for ident in here:
+            for alt in phrases.get(ident, ()):
+                size = len(alt)
+                if start + size - 1 > last_token:
+                    continue
+                for j in range(1, size):
+                    if alt[j] not in terms[start + j]:
+                        break
+                else:
+                    ends.append(start + size)
+        if len(ends) > 1:
+            return sorted(set(ends))
+    return ends
 
 
 def _combine_gaps(a: int, b: int) -> int:
     return ANY_GAP if ANY_GAP in (a, b) else a + b
-
-
-def _match_alt(alt: tuple[int, ...], start: int, hits: Hits, a: Analysis, sentence: int) -> int:
-    n = len(hits.terms)
-    for j, ident in enumerate(alt):
-        i = start + j
-        if i >= n or a.sentence[i] != sentence or ident not in hits.terms[i]:
-            return -1
-    return start + len(alt)
