@@ -51,6 +51,18 @@ FIGURES = [
         ">= 0.90",
     ),
     (
+        "macro F1, unseen scenarios, ar",
+        "scoring",
+        r"# Unseen scenarios[^\n]*\n== ar \(\d+ replies\) ==[\s\S]*?macro F1 = ([\d.]+)",
+        ">= 0.90",
+    ),
+    (
+        "macro F1, unseen scenarios, en",
+        "scoring",
+        r"# Unseen scenarios[\s\S]*?== en \(\d+ replies\) ==[\s\S]*?macro F1 = ([\d.]+)",
+        ">= 0.90",
+    ),
+    (
         "rubric load + compile (first)",
         "scoring",
         r"load \+ compile rubric: first ([\d.]+ ms)",

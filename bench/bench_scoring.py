@@ -35,6 +35,7 @@ from app.scoring.evaluation import (  # noqa: E402
 
 RUBRIC = REPO_ROOT / "quizzes" / "rubrics" / "complaint-handling.yaml"
 QUIZZES = REPO_ROOT / "quizzes"
+UNSEEN = REPO_ROOT / "bench" / "data" / "unseen_scenarios.yaml"
 LONG_WORDS = (60, 80)
 # Scenarios kept out of pattern development, to estimate agreement on unseen wording.
 HELD_OUT = ("ar-dialect-technician-no-show", "en-wrongful-suspension")
@@ -145,6 +146,9 @@ def agreement(rubric: Rubric, replies: list[LabelledReply], examples: list[Label
     if examples:
         print(f"\n# Agreement on the shipped quiz examples ({QUIZZES.name}/*.yaml)")
         print(format_report(evaluate(predict(rubric, examples), examples)))
+    unseen = load_labelled(UNSEEN)
+    print(f"\n# Unseen scenarios: replies the rubric was never adjusted for ({UNSEEN.name})")
+    print(format_report(evaluate(predict(rubric, unseen), unseen)))
 
 
 def dev_replies(path: str | None) -> list[LabelledReply]:
