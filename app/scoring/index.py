@@ -7,12 +7,14 @@ Terms come in five modes:
            typo-tolerant (used for key points, where "moves" must not count as "moving")
   exact    the normalised word itself, no stemming, no clitics, no typo tolerance (`=word`)
   prefix   any key of the token starts with it (`word*`)
-  acronym  the word typed in capitals (`^RMA`), so "ban" is not "BAN"
+  acronym  the word typed in capitals (`^RMA`), so "ban" is not "BAN"; `#acronym` stands for any
+           unfamiliar word of 2-6 letters typed in capitals (see `is_unfamiliar_acronym`)
   number   any number (`#num`)
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from rapidfuzz import process
@@ -24,6 +26,21 @@ from app.scoring.normalize import is_arabic, is_number
 
 MODES = ("stem", "surface", "exact", "prefix", "acronym", "number")
 _CACHE_LIMIT = 100_000
+ANY_ACRONYM = "#"  # the acronym-table key of `#acronym`
+# Words typed in capitals that a customer knows: everyday acronyms, units, currencies and brands,
+# and ordinary words typed in capitals for emphasis. Any other 2-6 letters in capitals are
+# matched by `#acronym` as unexplained internal jargon (HOTAC, SKU, MCC).
+_EVERYDAY_CAPITALS_TEXT = """
+    ok tv id sms pin atm usb vip eu uk us usa uae gps pdf faq vat am pm asap hr ceo dm pc it
+    dvd cd nhs bbc mot hd ai app url www dj gp uv icu er pa mr mrs ms dr st jr sr no yes so
+    not now very all you today free please never sorry help hi hey dear thank thanks wow omg
+    lol fyi btw and or but the is are was we i me my our your new big real full more any
+    again must do does did will can cant wont dont asked every one two three wifi sim iban
+    tax eta gmt utc tbc rsvp ps nb cvv led lcd hd mb gb kb km kg cm mm ml sar aed usd eur
+    gbp egp kwd qar jod dhl ups tnt bt ee hsbc ikea
+"""
+EVERYDAY_CAPITALS = frozenset(_EVERYDAY_CAPITALS_TEXT.split())
+_ACRONYM_LETTERS = re.compile(r"^[a-z]{2,6}$")
 _MIN_PREFIX = 2
 # Frequent English words one typo away from a pattern word ("well"/"will", "sent"/"send").
 _NO_FUZZ = frozenset(
@@ -233,9 +250,17 @@ class TermIndex:
                     terms[i], fuzzy[i] = self._token(norm, a.keys[i])
         acronym = self._acronym
         if acronym and True in a.upper:
+            unfamiliar = acronym.get(ANY_ACRONYM)
+            if unfamiliar and _shouting(a):
+                unfamiliar = None
             for i, norm in enumerate(norms):
-                if a.upper[i] and norm in acronym:
+                if not a.upper[i]:
+                    continue
+                if norm in acronym:
                     terms[i] = terms[i] | acronym[norm]
+                elif unfamiliar and is_unfamiliar_acronym(norm) and (fuzzy[i] or not terms[i]):
+                    # a word the rubric knows ("DONE", "CALL") is emphasis, not an acronym
+                    terms[i] = terms[i] | unfamiliar
         return terms, fuzzy
 
     def _token(self, norm: str, keys: frozenset[str]) -> tuple[frozenset[int], bool]:
@@ -283,6 +308,20 @@ class TermIndex:
             if dist <= max_edits(word) and plausible_typo(norm, word):
                 return word
         return None
+
+
+def is_unfamiliar_acronym(norm: str) -> bool:
+    """Whether a word typed in capitals looks like an internal acronym (HOTAC, SKU, MCC) rather
+    than an everyday one (OK, PIN, ATM) or a word in capitals for emphasis (NOT, NOW)."""
+    return bool(_ACRONYM_LETTERS.match(norm)) and norm not in EVERYDAY_CAPITALS
+
+
+def _shouting(a: Analysis) -> bool:
+    """Whether most Latin words of the reply are typed in capitals (a reply typed in capitals)."""
+    latin = [
+        up for norm, up in zip(a.norms, a.upper, strict=True) if norm.isascii() and norm.isalpha()
+    ]
+    return len(latin) >= 4 and sum(latin) * 2 > len(latin)
 
 
 def plausible_typo(typed: str, word: str) -> bool:

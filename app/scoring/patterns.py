@@ -7,6 +7,7 @@ A pattern is a sequence of slots separated by spaces; each slot must match in or
   @sorry                every phrase of the word class `sorry`
   =sorry  ^RMA  refund* exact word / typed in capitals / word prefix
   #num                  any number
+  #acronym              any unfamiliar word typed in capitals (HOTAC, SKU; not OK, PIN, NOT)
   ?really               optional slot
   ~3                    up to 3 other words may come before the next slot (default 0)
   ..                    any number of words before the next slot, within the sentence
@@ -18,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from app.scoring.index import TermIndex
+from app.scoring.index import ANY_ACRONYM, TermIndex
 from app.scoring.lexicon import expand_english
 from app.scoring.negation import is_negator
 from app.scoring.normalize import is_arabic, normalize_word, segment
@@ -87,6 +88,8 @@ def parse_word(raw: str) -> Phrase:
     """Parse one pattern word with its modifiers into one or more term specs."""
     if raw == "#num":
         return (("number", "#"),)
+    if raw == "#acronym":
+        return (("acronym", ANY_ACRONYM),)
     mode = "stem"
     word = raw
     if word[:1] in ("=", "^"):

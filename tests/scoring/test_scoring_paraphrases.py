@@ -64,6 +64,11 @@ def test_fresh_scenarios_agreement(rubric):
         ("The ONT (the small box where the fibre comes in) needs a restart.", "en", set(),
          {"jargon"}),
         ("We've raised an RMA and the PSU will be swapped.", "en", {"jargon"}, set()),
+        # unfamiliar capitals are internal jargon; everyday ones and emphasis are not
+        ("Your bag is flagged AHL and the PIR is still open.", "en", {"jargon"}, set()),
+        ("The MCC on your card triggered the block.", "en", {"jargon"}, set()),
+        ("I have DONE it and I will CALL you back TONIGHT.", "en", set(), {"jargon"}),
+        ("Please bring your ID and PIN to the ATM.", "en", set(), {"jargon"}),
     ],
 )  # fmt: skip
 def test_paraphrases(found, text, language, present, absent):
