@@ -92,13 +92,15 @@ def _lesson_or_404(course: Course, slug: str) -> Lesson:
 @signed_in
 def lesson(course_id: str, slug: str):
     opened = ("lesson opened", current_user.id, course_id, slug)
+    checked = None
     if not done_recently(opened, services.RESUME_PRECISION):
         course, lesson, locked = _open_lesson(course_id, slug)
         if locked:
             return locked
         _record_opened(lesson)
         note_done(opened)
-    return _lesson_page(course_id, slug)
+        checked = (course, lesson)
+    return _lesson_page(course_id, slug, checked)
 
 
 def _record_opened(lesson: Lesson) -> None:
@@ -113,10 +115,14 @@ def _record_opened(lesson: Lesson) -> None:
 
 
 @cached_page(USER)
-def _lesson_page(course_id: str, slug: str):
-    course, lesson, locked = _open_lesson(course_id, slug)
-    if locked:
-        return locked
+def _lesson_page(course_id: str, slug: str, checked: tuple[Course, Lesson] | None = None):
+    """The lesson page; `checked` holds the course and lesson when the caller opened them."""
+    if checked is None:
+        course, lesson, locked = _open_lesson(course_id, slug)
+        if locked:
+            return locked
+    else:
+        course, lesson = checked
     lessons = services.active_lessons(course)
     index = lessons.index(lesson)
     state = services.lesson_states(current_user, course).get(lesson.id)

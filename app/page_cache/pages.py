@@ -36,9 +36,7 @@ def init_app(app: Flask) -> None:
         max_bytes=app.config["PAGE_CACHE_MAX_BYTES"],
         max_age_seconds=app.config["PAGE_CACHE_SECONDS"],
     )
-    tracking.install(
-        FlaskSQLAlchemySession, db.Model.registry, User.__table__, DataGeneration.__table__
-    )
+    tracking.install(FlaskSQLAlchemySession, User.__table__, DataGeneration.__table__)
 
 
 def page_store() -> PageStore:

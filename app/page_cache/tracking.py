@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from functools import cache
 
 from sqlalchemy import BinaryExpression, BindParameter, Table, event, inspect, update
-from sqlalchemy.orm import ORMExecuteState, Session, registry
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BooleanClauseList
 
@@ -48,11 +49,9 @@ class PendingChanges:
             self.users |= owners
 
 
-def install(
-    session_class: type[Session], registry: registry, user_table: Table, generation_table: Table
-) -> None:
+def install(session_class: type[Session], user_table: Table, generation_table: Table) -> None:
     """Listen to every session of `session_class`; idempotent."""
-    _SETUP.update(registry=registry, user=user_table, generation=generation_table)
+    _SETUP.update(user=user_table, generation=generation_table)
     if event.contains(session_class, "before_commit", _before_commit):
         return
     event.listen(session_class, "before_flush", _before_flush)
@@ -83,8 +82,8 @@ def _on_execute(state: ORMExecuteState) -> None:
     """UPDATE/DELETE/INSERT statements run through the session rather than the unit of work."""
     if not (state.is_insert or state.is_update or state.is_delete):
         return
-    table = getattr(state.statement, "table", None)
-    cls = _class_of_table(table)
+    # the mapped class a statement was built from; None for a bare Table (counted as SHARED)
+    cls = state.statement.entity_description.get("entity")
     pending(state.session).add(_statement_owners(state.statement, cls))
 
 
@@ -122,6 +121,7 @@ def new_epoch() -> int:
     return secrets.randbits(62)
 
 
+@cache  # asked for every row of every flush; a class's declaration never changes
 def owner_spec(cls: type) -> str:
     spec = getattr(cls, "__change_owner__", "")
     if spec is None:
@@ -148,23 +148,16 @@ def owners_of(obj) -> set[int] | str:
     return owners
 
 
-def _class_of_table(table) -> type | None:
-    if table is None:
-        return None
-    for mapper in _SETUP["registry"].mappers:
-        if mapper.local_table.name == table.name:
-            return mapper.class_
-    return None
-
-
 def _statement_owners(statement, cls: type | None) -> set[int] | str:
     """The people a DML statement touches, when its WHERE says so plainly (`owner = :id` or
     `owner IN (...)` among ANDed conditions); otherwise SHARED."""
     if cls is None:
         return SHARED
     spec = owner_spec(cls)
-    if spec in (SHARED, UNSEEN) or spec in inspect(cls).relationships:
-        return spec if spec in (SHARED, UNSEEN) else SHARED
+    if spec in (SHARED, UNSEEN):
+        return spec
+    if spec in inspect(cls).relationships:  # the owner is on another table: not in this WHERE
+        return SHARED
     where = getattr(statement, "whereclause", None)
     if where is None:
         return SHARED
