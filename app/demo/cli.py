@@ -1,5 +1,3 @@
-from datetime import date
-
 import click
 from flask.cli import AppGroup
 
@@ -19,7 +17,7 @@ def load_command(if_empty: bool):
         return
     with writing():
         try:
-            created = services.load_demo(date.today())
+            created = services.load_demo()
         except services.DemoRefused as exc:
             db.session.rollback()
             raise click.ClickException(str(exc)) from None

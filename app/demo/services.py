@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from app import clock
 from app.auth.services import hash_password
 from app.demo import data
 from app.extensions import db
@@ -26,11 +27,15 @@ def demo_state() -> str:
     return "loaded" if demo == total else "real"
 
 
-def load_demo(today: date) -> int:
-    """Create the demo departments, teams and people; refuses next to real users.
+def load_demo() -> int:
+    """Create the demo departments, teams and people as of the app clock's today; refuses next
+    to real users.
 
-    Returns how many people were created. The caller commits.
+    Everything the demo holds is a function of that day (hire dates, history, certificates), so
+    it looks the same whichever day it is loaded. Returns how many people were created. The
+    caller commits.
     """
+    today = clock.today()
     state = demo_state()
     if state == "real":
         raise DemoRefused("the database holds real users; demo data is only for an empty one")

@@ -1,8 +1,9 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from app import clock
 from app.assignments.models import Assignment
 from app.content.services import sync_content
 from app.courses.models import CourseCompletion, Lesson
@@ -95,7 +96,7 @@ def test_course_without_quizzes_completes_on_its_lessons(synced, client, login_a
 
 
 def test_new_agent_is_enrolled_in_onboarding_once(synced, make_user, runner, tmp_dir):
-    hired = date.today() - timedelta(days=2)
+    hired = clock.today() - timedelta(days=2)
     agent = make_user("agent", hire_date=hired)
     rows = db.session.scalars(select(Assignment).where(Assignment.user_id == agent.id)).all()
     assert {(a.course_id, a.due_date) for a in rows} == {
@@ -117,7 +118,7 @@ def test_new_agent_is_enrolled_in_onboarding_once(synced, make_user, runner, tmp
 
 
 def test_long_serving_staff_are_not_put_on_onboarding(synced, make_user):
-    veteran = make_user("agent", hire_date=date.today() - timedelta(days=400))
+    veteran = make_user("agent", hire_date=clock.today() - timedelta(days=400))
     assert (
         db.session.scalar(select(func.count(Assignment.id)).where(Assignment.user_id == veteran.id))
         == 0
@@ -125,7 +126,7 @@ def test_long_serving_staff_are_not_put_on_onboarding(synced, make_user):
 
 
 def test_agents_added_before_content_are_enrolled_by_the_first_sync(app, content_root, make_user):
-    agent = make_user("agent", hire_date=date.today())
+    agent = make_user("agent", hire_date=clock.today())
     assert db.session.scalar(select(func.count(Assignment.id))) == 0
     sync_content(content_root)
     db.session.commit()
@@ -136,7 +137,7 @@ def test_agents_added_before_content_are_enrolled_by_the_first_sync(app, content
 
 
 def test_overdue_work_is_marked_in_words(synced, client, login_as):
-    login_as("agent", hire_date=date.today() - timedelta(days=10))
+    login_as("agent", hire_date=clock.today() - timedelta(days=10))
     html = client.get("/").get_data(as_text=True)
     assert "⚠" in html and "Overdue: was due" in html
 
@@ -175,7 +176,7 @@ def test_team_progress_queries_do_not_grow_with_the_team(
         while (
             db.session.scalar(select(func.count(User.id)).where(User.team_id == team.id)) < agents
         ):
-            make_user("agent", team=team, hire_date=date.today())
+            make_user("agent", team=team, hire_date=clock.today())
         with count_queries(db.engine) as counter:
             assert client.get("/team").status_code == 200
         return counter.count

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from app import clock
 from app.assignments.models import Assignment
 from app.content.services import sync_content
 from app.courses.models import Course
@@ -65,7 +66,7 @@ def test_work_assigned_by_a_manager_shows_on_the_agents_next_visit(
     client.get("/")
     assert _kept(client.get("/"))
     db.session.add(Assignment(user_id=agent.id, course_id="talking", source="manager",
-                              due_date=date.today() + timedelta(days=5),
+                              due_date=clock.today() + timedelta(days=5),
                               assigned_by_id=manager.id))  # fmt: skip
     db.session.commit()
     page = client.get("/")

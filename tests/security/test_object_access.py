@@ -1,10 +1,11 @@
 """Object checks: people reach only their own records (agents) or their teams' (managers).
 Asking for anyone else's attempt, certificate, profile or observation form gives 404 or 403."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app import clock
 from app.certification import services as certification
 from app.certification.models import Certificate
 from app.content.services import sync_content
@@ -39,7 +40,7 @@ def _attempt_of(user) -> Attempt:
 def _certificate_of(user) -> Certificate:
     row = Certificate(user_id=user.id, certification_id="level-1-service-agent",
                       code=certification.new_code(), issue_key=f"test:{user.id}",
-                      valid_from=date.today(), expires_on=date.today() + timedelta(days=365))  # fmt: skip
+                      valid_from=clock.today(), expires_on=clock.today() + timedelta(days=365))  # fmt: skip
     db.session.add(row)
     db.session.commit()
     return row

@@ -1,7 +1,7 @@
 """The demo evidence: every status shows up on the demo heatmaps, and loading twice adds
 nothing."""
 
-from datetime import date
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -14,12 +14,14 @@ from app.people.models import User
 from app.standards.models import ComplianceChange, ComplianceStatus, KpiValue, Observation
 from tests.conftest import REPO_ROOT
 
-TODAY = date(2026, 11, 20)
+NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
+TODAY = NOW.date()
 
 
-def test_demo_evidence_shows_every_status(app, client, login):
+def test_demo_evidence_shows_every_status(app, client, login, monkeypatch):
+    monkeypatch.setitem(app.config, "FIXED_NOW", NOW)
     sync_content(REPO_ROOT)
-    load_demo(TODAY)  # loads the standards evidence along with the people
+    load_demo()  # loads the standards evidence along with the people
     db.session.commit()
     counts = {
         "observations": db.session.scalar(select(func.count(Observation.id))),
