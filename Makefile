@@ -41,5 +41,5 @@ bench: $(VENV)/.dev-deps
 # Re-extract the interface strings after changing templates or code, then translate ar.
 translations: $(VENV)/.dev-deps
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o app/translations/messages.pot .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -w 100 -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d app/translations

@@ -57,18 +57,19 @@ def dialogue_question(version, question_id: str):
     return found[1] if found and found[0].name == "roleplay_dialogue" else None
 
 
-def send_turn_reply(user: User, quiz, question, turn_id: str, text: str) -> bool:
-    """Record the reply to the turn the customer is on and commit. A reply to any other turn
+def send_turn_reply(user: User, quiz, version_row, question, turn_id: str, text: str) -> bool:
+    """Record the reply to the turn the customer is on, in the quiz version the form shows,
+    and commit. A reply to any other turn
     (a resent form, an old page) is ignored: returns False. QuizRefused when the reply is
     empty or too long, or no attempt is allowed now."""
     from app.quizzes import services  # services builds on this module
 
-    version = services.view_version(quiz.current_version)
+    version = services.view_version(version_row)
     refusal = services.attempts_state(user, quiz, version).refusal
     if refusal:
         raise QuizRefused(refusal, 409)
     check_turn_reply(text)
-    version_id, context = quiz.current_version_id, version.context(user.locale)
+    version_id, context = version_row.id, version.context(user.locale)
     draft = get_draft(user, version_id, question.id)
     replies = list(draft.replies) if draft else []
     _, pending = _dialogue_type().walk(question, replies, context)

@@ -142,3 +142,18 @@ class DialogueDraft(db.Model):
     question_id: Mapped[str] = mapped_column(String(80))
     replies: Mapped[list] = mapped_column(JSON, default=list)  # [{turn, text}]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class QuizDraft(db.Model):
+    """What a person has typed into a quiz form and not submitted yet, kept on the server so
+    that sending a dialogue turn, saving, or leaving the page never loses it. One per person
+    and quiz version; deleted when the quiz is submitted."""
+
+    __tablename__ = "quiz_draft"
+    __table_args__ = (UniqueConstraint("user_id", "quiz_version_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    quiz_version_id: Mapped[int] = mapped_column(ForeignKey("quiz_version.id"))
+    fields: Mapped[list] = mapped_column(JSON, default=list)  # [[name, value], ...]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

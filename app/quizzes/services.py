@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
@@ -24,7 +24,7 @@ from app.people.models import User
 from app.quizzes import dialogue
 from app.quizzes.answers import read_answer
 from app.quizzes.errors import QuizRefused
-from app.quizzes.models import Answer, Attempt, Quiz, ScoreOverride
+from app.quizzes.models import Answer, Attempt, Quiz, QuizDraft, QuizVersion, ScoreOverride
 from app.quizzes.question_types import Grade
 from app.quizzes.versions import VersionView, view_version
 from app.standards import services as standards
@@ -115,23 +115,46 @@ def _serializer() -> URLSafeSerializer:
 
 
 def issue_token(user: User, quiz: Quiz) -> str:
-    """A signed token put in the quiz form: its key makes a resent form record nothing new,
-    and it remembers when the quiz was opened."""
+    """A signed token put in the quiz form: its key makes a resent form record nothing new, it
+    remembers when the quiz was opened, and which version of the quiz the form shows."""
     key = secrets.token_urlsafe(24)
-    return _serializer().dumps([user.id, quiz.id, key, clock.now().isoformat()])
+    started = clock.now().isoformat()
+    return _serializer().dumps([user.id, quiz.id, key, started, quiz.current_version_id])
 
 
-def read_token(token: str, user: User, quiz: Quiz) -> tuple[str, datetime]:
-    """The idempotency key and start time of a form; QuizRefused when it was not ours."""
+@dataclass(frozen=True)
+class FormToken:
+    key: str
+    started: datetime
+    version_id: int | None  # None in forms issued before tokens carried it
+
+
+def read_token(token: str, user: User, quiz: Quiz) -> FormToken:
+    """The idempotency key, start time and version of a form; QuizRefused when not ours."""
+    invalid = QuizRefused(_("This form is no longer valid. Please open the quiz again."), 400)
     try:
-        user_id, quiz_id, key, started = _serializer().loads(token or "")
+        user_id, quiz_id, key, started, *rest = _serializer().loads(token or "")
+        started = datetime.fromisoformat(started)
     except (BadSignature, ValueError, TypeError):
-        raise QuizRefused(
-            _("This form is no longer valid. Please open the quiz again."), 400
-        ) from None
+        raise invalid from None
     if user_id != user.id or quiz_id != quiz.id:
-        raise QuizRefused(_("This form is no longer valid. Please open the quiz again."), 400)
-    return key, datetime.fromisoformat(started)
+        raise invalid
+    return FormToken(key, started, rest[0] if rest and isinstance(rest[0], int) else None)
+
+
+def form_version(quiz: Quiz, token: str) -> QuizVersion:
+    """The version of the quiz a form was shown with. After a content sync the form still
+    belongs to the version it showed (versions are never deleted), so it is marked on that one;
+    an unreadable token falls back to the current version (read_token refuses it on submit)."""
+    try:
+        version_id = _serializer().loads(token or "")[4]
+    except (BadSignature, ValueError, TypeError, IndexError):
+        version_id = None
+    if isinstance(version_id, int) and version_id != quiz.current_version_id:
+        version = db.session.get(QuizVersion, version_id)
+        if version is not None and version.quiz_id == quiz.id:
+            return version
+    return quiz.current_version
 
 
 def token_key(token: str) -> str:
@@ -148,23 +171,27 @@ def token_key(token: str) -> str:
 def submit_attempt(user: User, quiz: Quiz, form, token: str) -> Attempt:
     """Grade and record an attempt in one transaction and commit it. The same form sent again
     (double click, retry) returns the attempt recorded the first time."""
-    key, started = read_token(token, user, quiz)
+    form_token = read_token(token, user, quiz)
     _lock_user(user)
-    existing = attempt_by_key(user, key)
+    existing = attempt_by_key(user, form_token.key)
     if existing is not None:
         return existing
-    version = view_version(quiz.current_version)
+    version_row = form_version(quiz, token)
+    version = view_version(version_row)
     check_reply_lengths(version, form)
     state = attempts_state(user, quiz, version)
     if state.refusal:
         raise QuizRefused(state.refusal, 409)
-    attempt = _record_attempt(user, quiz, version, form, key, started)
+    attempt = _record_attempt(user, quiz, version_row.id, version, form, form_token)
+    db.session.execute(delete(QuizDraft).where(
+        QuizDraft.user_id == user.id, QuizDraft.quiz_version_id == version_row.id
+    ))  # fmt: skip
     try:
         db.session.flush()
     except IntegrityError:
         # the same form won a race in another request: show that attempt
         db.session.rollback()
-        return attempt_by_key(user, key)
+        return attempt_by_key(user, form_token.key)
     if attempt.auto_passed:
         courses.refresh_completion(user.id, quiz.course_id)
     if any(answer.score is not None for answer in attempt.answers):
@@ -200,19 +227,17 @@ def check_reply_lengths(version: VersionView, form) -> None:
             raise QuizRefused(message)
 
 
-def _record_attempt(user, quiz, version: VersionView, form, key, started) -> Attempt:
+def _record_attempt(user, quiz, version_id, version: VersionView, form, token) -> Attempt:
     context = version.context(user.locale)
     attempt = Attempt(
-        user_id=user.id, quiz_id=quiz.id, quiz_version_id=quiz.current_version_id,
-        idempotency_key=key, started_at=started, submitted_at=clock.now(), locale=user.locale,
+        user_id=user.id, quiz_id=quiz.id, quiz_version_id=version_id,
+        idempotency_key=token.key, started_at=token.started, submitted_at=clock.now(), locale=user.locale,
         pass_mark=version.pass_mark, auto_score=0, auto_passed=False,
     )  # fmt: skip
     grades = []
     for position, (qtype, question) in enumerate(version.questions, start=1):
         if qtype.name == "roleplay_dialogue":
-            response = dialogue.final_replies(
-                user, quiz.current_version_id, question, form, context
-            )
+            response = dialogue.final_replies(user, version_id, question, form, context)
         else:
             response = read_answer(qtype.name, question, form)
         grade = qtype.grade(question, response, context)

@@ -28,21 +28,25 @@ class TakePage:
     state: services.AttemptsState
     questions: list[QuestionView]
     token: str
+    updated_since: bool = False  # the quiz changed after this form was opened
 
 
 def take_page(user: User, quiz: Quiz, token: str) -> TakePage:
-    """The quiz as the user sees it now; options are shuffled the same way for one form."""
-    version = view_version(quiz.current_version)
+    """The quiz as the user sees it now, in the version the form was issued for; options are
+    shuffled the same way for one form."""
+    version_row = services.form_version(quiz, token)
+    version = view_version(version_row)
     seed = services.token_key(token)
     views = [
-        _question_view(user, quiz, version, number, qtype, question, seed)
+        _question_view(user, version_row.id, version, number, qtype, question, seed)
         for number, (qtype, question) in enumerate(version.questions, start=1)
     ]
     state = services.attempts_state(user, quiz, version)
-    return TakePage(quiz, version, state, views, token)
+    updated = version_row.id != quiz.current_version_id
+    return TakePage(quiz, version, state, views, token, updated)
 
 
-def _question_view(user, quiz, version, number, qtype, question, seed) -> QuestionView:
+def _question_view(user, version_id, version, number, qtype, question, seed) -> QuestionView:
     view = QuestionView(number, qtype.name, question)
     if qtype.name in ("single_choice", "multiple_choice"):
         view.options = display_order(question.choices, f"{seed}:{question.id}", version.shuffle)
@@ -50,8 +54,6 @@ def _question_view(user, quiz, version, number, qtype, question, seed) -> Questi
         view.options = ordering_display(question.items, f"{seed}:{question.id}")
     elif qtype.name == "roleplay_dialogue":
         context = version.context(user.locale)
-        scored, view.pending = dialogue.conversation(
-            user, quiz.current_version_id, question, context
-        )
+        scored, view.pending = dialogue.conversation(user, version_id, question, context)
         view.transcript = [{"customer": t["customer"], "text": t["text"]} for t in scored]
     return view

@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from app.auth.access import allow, signed_in
 from app.courses.services import CourseLocked
 from app.extensions import db
-from app.quizzes import dialogue, results, review, services
+from app.quizzes import dialogue, drafts, results, review, services
 from app.quizzes.errors import QuizRefused
 from app.quizzes.forms import FlagForm, OverrideForm
 from app.quizzes.take import take_page
@@ -55,7 +55,27 @@ def _render_take(quiz, token: str, *, given=None, error=None, status=200):
 @signed_in
 def take(quiz_id: str):
     quiz = _quiz_or_404(quiz_id)
-    return _locked_page(quiz) or _render_take(quiz, services.issue_token(current_user, quiz))
+    if locked := _locked_page(quiz):
+        return locked
+    saved = drafts.draft_answers(current_user, quiz.current_version_id)
+    return _render_take(quiz, services.issue_token(current_user, quiz), given=saved)
+
+
+@bp.route("/quizzes/<quiz_id>/draft", methods=["POST"])
+@signed_in
+def save_draft(quiz_id: str):
+    """Keep what is typed so far; the quiz page shows it again until the quiz is submitted."""
+    quiz = _quiz_or_404(quiz_id)
+    if locked := _locked_page(quiz):
+        return locked
+    token = request.form.get("token", "")
+    try:
+        services.read_token(token, current_user, quiz)
+    except QuizRefused as exc:
+        return _render_take(quiz, "", given=request.form, error=exc.message, status=exc.status)
+    drafts.save_draft(current_user, services.form_version(quiz, token).id, request.form)
+    flash(_("Your answers are saved. You can come back and finish the quiz later."), "success")
+    return redirect(url_for("quizzes.take", quiz_id=quiz.id))
 
 
 @bp.route("/quizzes/<quiz_id>/submit", methods=["POST"])
@@ -80,20 +100,24 @@ def send_turn(quiz_id: str, question_id: str):
     quiz = _quiz_or_404(quiz_id)
     if locked := _locked_page(quiz):
         return locked
-    question = dialogue.dialogue_question(view_version(quiz.current_version), question_id)
+    token, reply_field = request.form.get("token", ""), f"q-{question_id}"
+    version_row = services.form_version(quiz, token)
+    question = dialogue.dialogue_question(view_version(version_row), question_id)
     if question is None:
         abort(404)
-    token, reply_field = request.form.get("token", ""), f"q-{question_id}"
     turn_id = request.form.get(f"turn-{question_id}", "")
     try:
+        services.read_token(token, current_user, quiz)
         dialogue.send_turn_reply(
-            current_user, quiz, question, turn_id, request.form.get(reply_field, "")
+            current_user, quiz, version_row, question, turn_id, request.form.get(reply_field, "")
         )
     except QuizRefused as exc:
         db.session.rollback()
         return _render_take(quiz, token, given=request.form, error=exc.message, status=exc.status)
+    # The other answers on the page are kept as a draft: the sent box is empty for the next turn.
+    drafts.save_draft(current_user, version_row.id, request.form, leave_out=reply_field)
     given = request.form.copy()
-    given.pop(reply_field, None)  # sent: the box is empty for the next turn
+    given.pop(reply_field, None)
     return _render_take(quiz, token, given=given)
 
 

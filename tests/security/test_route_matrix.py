@@ -47,6 +47,7 @@ EXPECTED = {
     "quizzes.take": SIGNED_IN,
     "quizzes.submit": SIGNED_IN,
     "quizzes.send_turn": SIGNED_IN,
+    "quizzes.save_draft": SIGNED_IN,
     "quizzes.result": SIGNED_IN,
     "quizzes.flag": SIGNED_IN,
     "quizzes.review_queue": {"manager"},
