@@ -11,6 +11,8 @@ from app.content.services import check_content
 from app.content.yaml_source import load_yaml
 from app.quizzes import examples
 from app.quizzes.rubrics import load_rubric_folder
+from app.scoring import Rubric, evaluation
+from app.scoring.corpus import Corpus, CorpusError
 
 quizzes_cli = AppGroup("quizzes", help="Check quiz files and score role-play answers.")
 
@@ -52,6 +54,54 @@ def _format_table(report: examples.ExamplesReport) -> str:
     macro = sum(used) / len(used) if used else 0.0
     lines.append(f"{report.count} example(s), macro F1 = {macro:.3f}")
     return "\n".join(lines)
+
+
+@quizzes_cli.command("evaluate")
+@click.argument("corpus", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--labels",
+    "label_set",
+    default="final",
+    show_default=True,
+    help="Which label set of a corpus folder to compare with.",
+)
+@click.option("--fold", help="Only the scenarios of this fold (see the corpus's folds.yaml).")
+@click.option(
+    "--show",
+    "show",
+    type=click.Choice(["none", "mismatches"]),
+    default="none",
+    show_default=True,
+    help="Also list every disagreement with its reply.",
+)
+def evaluate_command(corpus: Path, label_set: str, fold: str | None, show: str):
+    """Agreement of the scorer with labelled replies: precision, recall and F1 per criterion
+    and language, and macro F1. CORPUS is a corpus folder (scenarios/, labels/, folds.yaml)
+    or a single scenarios file (scenarios: [..., responses: [...]])."""
+    replies = _labelled_replies(corpus, label_set, fold)
+    rubric = Rubric.load(
+        Path(current_app.config["CONTENT_DIR"]) / "quizzes" / "rubrics" / "complaint-handling.yaml"
+    )
+    found = evaluation.predict(rubric, replies)
+    click.echo(evaluation.format_precision_recall(evaluation.evaluate(found, replies)))
+    if show == "mismatches":
+        for reply, cid, kind in evaluation.mismatches(found, replies):
+            said = "labelled, not found" if kind == "missed" else "found, not labelled"
+            click.echo(f"{reply.key}: {cid}: {said}: {reply.text[:160]!r}")
+
+
+def _labelled_replies(corpus: Path, label_set: str, fold: str | None):
+    if corpus.is_file():
+        return evaluation.load_labelled(corpus)
+    try:
+        loaded = Corpus(corpus, [label_set])
+    except CorpusError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"{corpus}: {len(exc.problems)} problem(s)") from None
+    if fold and fold not in loaded.folds:
+        raise click.ClickException(f"{corpus}: no fold {fold!r} in folds.yaml")
+    return loaded.replies(label_set, fold)
 
 
 @quizzes_cli.command("score")

@@ -182,3 +182,31 @@ def format_report(reports: Mapping[str, SliceReport]) -> str:
             )
         lines.append(f"macro F1 = {rep.macro_f1:.3f}")
     return "\n".join(lines)
+
+
+def mismatches(
+    predictions: Mapping[str, Iterable[str]], replies: list[LabelledReply]
+) -> list[tuple[LabelledReply, str, str]]:
+    """(reply, criterion, kind) for every disagreement: kind is "missed" (labelled, not found)
+    or "false" (found, not labelled)."""
+    out = []
+    for r in replies:
+        found = set(predictions.get(r.key) or ())
+        for cid in CRITERIA_IDS:
+            if (cid in r.labels) != (cid in found):
+                out.append((r, cid, "missed" if cid in r.labels else "false"))
+    return out
+
+
+def format_precision_recall(reports: Mapping[str, SliceReport]) -> str:
+    """Per slice: one line per criterion with P, R, F1 and the confusion counts."""
+    lines = []
+    for rep in reports.values():
+        lines.append(f"== {rep.name}: {rep.size} replies, macro F1 {rep.macro_f1:.3f} ==")
+        lines.append(f"{'criterion':18} {'P':>5} {'R':>5} {'F1':>5} {'tp':>4} {'fp':>4} {'fn':>4}")
+        for cid, s in rep.per_criterion.items():
+            lines.append(
+                f"{cid:18} {s.precision:5.2f} {s.recall:5.2f} {s.f1:5.2f} "
+                f"{s.tp:4d} {s.fp:4d} {s.fn:4d}"
+            )
+    return "\n".join(lines)

@@ -24,6 +24,10 @@ class CriterionOutcome:
     matched: list[str] = field(default_factory=list)
     strength: float = 1.0
     criterion: Criterion | None = field(default=None, repr=False, compare=False)
+    # The learned second opinion (app.scoring.learned): its probability that the criterion is
+    # present, and "model" where it overruled the rules.
+    model_probability: float | None = None
+    decided_by: str = "rules"
 
     @property
     def status(self) -> str:
@@ -70,6 +74,7 @@ class ScoreResult:
                     "status": o.status,
                     "text": o.feedback(locale),
                     "matched": list(o.matched),
+                    "decided_by": o.decided_by,
                 }
                 for o in self.outcomes()
             ],

@@ -78,6 +78,7 @@ class Rubric:
         self.criteria = criteria
         self._classes = classes
         self._data = data
+        self.customer: str | None = None  # the customer's message, once bound to a question
         self._by_id = {c.id: c for c in criteria}
 
     def __getitem__(self, criterion_id: str) -> Criterion:
@@ -139,7 +140,9 @@ class Rubric:
                 errors.extend(exc.errors)
         if errors:
             raise RubricError(errors)
-        return Rubric(self.id, bound, self._classes, self._data)
+        rubric = Rubric(self.id, bound, self._classes, self._data)
+        rubric.customer = customer
+        return rubric
 
 
 def _check_top(data: dict, errors: Errors) -> None:

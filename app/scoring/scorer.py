@@ -11,6 +11,9 @@ evidence that was negated or excluded, or partial evidence lower it).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from app.scoring import learned
 from app.scoring.analysis import analyse
 from app.scoring.matchers import Evidence
 from app.scoring.result import CriterionOutcome, ScoreResult
@@ -23,15 +26,23 @@ _MARGIN_FULL = 15
 
 
 def score_reply(
-    text: str, rubric: Rubric, language: str = "ar", pass_mark: int = 70
+    text: str,
+    rubric: Rubric,
+    language: str = "ar",
+    pass_mark: int = 70,
+    second_opinion: bool = True,
 ) -> ScoreResult:
     """Score a reply. `language` is the question's language; code-mixed replies are expected,
-    so patterns of both languages are always applied."""
+    so patterns of both languages are always applied. With `second_opinion`, the rubric's
+    learned model (if one is shipped) reviews the rule decisions (app.scoring.learned)."""
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}, not {language!r}")
     text = text or ""
     ctx = ReplyContext(analyse(text)) if text.strip() else None
     outcomes = [_outcome(c, ctx, text) for c in rubric.criteria]
+    model = learned.model_for(rubric.id) if second_opinion and ctx else None
+    if model is not None:
+        outcomes = _reviewed(outcomes, model, ctx.analysis, rubric.customer)
     criteria = {o.id: o for o in outcomes if o.kind == "required"}
     violations = {o.id: o for o in outcomes if o.kind == "forbidden"}
     score = _score(outcomes)
@@ -62,6 +73,31 @@ def _outcome(c: Criterion, ctx: ReplyContext | None, text: str) -> CriterionOutc
         strength=round(evidence.strength, 2),
         criterion=c,
     )
+
+
+def rule_findings(outcomes: list[CriterionOutcome]) -> dict[str, float]:
+    """What the rules found: criterion id -> strength of the evidence."""
+    return {o.id: o.strength for o in outcomes if o.present}
+
+
+def _reviewed(outcomes, model, a, customer: str | None) -> list[CriterionOutcome]:
+    """The outcomes after the learned model's review: where its opinion differs from the
+    rules', it decides, and the outcome records its probability."""
+    seen = learned.customer_analysis(customer) if customer else None
+    opinions = model.opinions(learned.features(a, rule_findings(outcomes), seen))
+    out = []
+    for o in outcomes:
+        opinion = opinions.get(o.id)
+        if opinion is None or opinion.present is None or opinion.present == o.present:
+            out.append(replace(o, model_probability=opinion.probability if opinion else None))
+            continue
+        # the model overrules the rules: its certainty is how far it sits from a coin toss
+        strength = round(min(o.strength, 0.5 + abs(opinion.probability - 0.5)), 2)
+        out.append(replace(o, present=opinion.present, strength=strength,
+                           spans=o.spans if opinion.present else [],
+                           matched=o.matched if opinion.present else [],
+                           model_probability=opinion.probability, decided_by="model"))  # fmt: skip
+    return out
 
 
 def _spans(evidence: Evidence, ctx: ReplyContext | None) -> list[tuple[int, int]]:

@@ -60,11 +60,13 @@ def rubric() -> Rubric:
 
 @pytest.fixture(scope="session")
 def found(rubric):
-    """found(text, language="en", key_points=None, customer=None) -> set of ids present."""
+    """found(text, language="en", key_points=None, customer=None) -> set of ids the rule stage
+    finds present (the wording families below are the rules' own; the learned second opinion
+    is tested on whole corpora, in test_scoring_learned.py)."""
 
     def _found(text, language="en", key_points=None, customer=None):
         bound = rubric.for_question(key_points=key_points, customer=customer)
-        result = score_reply(text, bound, language)
+        result = score_reply(text, bound, language, second_opinion=False)
         return {o.id for o in result.outcomes() if o.present}
 
     return _found
