@@ -11,7 +11,7 @@ from app.content.services import check_content
 from app.content.yaml_source import load_yaml
 from app.quizzes import examples
 from app.quizzes.rubrics import load_rubric_folder
-from app.scoring import Rubric, evaluation
+from app.scoring import Rubric, evaluation, language
 from app.scoring.corpus import Corpus, CorpusError
 
 quizzes_cli = AppGroup("quizzes", help="Check quiz files and score role-play answers.")
@@ -22,9 +22,10 @@ def check_command():
     """Validate every quiz file and score every `examples:` answer; print each problem and each
     mismatch as path:line: field: message, then precision and recall per criterion."""
     catalogue, problems = check_content(Path(current_app.config["CONTENT_DIR"]))
-    problems = [p for p in problems if p.path.startswith("quizzes")]
+    problems = [str(p) for p in problems if p.path.startswith("quizzes")]
+    problems += language.check_packs()
     for problem in problems:
-        click.echo(str(problem))
+        click.echo(problem)
     report = examples.check_examples(catalogue)
     for mismatch in report.mismatches:
         click.echo(str(mismatch))

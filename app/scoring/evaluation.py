@@ -116,8 +116,11 @@ def _replies(s: dict) -> Iterable[LabelledReply]:
         )  # fmt: skip
 
 
-def predict(rubric: Rubric, replies: Iterable[LabelledReply]) -> dict[str, frozenset[str]]:
-    """Ids found present or committed for each reply, binding the rubric per scenario."""
+def predict(
+    rubric: Rubric, replies: Iterable[LabelledReply], second_opinion: bool = True
+) -> dict[str, frozenset[str]]:
+    """Ids found present or committed for each reply, binding the rubric per scenario (with
+    `second_opinion` False, what the rules alone find)."""
     bound: dict[str, Rubric] = {}
     out: dict[str, frozenset[str]] = {}
     for r in replies:
@@ -125,7 +128,7 @@ def predict(rubric: Rubric, replies: Iterable[LabelledReply]) -> dict[str, froze
             bound[r.scenario] = rubric.for_question(
                 key_points=r.key_points, overrides=dict(r.overrides or {}), customer=r.customer
             )
-        result = score_reply(r.text, bound[r.scenario], r.language)
+        result = score_reply(r.text, bound[r.scenario], r.language, second_opinion=second_opinion)
         out[r.key] = frozenset(o.id for o in result.outcomes() if o.present)
     return out
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from app.scoring.analysis import Analysis, analyse
+from app.scoring.language import cue_features
 
 PACKS = Path(__file__).with_name("packs")
 FORMAT = 1
@@ -48,6 +49,7 @@ def features(a: Analysis, rule_found: dict[str, float], customer: Analysis | Non
         if strength < 1.0:
             out.append("rw:" + cid)
     out.append(f"len:{min(len(norms) // 15, 8)}")
+    out.extend(cue_features(a))
     if customer is not None:
         out.extend(_overlap(a, customer))
     return out

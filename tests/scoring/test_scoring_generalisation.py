@@ -11,8 +11,9 @@ from app.scoring.normalize import segment
 
 
 def _restated(rubric, customer, reply, language, key_points=None):
+    """What the rule stage's key-point reading decides (the wording families are its own)."""
     bound = rubric.for_question(key_points=key_points, customer=customer)
-    return score_reply(reply, bound, language).criteria["restate"].present
+    return score_reply(reply, bound, language, second_opinion=False).criteria["restate"].present
 
 
 @pytest.mark.parametrize(

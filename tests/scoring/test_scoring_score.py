@@ -42,8 +42,9 @@ def test_pass_mark_decides(rubric):
         "telling us. I've booked a new visit for 9 am tomorrow and I'll call you at 8:30."
     )
     q = rubric.for_question()
-    assert score_reply(text, q, "en", pass_mark=50).passed
-    assert not score_reply(text, q, "en", pass_mark=99).passed
+    score = score_reply(text, q, "en").score
+    assert score_reply(text, q, "en", pass_mark=score).passed
+    assert not score_reply(text, q, "en", pass_mark=score + 1).passed
 
 
 def test_json_contract(rubric):

@@ -1,0 +1,156 @@
+"""Language packs: word classes, per language, that the scorer reads clause by clause.
+
+A pack is data (`packs/lang-<language>.yaml`, documented in its header): classes such as "I or
+we, about to act" (future markers and verb prefixes across dialects), "the customer's duty or
+omission", "the company's records", "policy words", with phrases, word prefixes and exceptions.
+`clause_cues` says which classes each clause of an analysed reply holds, and in what scope
+(negated, inside a question); the learned second opinion reads these cues beside the words, so
+a linguist who adds a dialect's future marker improves every criterion that depends on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from app.scoring.analysis import Analysis, analyse
+
+PACKS = Path(__file__).with_name("packs")
+_MIN_STEM = 2  # letters a word must have beyond a prefix
+
+
+class PackError(ValueError):
+    """A language pack is not usable; the message names the file and the class."""
+
+
+@dataclass(frozen=True)
+class WordClass:
+    name: str
+    phrases: tuple[tuple[str, ...], ...]
+    prefixes: tuple[str, ...]
+    exceptions: frozenset[str]
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """An entry as the scorer reads a reply: normalised tokens, contractions expanded."""
+    return tuple(analyse(str(text)).norms)
+
+
+def _read_class(path: Path, name: str, spec) -> WordClass:
+    if not isinstance(spec, dict) or not set(spec) <= {"phrases", "prefixes", "except"}:
+        raise PackError(f"{path}: {name}: needs phrases, prefixes or except lists, nothing else")
+    for key in ("phrases", "prefixes", "except"):
+        if not isinstance(spec.get(key, []), list):
+            raise PackError(f"{path}: {name}: {key} must be a list")
+    phrases = tuple(p for p in (_words(x) for x in spec.get("phrases", [])) if p)
+    prefixes = tuple(w for x in spec.get("prefixes", []) for w in _words(x))
+    exceptions = frozenset(w for x in spec.get("except", []) for w in _words(x))
+    if not phrases and not prefixes:
+        raise PackError(f"{path}: {name}: an empty class")
+    return WordClass(name, phrases, prefixes, exceptions)
+
+
+def load_pack(path: Path) -> list[WordClass]:
+    """The classes of one pack file; PackError names the file and class of a problem."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    except (OSError, yaml.YAMLError) as exc:
+        raise PackError(f"{path}: cannot be read: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("classes"), dict):
+        raise PackError(f"{path}: needs language, version and a classes mapping")
+    if not isinstance(data.get("proclitics", []), list):
+        raise PackError(f"{path}: proclitics must be a list")
+    return [_read_class(path, name, spec) for name, spec in data["classes"].items()]
+
+
+def load_proclitics(path: Path) -> tuple[str, ...]:
+    """The pack's proclitics (letters looked through before a prefix), normalised."""
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    return tuple(w for x in (data or {}).get("proclitics") or [] for w in _words(x))
+
+
+def check_packs(folder: Path = PACKS) -> list[str]:
+    """Every problem of the language packs in a folder, as `file: class: message`."""
+    problems = []
+    for path in sorted(folder.glob("lang-*.yaml")):
+        try:
+            load_pack(path)
+            load_proclitics(path)
+        except PackError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    """All packs merged: first word -> [(class, phrase)], and prefixes by their first letter."""
+
+    phrases: dict[str, list[tuple[str, tuple[str, ...]]]]
+    prefixes: list[tuple[str, str, frozenset[str]]]
+    proclitics: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _lookup() -> _Lookup:
+    phrases: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    prefixes: list[tuple[str, str, frozenset[str]]] = []
+    proclitics: tuple[str, ...] = ()
+    for path in sorted(PACKS.glob("lang-*.yaml")):
+        proclitics += load_proclitics(path)
+        for word_class in load_pack(path):
+            for phrase in word_class.phrases:
+                phrases.setdefault(phrase[0], []).append((word_class.name, phrase))
+            prefixes += [(word_class.name, p, word_class.exceptions) for p in word_class.prefixes]
+    return _Lookup(phrases, prefixes, proclitics)
+
+
+@lru_cache(maxsize=65536)
+def _prefix_classes(word: str) -> tuple[str, ...]:
+    """Classes whose prefix begins the word, or the word after a proclitic ("و" + "سأتصل")."""
+    lookup = _lookup()
+    forms = [word] + [
+        word[len(c) :] for c in lookup.proclitics if word.startswith(c) and len(word) > len(c) + 2
+    ]
+    return tuple(
+        name
+        for name, prefix, exceptions in lookup.prefixes
+        for form in forms
+        if len(form) >= len(prefix) + _MIN_STEM
+        and form.startswith(prefix)
+        and form not in exceptions
+    )
+
+
+def clause_cues(a: Analysis) -> list[set[str]]:
+    """For each clause of the reply, the classes it holds; a class found negated is marked
+    "<class>@neg", inside a question "<class>@q"."""
+    lookup = _lookup()
+    norms = a.norms
+    cues: list[set[str]] = [set() for _ in range(a.clause[-1] + 1)] if norms else []
+    for i, word in enumerate(norms):
+        found = list(_prefix_classes(word))
+        for name, phrase in lookup.phrases.get(word, ()):
+            end = i + len(phrase)
+            if tuple(norms[i:end]) == phrase and a.clause[end - 1] == a.clause[i]:
+                found.append(name)
+        if not found:
+            continue
+        scope = "@q" if a.in_question[i] else "@neg" if a.negated_before(i) else ""
+        cues[a.clause[i]].update(name + scope for name in found)
+    return cues
+
+
+def cue_features(a: Analysis) -> list[str]:
+    """Feature names from the clause cues: each class, and each pair of classes that stand in
+    the same clause (a first-person future with a time; the customer with a duty)."""
+    out = []
+    for cues in clause_cues(a):
+        ordered = sorted(cues)
+        out += ["k:" + c for c in ordered]
+        out += [f"k:{x}&{y}" for n, x in enumerate(ordered) for y in ordered[n + 1 :]]
+    return out
