@@ -48,8 +48,14 @@ def authenticate(email: str, password: str) -> User | None:
 def set_password(user: User, password: str, *, actor: User, reason: str) -> None:
     """Change a password and end the user's other sessions."""
     user.password_hash = hash_password(password)
-    user.session_version += 1
+    end_sessions(user)
     audit.record("password_set", "user", user.id, actor=actor, reason=reason)
+
+
+def end_sessions(user: User) -> None:
+    """Make every session cookie issued to the user so far worthless, on the server: the cookie
+    names a session version, and the user no longer has it."""
+    user.session_version += 1
 
 
 def reset_password(user: User, *, actor: User) -> str:

@@ -67,6 +67,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout():
+    # Clearing the cookie is not enough: a copy of it would still open every page.
+    services.end_sessions(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
