@@ -121,6 +121,7 @@ def register_request_hooks(app: Flask) -> None:
 
     security.init_app(app)
     login_manager.user_loader(auth_services.load_user_by_session_id)
+    auth_services.prepare_stand_in_hash(app)
 
 
 def check_access_declarations(app: Flask) -> None:
