@@ -1,6 +1,8 @@
-"""Security headers on every response, and write intent for state-changing requests."""
+"""The client's address behind trusted proxies, security headers on every response, and write
+intent for state-changing requests."""
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.database import set_write_intent
 
@@ -18,7 +20,22 @@ def writes(view):
     return view
 
 
+def proxy_hops(app: Flask) -> int:
+    value = str(app.config.get("PROXY_HOPS", 0)).strip()
+    if not (value.isascii() and value.isdigit()):
+        raise RuntimeError(
+            f"PROXY_HOPS must be a whole number of proxies (0 or more), not {value!r}"
+        )
+    return int(value)
+
+
 def init_app(app: Flask) -> None:
+    hops = proxy_hops(app)
+    if hops:
+        # The address (and scheme) the last `hops` proxies saw; entries further left in
+        # X-Forwarded-For were written by the client and are not believed.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
     @app.before_request
     def _mark_writes():
         # Write transactions on SQLite take the lock at BEGIN, so writers queue instead of failing.
