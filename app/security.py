@@ -1,7 +1,7 @@
 """The client's address behind trusted proxies, security headers on every response, and write
 intent for state-changing requests."""
 
-from flask import Flask, request
+from flask import Flask, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.database import set_write_intent
@@ -52,4 +52,9 @@ def init_app(app: Flask) -> None:
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        if request.endpoint != "static" and session.get("_user_id") is not None:
+            # Whatever a signed-in person is shown stays out of the browser's and proxies'
+            # caches: on a shared computer the back button would show it to the next person.
+            # Read from the session (Flask-Login's key), not current_user: no database here.
+            response.headers["Cache-Control"] = "no-store"
         return response
