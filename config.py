@@ -38,8 +38,12 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TIME_ZONE", "Asia/Riyadh")
     LANGUAGES = ("ar", "en")
 
+    # How many proxies in front of the app append to X-Forwarded-For (the TLS proxy: 1). Only
+    # their entries are believed; with 0 the header is ignored, since any client can send it.
+    PROXY_HOPS = os.environ.get("PROXY_HOPS", "0")
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Failed sign-ins to one account from one address; failures elsewhere do not lock it.
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
     VERIFY_LIMIT = os.environ.get("VERIFY_LIMIT", "30 per minute")  # public certificate checks

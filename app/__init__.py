@@ -74,6 +74,7 @@ def _import_models() -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app import url_values
     from app.assignments.views import bp as assignments_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from app.reports.views import bp as reports_bp
     from app.standards.views import bp as standards_bp
 
+    url_values.init_app(app)
     for blueprint in (
         main_bp, auth_bp, people_bp, audit_bp, content_bp, courses_bp, quizzes_bp,
         notifications_bp, standards_bp, assignments_bp, certification_bp, reports_bp,
@@ -121,6 +123,7 @@ def register_request_hooks(app: Flask) -> None:
 
     security.init_app(app)
     login_manager.user_loader(auth_services.load_user_by_session_id)
+    auth_services.prepare_stand_in_hash(app)
 
 
 def check_access_declarations(app: Flask) -> None:

@@ -1,6 +1,8 @@
-"""Security headers on every response, and write intent for state-changing requests."""
+"""The client's address behind trusted proxies, security headers on every response, and write
+intent for state-changing requests."""
 
-from flask import Flask, request
+from flask import Flask, request, session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.database import set_write_intent
 
@@ -18,7 +20,22 @@ def writes(view):
     return view
 
 
+def proxy_hops(app: Flask) -> int:
+    value = str(app.config.get("PROXY_HOPS", 0)).strip()
+    if not (value.isascii() and value.isdigit()):
+        raise RuntimeError(
+            f"PROXY_HOPS must be a whole number of proxies (0 or more), not {value!r}"
+        )
+    return int(value)
+
+
 def init_app(app: Flask) -> None:
+    hops = proxy_hops(app)
+    if hops:
+        # The address (and scheme) the last `hops` proxies saw; entries further left in
+        # X-Forwarded-For were written by the client and are not believed.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
     @app.before_request
     def _mark_writes():
         # Write transactions on SQLite take the lock at BEGIN, so writers queue instead of failing.
@@ -35,4 +52,9 @@ def init_app(app: Flask) -> None:
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        if request.endpoint != "static" and session.get("_user_id") is not None:
+            # Whatever a signed-in person is shown stays out of the browser's and proxies'
+            # caches: on a shared computer the back button would show it to the next person.
+            # Read from the session (Flask-Login's key), not current_user: no database here.
+            response.headers["Cache-Control"] = "no-store"
         return response

@@ -17,11 +17,6 @@ bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 ASSIGNERS = ("manager", "hr", "admin")
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 def _fill_choices(form: AssignForm, lang: str) -> None:
     courses = db.session.scalars(
         select(Course).where(Course.active).order_by(Course.tier, Course.position)
@@ -62,9 +57,11 @@ def list_assignments():
     state = request.args.get("state", "open")
     flt = services.AssignmentFilter(
         state=state if state in ("open", "overdue", "completed", "cancelled", "all") else "open",
-        team_id=_int_arg("team"), course_id=request.args.get("course", "")[:80],
+        team_id=request.args.get("team", type=int), course_id=request.args.get("course", "")[:80],
     )  # fmt: skip
-    page = services.search_assignments(current_user, flt, page=_int_arg("page") or 1)
+    page = services.search_assignments(
+        current_user, flt, page=request.args.get("page", type=int) or 1
+    )
     return render_template(
         "assignments/list.html", page=page, flt=flt, states=services.assignment_states(page.items),
         teams=services.assignable_teams(current_user), confirm=ConfirmForm(), due_form=DueDateForm(),

@@ -18,14 +18,12 @@ def _date_arg(name: str) -> date | None:
 @bp.route("/audit")
 @allow("admin")
 def audit_log():
-    actor = request.args.get("actor", "")
     flt = services.AuditFilter(
         action=request.args.get("action", "")[:64],
         object_type=request.args.get("object_type", "")[:64],
-        actor_id=int(actor) if actor.isdigit() else None,
+        actor_id=request.args.get("actor", type=int),
         since=_date_arg("since"),
         until=_date_arg("until"),
     )
-    page_no = request.args.get("page", "1")
-    page = services.search_entries(flt, page=int(page_no) if page_no.isdigit() else 1)
+    page = services.search_entries(flt, page=request.args.get("page", type=int) or 1)
     return render_template("audit/list.html", page=page, flt=flt, actions=services.known_actions())

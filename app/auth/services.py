@@ -1,5 +1,6 @@
 """Passwords, sign-in and session invalidation."""
 
+import functools
 import secrets
 
 from flask import current_app
@@ -11,9 +12,17 @@ from app.extensions import db
 from app.page_cache.pages import load_user_with_counters
 from app.people.models import User
 
-# A fixed hash to compare against when the account does not exist, so that timing does not
-# reveal which emails are registered.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="pbkdf2:sha256:1000")
+
+@functools.cache
+def _stand_in_hash(method: str) -> str:
+    """A hash to check when the account does not exist, made with the method (and so the cost)
+    of real hashes: the time of the answer must not tell which e-mails have accounts."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
+def prepare_stand_in_hash(app) -> None:
+    """Made at start, so that the first unknown e-mail costs no more than the next ones."""
+    _stand_in_hash(app.config["PASSWORD_HASH_METHOD"])
 
 
 class PasswordError(ValueError):
@@ -38,7 +47,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None (one answer for every failure)."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None or not user.password_hash:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_stand_in_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
@@ -48,8 +57,14 @@ def authenticate(email: str, password: str) -> User | None:
 def set_password(user: User, password: str, *, actor: User, reason: str) -> None:
     """Change a password and end the user's other sessions."""
     user.password_hash = hash_password(password)
-    user.session_version += 1
+    end_sessions(user)
     audit.record("password_set", "user", user.id, actor=actor, reason=reason)
+
+
+def end_sessions(user: User) -> None:
+    """Make every session cookie issued to the user so far worthless, on the server: the cookie
+    names a session version, and the user no longer has it."""
+    user.session_version += 1
 
 
 def reset_password(user: User, *, actor: User) -> str:

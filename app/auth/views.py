@@ -22,7 +22,10 @@ bp = Blueprint("auth", __name__)
 
 
 def _account_key() -> str:
-    return "login-account:" + request.form.get("email", "").strip().lower()
+    # Per account *and* address: failures from one place must not lock the account everywhere
+    # (the per-address limit below still bounds each address across all accounts).
+    email = request.form.get("email", "").strip().lower()
+    return f"login-account:{request.remote_addr}/{email}"
 
 
 def _failed(response) -> bool:
@@ -67,6 +70,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout():
+    # Clearing the cookie is not enough: a copy of it would still open every page.
+    services.end_sessions(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))

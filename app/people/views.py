@@ -19,22 +19,17 @@ def _team_choices():
     return [(0, _("No team"))] + [(t.id, t.name_en + " / " + t.name_ar) for t in teams]
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @bp.route("/people")
 @allow("admin")
 def list_people():
     flt = services.PeopleFilter(
         q=request.args.get("q", "")[:100],
         role=request.args.get("role", ""),
-        department_id=_int_arg("department"),
-        team_id=_int_arg("team"),
+        department_id=request.args.get("department", type=int),
+        team_id=request.args.get("team", type=int),
         status=request.args.get("status", "active"),
     )
-    page = services.search_people(flt, page=_int_arg("page") or 1)
+    page = services.search_people(flt, page=request.args.get("page", type=int) or 1)
     departments = db.session.scalars(select(Department).order_by(Department.code)).all()
     teams = db.session.scalars(select(Team).order_by(Team.code)).all()
     return render_template(

@@ -253,13 +253,11 @@ STATUS_LABELS = {
 def filter_from_args(args) -> ReportFilter:
     """The filter from URL arguments; anything malformed is ignored rather than refused."""
 
-    def number(name: str) -> int | None:
-        value = args.get(name, "")
-        return int(value) if value.isdigit() else None
-
     return ReportFilter(
-        department_id=number("department_id"), team_id=number("team_id"),
-        manager_id=number("manager_id"), certification_id=args.get("certification_id", "")[:80],
+        department_id=args.get("department_id", type=int),
+        team_id=args.get("team_id", type=int),
+        manager_id=args.get("manager_id", type=int),
+        certification_id=args.get("certification_id", "")[:80],
         status=args.get("status", "") if args.get("status") in STATUSES else "",
         older_version=args.get("older_version") in ("1", "True", "true", "on"),
         sort=args.get("sort", "name") if args.get("sort") in SORTS else "name",

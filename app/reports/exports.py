@@ -3,7 +3,9 @@
 Both stream: the CSV is produced row by row while the database is read in batches, and the
 XLSX is written by openpyxl's write-only mode to a temporary file, never held whole in memory.
 A cell that a spreadsheet would read as a formula (= + - @, or a leading tab or carriage
-return) is prefixed with an apostrophe.
+return) is prefixed with an apostrophe, also when the sign is a full-width or other
+compatibility form (＝ ＋ － ＠, which a spreadsheet may read as the ASCII sign) or comes after
+invisible characters (zero-width space, byte order mark, direction marks, spaces).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -19,15 +22,28 @@ from openpyxl import Workbook
 
 from app.reports.certification_report import ReportRow
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("\t", "\r")
+FORMULA_SIGNS = frozenset("=+-@")
 FLUSH_BYTES = 16 * 1024
 
 
 def neutralise(value):
     """Text that a spreadsheet would run as a formula is made plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_STARTS) or _first_visible(value) in FORMULA_SIGNS
+    ):
         return "'" + value
     return value
+
+
+def _first_visible(text: str) -> str:
+    """The first character that is neither a format character (zero-width, bidi marks, BOM)
+    nor a space, in its compatibility form (NFKC: "＝" is "="); "" when there is none."""
+    for char in text:
+        for folded in unicodedata.normalize("NFKC", char):
+            if not (folded.isspace() or unicodedata.category(folded) == "Cf"):
+                return folded
+    return ""
 
 
 def header_row() -> list[str]:

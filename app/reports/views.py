@@ -23,8 +23,7 @@ def _current_version() -> str | None:
 
 
 def _page_number() -> int:
-    value = request.args.get("page", "")
-    return max(int(value), 1) if value.isdigit() else 1
+    return max(request.args.get("page", 1, type=int), 1)
 
 
 def render_certification_report():

@@ -34,11 +34,6 @@ def _acknowledgement_banner():
     return {"standards_to_acknowledge": services.must_acknowledge(current_user)}
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 # --- profiles and overviews -------------------------------------------------------------------
 
 
@@ -62,8 +57,9 @@ def agent_profile(user_id: int):
 @bp.route("/team")
 @allow("manager")
 def heatmap():
-    data = reports.team_heatmap(current_user, request.args.get("sort", ""), _int_arg("team"))
-    return render_template("standards/heatmap.html", heatmap=data, team_id=_int_arg("team"))
+    team_id = request.args.get("team", type=int)
+    data = reports.team_heatmap(current_user, request.args.get("sort", ""), team_id)
+    return render_template("standards/heatmap.html", heatmap=data, team_id=team_id)
 
 
 @bp.route("/company")
@@ -96,8 +92,11 @@ def acknowledge():
 @bp.route("/acknowledgements")
 @allow("hr", "admin")
 def acknowledgements():
-    flt = reports.AckFilter(_int_arg("team"), _int_arg("department"), request.args.get("state", ""))
-    page, times = reports.acknowledgement_page(flt, _int_arg("page") or 1)
+    args = request.args
+    flt = reports.AckFilter(
+        args.get("team", type=int), args.get("department", type=int), args.get("state", "")
+    )
+    page, times = reports.acknowledgement_page(flt, args.get("page", type=int) or 1)
     return render_template(
         "standards/acknowledgements.html", page=page, times=times, flt=flt,
         version=services.cached_current_version(),
