@@ -1,6 +1,6 @@
-"""Rules for text that people type or upload, in one place: a form and a CSV import check a
+"""Rules for text that people type or upload, in one place. A form and a CSV import check a
 field with the same TextRule, so a value one of them refuses the other refuses too, with the
-same message.
+same message; forms, imports and content files check characters through refused_character.
 
 Messages are %-style templates marked with N_ and translated where they are shown (a form
 translates them at once, an import report when its page is drawn).
@@ -16,9 +16,23 @@ from dataclasses import dataclass, field
 from flask_babel import gettext
 from wtforms.validators import ValidationError
 
-# Control characters (C0, DEL, C1); a multi-line text may hold tab and line breaks.
-_REFUSED_IN_LINES = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_REFUSED_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Text may not hold control characters (C0, DEL, C1; a multi-line text keeps tab and line
+# breaks), nor characters that reorder the text around them or show nothing at all, so that
+# what a page, a report or an export shows is what was stored:
+# - a one-line text (a name, a code, a reference) refuses every format character (Unicode
+#   category Cf: bidi marks, embeddings, overrides and isolates, zero-width spaces and
+#   joiners, the byte order mark...), line and paragraph separators and lone surrogates;
+# - a multi-line text (a note, a comment, content prose) refuses the bidi embeddings,
+#   overrides and isolates and the zero-width spaces, but keeps the marks and joiners that
+#   mixed Arabic and English writing uses (LRM, RLM, ALM, ZWJ, ZWNJ).
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_REFUSED_IN_TEXT = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+    r"\u202a-\u202e\u2066-\u2069"  # embeddings, overrides, isolates
+    r"\u200b\u2060-\u2064\ufeff\u180e"  # zero-width space, word joiner, invisible operators
+    r"\ud800-\udfff]"
+)
+_REFUSED_IN_LINES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
 def N_(message: str) -> str:
@@ -49,21 +63,39 @@ def describe(char: str) -> str:
 
 
 def refused_character(value: str, *, multiline: bool = False) -> str | None:
-    """The first character of `value` that no text field may hold, or None."""
-    found = (_REFUSED_IN_TEXT if multiline else _REFUSED_IN_LINES).search(value)
-    return found.group() if found else None
+    """The first character of `value` that a text of its kind may not hold, or None. Every
+    form, import and content file checks its text through here."""
+    if multiline:
+        found = _REFUSED_IN_TEXT.search(value)
+        return found.group() if found else None
+    if value.isascii():
+        found = _CONTROLS.search(value)
+        return found.group() if found else None
+    for char in value:
+        if unicodedata.category(char) in _REFUSED_IN_LINES:
+            return char
+    return None
+
+
+def character_problem(char: str) -> TextProblem:
+    template = N_("contains an invisible, control or direction-changing character: %(char)s")
+    return TextProblem(template, {"char": describe(char)})
+
+
+def text_problem(value: str, *, multiline: bool = False) -> TextProblem | None:
+    """The problem of a text that holds a refused character, or None."""
+    char = refused_character(value, multiline=multiline)
+    return None if char is None else character_problem(char)
 
 
 @dataclass(frozen=True)
 class TextRule:
-    """The rule of one text field: its length and the characters it may hold, and optionally
-    a pattern or a check of its own. Emptiness is left to the caller (required or not)."""
+    """The rule of one text field: its length, the characters it may hold, and optionally a
+    check of its own. Emptiness is left to the caller (required or not)."""
 
     max_length: int
     min_length: int = 0
     multiline: bool = False
-    pattern: re.Pattern | None = None
-    pattern_message: str = ""
     check: Callable[[str], TextProblem | None] | None = None
 
     def problem(self, value: str) -> TextProblem | None:
@@ -73,12 +105,9 @@ class TextRule:
             return TextProblem(N_("at most %(max)s characters (this has %(length)s)"), params)
         if len(value) < self.min_length:
             return TextProblem(N_("at least %(min)s characters"), {"min": self.min_length})
-        char = refused_character(value, multiline=self.multiline)
-        if char is not None:
-            template = N_("contains a control or invisible character: %(char)s")
-            return TextProblem(template, {"char": describe(char)})
-        if self.pattern is not None and not self.pattern.match(value):
-            return TextProblem(self.pattern_message)
+        problem = text_problem(value, multiline=self.multiline)
+        if problem is not None:
+            return problem
         return self.check(value) if self.check else None
 
 

@@ -12,6 +12,7 @@ from app.content.schemas import CertificationsFile, CourseFile, PathsFile, Stand
 from app.content.yaml_source import Problem, SourceFile, load_yaml, read_text
 from app.quizzes import question_types
 from app.quizzes.schemas import QuizFile
+from app.text import character_problem, refused_character
 
 LANGUAGES = ("ar", "en")
 
@@ -144,6 +145,7 @@ def _load_lessons(catalogue: Catalogue, loaded: LoadedCourse, problems: list[Pro
             text, errors = read_text(path, _rel(catalogue.root, path))
             problems.extend(errors)
             if text is not None:
+                _check_lesson_text(text, _rel(catalogue.root, path), problems)
                 bodies[lang] = text
         loaded.lesson_bodies[lesson.id] = bodies
     if folder.is_dir():
@@ -151,6 +153,15 @@ def _load_lessons(catalogue: Catalogue, loaded: LoadedCourse, problems: list[Pro
             if path.name not in expected:
                 message = "lesson file not listed in course.yaml (or numbered out of order)"
                 problems.append(Problem(_rel(catalogue.root, path), 1, "-", message))
+
+
+def _check_lesson_text(text: str, display: str, problems: list[Problem]) -> None:
+    """A lesson follows the rule of free text (app/text.py), reported at the first line that
+    breaks it."""
+    char = refused_character(text, multiline=True)
+    if char is not None:
+        line = text.count("\n", 0, text.index(char)) + 1
+        problems.append(Problem(display, line, "-", character_problem(char).message))
 
 
 def _load_single(catalogue: Catalogue, relative: str, schema, problems: list[Problem]):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from app.text import text_problem
+
 MAX_FILE_BYTES = 1024 * 1024
 # Content nests a few levels (a quiz, its questions, their choices); far more is an error.
 MAX_DEPTH = 50
@@ -90,7 +92,9 @@ def parse_yaml(text: str, display: str) -> tuple[SourceFile | None, list[Problem
         loader.dispose()
     source = SourceFile(display, data)
     _collect_lines(node, (), source.lines)
-    return source, []
+    problems: list[Problem] = []
+    _check_text(node, (), display, problems)
+    return source, problems
 
 
 class _Refused(yaml.MarkedYAMLError):
@@ -134,3 +138,22 @@ def _collect_lines(node, loc: tuple, lines: dict[tuple, int]) -> None:
             child = (*loc, index)
             lines[child] = item.start_mark.line + 1
             _collect_lines(item, child, lines)
+
+
+def _check_text(node, loc: tuple, display: str, problems: list[Problem]) -> None:
+    """Every key and string in the file follows the rule of free text (app/text.py): no
+    control, bidi override or zero-width characters, which would make a title or a name show
+    differently from what the file says."""
+    if isinstance(node, yaml.ScalarNode):
+        found = text_problem(node.value, multiline=True)
+        if found is not None:
+            line = node.start_mark.line + 1
+            problems.append(Problem(display, line, format_loc(loc), found.message))
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*loc, key.value)
+            _check_text(key, child, display, problems)
+            _check_text(value, child, display, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _check_text(item, (*loc, index), display, problems)

@@ -1,4 +1,4 @@
-"""The rules of a person's fields, shared by the person form and the people CSV import.
+"""The rules of the people fields, shared by the forms and the people CSV import.
 
 Lengths come from the database columns, so a value that passes here also fits there.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import email_validator
 
-from app.people.models import User
+from app.people.models import Team, User
 from app.text import N_, TextProblem, TextRule
 
 
@@ -28,3 +28,5 @@ def email_problem(value: str) -> TextProblem | None:
 EMPLOYEE_NO = TextRule(max_length=_width(User.employee_no))
 EMAIL = TextRule(max_length=_width(User.email), check=email_problem)
 PERSON_NAME = TextRule(max_length=_width(User.name_en))  # name_ar and name_en alike
+# The names of teams and of departments (their columns have the same width).
+UNIT_NAME = TextRule(max_length=_width(Team.name_en))

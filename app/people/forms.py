@@ -4,7 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from app.people.fields import EMAIL, EMPLOYEE_NO, PERSON_NAME
+from app.people.fields import EMAIL, EMPLOYEE_NO, PERSON_NAME, UNIT_NAME
 from app.text import Follows
 
 CODE = Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Lower-case letters, digits and dashes only."))
@@ -44,8 +44,8 @@ class PersonForm(FlaskForm):
 
 class TeamForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), CODE])
-    name_ar = StringField(_l("Name in Arabic"), validators=[DataRequired(), Length(max=120)])
-    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
+    name_ar = StringField(_l("Name in Arabic"), validators=[DataRequired(), Follows(UNIT_NAME)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Follows(UNIT_NAME)])
     department_id = SelectField(_l("Department"), coerce=int, choices=[])
     manager_id = SelectField(_l("Manager"), coerce=int, choices=[])
     submit = SubmitField(_l("Save"))
@@ -53,8 +53,8 @@ class TeamForm(FlaskForm):
 
 class DepartmentForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), CODE])
-    name_ar = StringField(_l("Name in Arabic"), validators=[DataRequired(), Length(max=120)])
-    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
+    name_ar = StringField(_l("Name in Arabic"), validators=[DataRequired(), Follows(UNIT_NAME)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Follows(UNIT_NAME)])
     submit = SubmitField(_l("Save"))
 
 

@@ -114,3 +114,18 @@ def test_an_oversized_lesson_file_is_reported_not_loaded(content_root):
     lesson.write_text("## First\n\n" + "word " * 220_000, encoding="utf-8")
     problems = _lines(content_root)
     assert "courses/basics/lessons/01-first.en.md:1: -: the file is larger than 1 MiB" in problems
+
+
+def test_bidi_controls_and_zero_width_characters_in_content_are_reported(content_root):
+    course = content_root / "courses/basics/course.yaml"
+    course.write_text(
+        course.read_text(encoding="utf-8").replace('en: "Course basics"', 'en: "Course\u202e"'),
+        encoding="utf-8",
+    )
+    write(content_root, "courses/basics/lessons/01-first.en.md", "## First\n\nA\u200bB\n")
+    problems = _lines(content_root)
+    invisible = "contains an invisible, control or direction-changing character"
+    assert problems == [
+        f"courses/basics/course.yaml:3: title.en: {invisible}: U+202E RIGHT-TO-LEFT OVERRIDE",
+        f"courses/basics/lessons/01-first.en.md:3: -: {invisible}: U+200B ZERO WIDTH SPACE",
+    ]

@@ -146,3 +146,22 @@ def test_preview_reports_an_over_long_cell_by_row_and_column(client, login_as):
         "<td>2</td><td><code>employee_no</code></td><td>at most 40 characters (this has 300)"
         in page
     )
+
+
+def test_import_refuses_bidi_controls_and_zero_width_characters_by_row_and_column(app):
+    report = _import(
+        HEADER
+        + "E1,a@khidma.example,علي,Ali\u202egnp.exe,agent,2026-01-01,,,,\n"
+        + "E2,b@khidma.example,\u200bنورة,Noura,agent,2026-01-01,,,,\n"
+        + "E3\u2066,c@khidma.example,فهد,Fahad,agent,2026-01-01,,,,\n"
+        + "E4,d@khidma.example,ريم,Reem,agent,2026-01-01,,,,\n"
+    )
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "name_en", INVISIBLE + "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        (3, "name_ar", INVISIBLE + "U+200B ZERO WIDTH SPACE"),
+        (4, "employee_no", INVISIBLE + "U+2066 LEFT-TO-RIGHT ISOLATE"),
+    ]
+    assert _count() == 0
+
+
+INVISIBLE = "contains an invisible, control or direction-changing character: "
