@@ -4,6 +4,7 @@ from flask import Flask, current_app, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.models_base import localized
 
@@ -53,7 +54,14 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["reject_page"] = lambda args: {
         k: v for k, v in args.items() if k != "page"
     }
+    app.jinja_env.filters["bdi"] = isolate
     app.jinja_env.globals["role_label"] = role_label
+
+
+def isolate(value) -> Markup:
+    """Text people wrote (a name, a note), escaped and set apart in a <bdi> element, so that
+    its own direction neither reorders the page around it nor is reordered by it."""
+    return Markup("<bdi>%s</bdi>") % ("" if value is None else value)
 
 
 ROLE_LABELS = {

@@ -1,7 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectMultipleField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
+
+from app.text import Follows, TextRule
+
+NOTE = TextRule(max_length=1000, multiline=True)
 
 
 class AssignForm(FlaskForm):
@@ -11,7 +15,7 @@ class AssignForm(FlaskForm):
         _l("Whole teams"), coerce=int, choices=[], validators=[Optional()]
     )
     due_date = DateField(_l("Due date"), validators=[DataRequired()])
-    note = TextAreaField(_l("Note to the agents"), validators=[Optional(), Length(max=1000)])
+    note = TextAreaField(_l("Note to the agents"), validators=[Optional(), Follows(NOTE)])
     submit = SubmitField(_l("Assign"))
 
 

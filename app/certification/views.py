@@ -72,7 +72,9 @@ def revoke(certificate_id: int):
             db.session.commit()
             flash(_("The certificate is revoked."), "success")
     else:
-        flash(_("Give the reason for revoking (5 characters or more)."), "danger")
+        reason = form.reason.errors  # the rule it broke; empty when the CSRF token was wrong
+        flash(reason[0] if reason else _("Give the reason for revoking (5 characters or more)."),
+              "danger")  # fmt: skip
     return redirect(url_for("certification.certificate_detail", certificate_id=certificate_id))
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from app.content.schemas import CertificationsFile, CourseFile, PathsFile, StandardsFile
-from app.content.yaml_source import Problem, SourceFile, load_yaml
+from app.content.yaml_source import Problem, SourceFile, load_yaml, read_text
 from app.quizzes import question_types
 from app.quizzes.schemas import QuizFile
+from app.text import character_problem, refused_character
 
 LANGUAGES = ("ar", "en")
 
@@ -99,7 +100,11 @@ def content_digest(root: Path) -> str:
     """One hash over every content file's path and bytes: equal hash, nothing to sync."""
     digest = hashlib.sha256()
     for path in content_files(root):
-        digest.update(_rel(root, path).encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(_rel(root, path).encode() + b"\0")
+        with path.open("rb") as stream:  # in pieces: a huge stray file is hashed, not loaded
+            for piece in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(piece)
+        digest.update(b"\0")
     return digest.hexdigest()
 
 
@@ -133,19 +138,30 @@ def _load_lessons(catalogue: Catalogue, loaded: LoadedCourse, problems: list[Pro
             name = f"{index + 1:02d}-{lesson.id}.{lang}.md"
             expected.add(name)
             path = folder / name
-            try:
-                bodies[lang] = path.read_text(encoding="utf-8")
-            except FileNotFoundError:
+            if not path.is_file():
                 message = f"lesson file {_rel(catalogue.root, path)} is missing"
                 problems.append(loaded.source.problem(("lessons", index, "id"), message))
-            except UnicodeDecodeError:
-                problems.append(Problem(_rel(catalogue.root, path), 1, "-", "not valid UTF-8"))
+                continue
+            text, errors = read_text(path, _rel(catalogue.root, path))
+            problems.extend(errors)
+            if text is not None:
+                _check_lesson_text(text, _rel(catalogue.root, path), problems)
+                bodies[lang] = text
         loaded.lesson_bodies[lesson.id] = bodies
     if folder.is_dir():
         for path in sorted(folder.glob("*.md")):
             if path.name not in expected:
                 message = "lesson file not listed in course.yaml (or numbered out of order)"
                 problems.append(Problem(_rel(catalogue.root, path), 1, "-", message))
+
+
+def _check_lesson_text(text: str, display: str, problems: list[Problem]) -> None:
+    """A lesson follows the rule of free text (app/text.py), reported at the first line that
+    breaks it."""
+    char = refused_character(text, multiline=True)
+    if char is not None:
+        line = text.count("\n", 0, text.index(char)) + 1
+        problems.append(Problem(display, line, "-", character_problem(char).message))
 
 
 def _load_single(catalogue: Catalogue, relative: str, schema, problems: list[Problem]):

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import yaml
 
+from app.text import text_problem
+
 MAX_FILE_BYTES = 1024 * 1024
+# Content nests a few levels (a quiz, its questions, their choices); far more is an error.
+MAX_DEPTH = 50
 
 
 @dataclass(frozen=True)
@@ -48,31 +52,37 @@ def format_loc(loc: tuple) -> str:
     return text or "-"
 
 
-def load_yaml(path: Path, display: str) -> tuple[SourceFile | None, list[Problem]]:
-    """Read one YAML file safely; every failure becomes a Problem, never an exception."""
+def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """A content file's text, read only when it is within MAX_FILE_BYTES; every failure
+    becomes a Problem, never an exception."""
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None, [Problem(display, 1, "-", "the file is larger than 1 MiB")]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(display, 1, "-", f"cannot read the file: {exc.strerror}")]
-    if len(raw) > MAX_FILE_BYTES:
-        return None, [Problem(display, 1, "-", "the file is larger than 1 MiB")]
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(display, line, "-", "the file is not valid UTF-8")]
+
+
+def load_yaml(path: Path, display: str) -> tuple[SourceFile | None, list[Problem]]:
+    """Read one YAML file safely; every failure becomes a Problem, never an exception."""
+    text, problems = read_text(path, display)
+    if text is None:
+        return None, problems
     return parse_yaml(text, display)
 
 
 def parse_yaml(text: str, display: str) -> tuple[SourceFile | None, list[Problem]]:
-    loader = yaml.SafeLoader(text)
+    loader = _BoundedLoader(text)
     try:
-        alias = _first_alias(text)
-        if alias is not None:
-            line = alias.start_mark.line + 1
-            return None, [Problem(display, line, "-", "YAML aliases (*name) are not allowed")]
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except _Refused as exc:
+        return None, [Problem(display, exc.problem_mark.line + 1, "-", exc.problem)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 1
@@ -82,15 +92,39 @@ def parse_yaml(text: str, display: str) -> tuple[SourceFile | None, list[Problem
         loader.dispose()
     source = SourceFile(display, data)
     _collect_lines(node, (), source.lines)
-    return source, []
+    problems: list[Problem] = []
+    _check_text(node, (), display, problems)
+    return source, problems
 
 
-def _first_alias(text: str):
-    """Aliases are refused outright: they enable exponential 'billion laughs' documents."""
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.AliasEvent):
-            return event
-    return None
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that content files may not use."""
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """The safe loader, stopped while it composes: at the first alias (aliases enable
+    exponential 'billion laughs' documents) and at nesting deeper than MAX_DEPTH, so that a
+    hostile file costs little and never exhausts the Python stack (the composer recurses once
+    per level, and the scanner's work per token grows with the depth)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise _Refused(problem="YAML aliases (*name) are not allowed", problem_mark=mark)
+        if self._depth >= MAX_DEPTH:
+            message = f"nesting deeper than {MAX_DEPTH} levels"
+            raise yaml.composer.ComposerError(
+                problem=message, problem_mark=self.peek_event().start_mark
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _collect_lines(node, loc: tuple, lines: dict[tuple, int]) -> None:
@@ -104,3 +138,22 @@ def _collect_lines(node, loc: tuple, lines: dict[tuple, int]) -> None:
             child = (*loc, index)
             lines[child] = item.start_mark.line + 1
             _collect_lines(item, child, lines)
+
+
+def _check_text(node, loc: tuple, display: str, problems: list[Problem]) -> None:
+    """Every key and string in the file follows the rule of free text (app/text.py): no
+    control, bidi override or zero-width characters, which would make a title or a name show
+    differently from what the file says."""
+    if isinstance(node, yaml.ScalarNode):
+        found = text_problem(node.value, multiline=True)
+        if found is not None:
+            line = node.start_mark.line + 1
+            problems.append(Problem(display, line, format_loc(loc), found.message))
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            child = (*loc, key.value)
+            _check_text(key, child, display, problems)
+            _check_text(value, child, display, problems)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _check_text(item, (*loc, index), display, problems)

@@ -2,7 +2,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from app.people.fields import EMAIL, EMPLOYEE_NO, PERSON_NAME, UNIT_NAME
+from app.text import Follows
 
 CODE = Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Lower-case letters, digits and dashes only."))
 
@@ -21,10 +24,13 @@ def locale_choices():
 
 
 class PersonForm(FlaskForm):
-    employee_no = StringField(_l("Employee number"), validators=[DataRequired(), Length(max=40)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    name_ar = StringField(_l("Name in Arabic"), validators=[Optional(), Length(max=160)])
-    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=160)])
+    # The CSV import checks these four with the same rules (app/people/fields.py).
+    employee_no = StringField(
+        _l("Employee number"), validators=[DataRequired(), Follows(EMPLOYEE_NO)]
+    )
+    email = EmailField(_l("Email"), validators=[DataRequired(), Follows(EMAIL)])
+    name_ar = StringField(_l("Name in Arabic"), validators=[Optional(), Follows(PERSON_NAME)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Follows(PERSON_NAME)])
     role = SelectField(_l("Role"), choices=role_choices)
     team_id = SelectField(_l("Team"), coerce=int, choices=[])
     hire_date = DateField(_l("Hire date"), validators=[DataRequired()])
@@ -38,8 +44,8 @@ class PersonForm(FlaskForm):
 
 class TeamForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), CODE])
-    name_ar = StringField(_l("Name in Arabic"), validators=[DataRequired(), Length(max=120)])
-    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
+    name_ar = StringField(_l("Name in Arabic"), validators=[DataRequired(), Follows(UNIT_NAME)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Follows(UNIT_NAME)])
     department_id = SelectField(_l("Department"), coerce=int, choices=[])
     manager_id = SelectField(_l("Manager"), coerce=int, choices=[])
     submit = SubmitField(_l("Save"))
@@ -47,8 +53,8 @@ class TeamForm(FlaskForm):
 
 class DepartmentForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40), CODE])
-    name_ar = StringField(_l("Name in Arabic"), validators=[DataRequired(), Length(max=120)])
-    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
+    name_ar = StringField(_l("Name in Arabic"), validators=[DataRequired(), Follows(UNIT_NAME)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Follows(UNIT_NAME)])
     submit = SubmitField(_l("Save"))
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.people.fields import EMAIL, EMPLOYEE_NO, PERSON_NAME
 from app.people.models import ROLES
 
 REQUIRED_COLUMNS = ("employee_no", "email", "role", "hire_date")
 OPTIONAL_COLUMNS = ("name_ar", "name_en", "department", "team", "locale", "active")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The person form's rules for the same fields (app/people/fields.py).
+RULES = {"employee_no": EMPLOYEE_NO, "email": EMAIL, "name_ar": PERSON_NAME, "name_en": PERSON_NAME}
 TRUE_WORDS = {"yes", "true", "1", "نعم"}
 FALSE_WORDS = {"no", "false", "0", "لا"}
 
@@ -136,17 +137,17 @@ def _parse_row(number, raw, team_departments, departments, default_locale, resul
 
 
 def _check_identity(number: int, cell: dict, errors: list[RowError]) -> None:
-    """Required cells, a name in one language, a valid email and a known role."""
+    """Required cells, a name in one language, the form's rules of each text cell (length,
+    characters, email address) and a known role."""
     for name in REQUIRED_COLUMNS:
         if not cell.get(name):
             errors.append(RowError(number, name, N_("is required")))
     if not cell.get("name_ar") and not cell.get("name_en"):
         errors.append(RowError(number, "name_ar", N_("give name_ar or name_en")))
-    email = cell.get("email", "")
-    if email and not EMAIL_RE.match(email):
-        errors.append(
-            RowError(number, "email", N_("not an email address: %(value)s"), {"value": email})
-        )
+    for name, rule in RULES.items():
+        problem = rule.problem(cell[name]) if cell.get(name) else None
+        if problem is not None:
+            errors.append(RowError(number, name, problem.template, problem.params))
     role = cell.get("role", "").lower()
     if role and role not in ROLES:
         values = {"values": ", ".join(ROLES)}

@@ -5,9 +5,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from app.models_base import localized
+from app.text import Follows, TextRule
+
+REFERENCE = TextRule(max_length=120)
+COMMENT = TextRule(max_length=1000, multiline=True)
 
 
 def channel_choices():
@@ -36,14 +40,14 @@ class ObservationBase(FlaskForm):
     observed_on = DateField(_l("Date of the interaction"), validators=[DataRequired()])
     channel = SelectField(_l("Channel"), choices=channel_choices)
     reference = StringField(
-        _l("Reference (case or call number)"), validators=[Optional(), Length(max=120)]
+        _l("Reference (case or call number)"), validators=[Optional(), Follows(REFERENCE)]
     )
     submit = SubmitField(_l("Save the observation"))
 
 
 class CorrectionBase(ObservationBase):
     reason = TextAreaField(
-        _l("Why is this observation corrected?"), validators=[DataRequired(), Length(max=1000)]
+        _l("Why is this observation corrected?"), validators=[DataRequired(), Follows(COMMENT)]
     )
     submit = SubmitField(_l("Save the correction"))
 
@@ -60,7 +64,7 @@ def observation_form(standards: list[dict], locale: str, *, correction: bool = F
         setattr(Form, f"rating_{key}", SelectField(label, choices=rating_choices, default="na"))
         setattr(Form, f"comment_{key}", StringField(
             _l("Comment on %(standard)s", standard=standard["id"]),
-            validators=[Optional(), Length(max=1000)],
+            validators=[Optional(), Follows(COMMENT)],
         ))  # fmt: skip
     return Form(**kwargs)
 

@@ -176,3 +176,10 @@ def test_agent_sees_assignments_first_on_home(teams, client, login):
     html = client.get("/").get_data(as_text=True)
     assigned = html.index('id="assignments"')
     assert assigned < html.index('id="next-heading"') and "Please finish before the audit" in html
+
+
+def test_a_note_with_a_direction_override_is_refused(teams, client, login):
+    login(teams["manager"])
+    page = _post(client, user_ids=[teams["a1"].id], note="Finish by \u202e0202 lirpA").text
+    assert 'id="note-errors"' in page and "U+202E RIGHT-TO-LEFT OVERRIDE" in page
+    assert _assignments() == []

@@ -173,6 +173,20 @@ def test_hr_revokes_with_a_reason(certified, client, login_as):
     assert "certificate_revoked" in _kinds(certified)
 
 
+def test_a_revoke_reason_with_a_direction_override_is_refused_with_its_reason(
+    certified, client, login_as
+):
+    [certificate] = _certificates(certified)
+    login_as("hr")
+    page = client.post(
+        f"/certification/certificates/{certificate.id}/revoke",
+        data={"reason": "Copied \u2066answers\u2069 from a colleague"},
+        follow_redirects=True,
+    ).text
+    assert "U+2066 LEFT-TO-RIGHT ISOLATE" in page
+    assert db.session.get(Certificate, certificate.id).revoked_at is None
+
+
 @pytest.mark.parametrize("role", ["agent", "manager"])
 def test_only_hr_and_admin_revoke(certified, client, login_as, role):
     [certificate] = _certificates(certified)

@@ -1,3 +1,5 @@
+import time
+
 from app.content.services import check_content
 from tests.content_tree import add_course, write
 
@@ -78,3 +80,52 @@ def test_cli_check_exit_code(app, runner, content_root, monkeypatch):
     assert result.exit_code != 0
     expected = "courses/paths.yaml:4: paths[0].courses: List should have at least 1 item"
     assert expected in result.output
+
+
+def test_deep_nesting_is_one_problem_at_its_line_and_costs_little(
+    app, runner, content_root, monkeypatch
+):
+    """5,000 nested lists once made the check die of a RecursionError after seconds of CPU."""
+    monkeypatch.setitem(app.config, "CONTENT_DIR", content_root)
+    quiz = (content_root / "quizzes/basics-quiz.yaml").read_text(encoding="utf-8")
+    deep = quiz + "notes:\n  x: " + "[" * 5000 + "]" * 5000 + "\n"
+    (content_root / "quizzes/basics-quiz.yaml").write_text(deep, encoding="utf-8")
+    line = quiz.count("\n") + 2
+    started = time.perf_counter()
+    result = runner.invoke(args=["content", "check"])
+    elapsed = time.perf_counter() - started
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    expected = f"quizzes/basics-quiz.yaml:{line}: -: invalid YAML: nesting deeper than"
+    assert expected in result.output, result.output[-500:]
+    assert elapsed < 3, f"the check took {elapsed:.1f} s"
+
+
+def test_deep_block_nesting_is_refused_too(content_root):
+    text = "a:\n" + "".join("  " * depth + f"k{depth}:\n" for depth in range(1, 200)) + "\n"
+    write(content_root, "courses/paths.yaml", text)
+    problems = _lines(content_root)
+    assert any(
+        p.startswith("courses/paths.yaml:") and "nesting deeper than" in p for p in problems
+    ), problems
+
+
+def test_an_oversized_lesson_file_is_reported_not_loaded(content_root):
+    lesson = content_root / "courses/basics/lessons/01-first.en.md"
+    lesson.write_text("## First\n\n" + "word " * 220_000, encoding="utf-8")
+    problems = _lines(content_root)
+    assert "courses/basics/lessons/01-first.en.md:1: -: the file is larger than 1 MiB" in problems
+
+
+def test_bidi_controls_and_zero_width_characters_in_content_are_reported(content_root):
+    course = content_root / "courses/basics/course.yaml"
+    course.write_text(
+        course.read_text(encoding="utf-8").replace('en: "Course basics"', 'en: "Course\u202e"'),
+        encoding="utf-8",
+    )
+    write(content_root, "courses/basics/lessons/01-first.en.md", "## First\n\nA\u200bB\n")
+    problems = _lines(content_root)
+    invisible = "contains an invisible, control or direction-changing character"
+    assert problems == [
+        f"courses/basics/course.yaml:3: title.en: {invisible}: U+202E RIGHT-TO-LEFT OVERRIDE",
+        f"courses/basics/lessons/01-first.en.md:3: -: {invisible}: U+200B ZERO WIDTH SPACE",
+    ]

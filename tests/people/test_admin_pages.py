@@ -1,10 +1,11 @@
 import io
 
+import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.extensions import db
-from app.people.models import User
+from app.people.models import Department, Team, User
 from tests.conftest import PASSWORD
 
 HEADER = "employee_no,email,name_ar,name_en,role,hire_date\n"
@@ -117,3 +118,42 @@ def test_search_ignores_case_on_every_database(client, login_as, make_user):
     for q in ("ab123", "REEM", "harbi", "REEM.H@"):
         html = client.get(f"/admin/people?q={q}").get_data(as_text=True)
         assert "Reem Harbi" in html, q
+
+
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "Ali\u202egnp.exe" shows as "Aliexe.png"
+PERSON = {"employee_no": "E80", "email": "e80@khidma.example", "name_ar": "علي", "name_en": "Ali",
+          "role": "agent", "team_id": 0, "hire_date": "2026-01-01", "locale": "en"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "field, value, shown",
+    [
+        ("name_en", f"Ali{RLO}gnp.exe", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("name_ar", "علي\u200b", "U+200B ZERO WIDTH SPACE"),
+        ("name_en", "Ali\u2067", "U+2067 RIGHT-TO-LEFT ISOLATE"),
+        ("employee_no", "E\u200d80", "U+200D ZERO WIDTH JOINER"),
+    ],
+)
+def test_person_form_refuses_bidi_controls_and_zero_width_characters(
+    client, login_as, field, value, shown
+):
+    login_as("admin")
+    page = client.post("/admin/people/new", data={**PERSON, field: value})
+    assert page.status_code == 200
+    errors = page.text.split(f'id="{field}-errors"')[1].split("</div>\n")[0]
+    assert f"contains an invisible, control or direction-changing character: {shown}" in errors
+    assert db.session.scalar(select(User).where(User.email == "e80@khidma.example")) is None
+
+
+def test_team_and_department_forms_refuse_them_too(client, login_as, make_department):
+    login_as("admin")
+    department = make_department()
+    team = {"code": "t1", "name_ar": "فريق", "name_en": f"Team{RLO}", "department_id": department.id,
+            "manager_id": 0}  # fmt: skip
+    page = client.post("/admin/teams", data=team).text
+    assert 'id="name_en-errors"' in page and "U+202E" in page
+    page = client.post("/admin/departments", data={"code": "d1", "name_ar": "قسم\u2066",
+                                                   "name_en": "Dept"}).text  # fmt: skip
+    assert 'id="name_ar-errors"' in page and "U+2066 LEFT-TO-RIGHT ISOLATE" in page
+    assert db.session.scalar(select(Team.id)) is None
+    assert db.session.scalar(select(Department.id).where(Department.code == "d1")) is None

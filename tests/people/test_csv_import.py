@@ -1,3 +1,7 @@
+import html
+import io
+
+import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
@@ -96,3 +100,68 @@ def test_cli_import_reports_rows_and_writes_nothing_on_error(app, runner, tmp_di
     good.write_text(HEADER + "E1,a@khidma.example,أ,A,agent,2026-01-01,,,,\n", encoding="utf-8")
     result = runner.invoke(args=["people", "import", str(good)])
     assert result.exit_code == 0 and "1 added" in result.output
+
+
+PERSON = {
+    "employee_no": "E1", "email": "e1@khidma.example", "name_ar": "ريم", "name_en": "Reem",
+    "role": "agent", "hire_date": "2026-01-01",
+}  # fmt: skip
+
+# Values the person form has always refused; the import let each of them through.
+REFUSED_BY_THE_FORM = [
+    ("employee_no", "E" * 300),
+    ("name_en", "n" * 10_000),
+    ("name_ar", "ريم\x00"),
+    ("employee_no", "E\x001"),
+    ("email", "a" * 250 + "@khidma.example"),
+    ("email", "two..dots@khidma.example"),
+]
+
+
+@pytest.mark.parametrize(
+    "column, value", REFUSED_BY_THE_FORM, ids=lambda v: v if len(v) < 20 else f"{len(v)} chars"
+)
+def test_import_refuses_what_the_person_form_refuses_with_the_same_message(
+    client, login_as, column, value
+):
+    login_as("admin")
+    form = client.post("/admin/people/new", data={**PERSON, column: value, "locale": "en"})
+    assert f'id="{column}-errors"' in form.text, f"the form accepted {column}"
+    row = {**PERSON, column: value}
+    report = _import(",".join(PERSON) + "\n" + ",".join(row[name] for name in PERSON) + "\n")
+    assert [(e.row, e.column) for e in report.errors] == [(2, column)]
+    assert html.escape(report.errors[0].message, quote=False) in form.text
+    assert _count() == 1  # the admin only
+
+
+def test_preview_reports_an_over_long_cell_by_row_and_column(client, login_as):
+    login_as("admin")
+    text = HEADER + f"{'E' * 300},a@khidma.example,أ,A,agent,2026-01-01,,,,\n"
+    page = client.post(
+        "/admin/people/import", data={"file": (io.BytesIO(text.encode()), "people.csv")},
+        content_type="multipart/form-data",
+    ).text  # fmt: skip
+    assert "Nothing will be imported" in page
+    assert (
+        "<td>2</td><td><code>employee_no</code></td><td>at most 40 characters (this has 300)"
+        in page
+    )
+
+
+def test_import_refuses_bidi_controls_and_zero_width_characters_by_row_and_column(app):
+    report = _import(
+        HEADER
+        + "E1,a@khidma.example,علي,Ali\u202egnp.exe,agent,2026-01-01,,,,\n"
+        + "E2,b@khidma.example,\u200bنورة,Noura,agent,2026-01-01,,,,\n"
+        + "E3\u2066,c@khidma.example,فهد,Fahad,agent,2026-01-01,,,,\n"
+        + "E4,d@khidma.example,ريم,Reem,agent,2026-01-01,,,,\n"
+    )
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "name_en", INVISIBLE + "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        (3, "name_ar", INVISIBLE + "U+200B ZERO WIDTH SPACE"),
+        (4, "employee_no", INVISIBLE + "U+2066 LEFT-TO-RIGHT ISOLATE"),
+    ]
+    assert _count() == 0
+
+
+INVISIBLE = "contains an invisible, control or direction-changing character: "

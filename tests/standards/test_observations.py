@@ -159,3 +159,15 @@ def test_critical_standard_not_met_fails_the_whole_observation(team, client, log
     assert [i.critical for i in failed.items if i.standard_id == "STD-07"] == [True]
     page = client.get(f"/standards/observations/{failed.id}").get_data(as_text=True)
     assert "critical standard was not met" in page
+
+
+def test_observation_text_refuses_direction_overrides_and_zero_width_spaces(team, client, login):
+    agent = team["agents"][0]
+    login(team["manager"])
+    page = _record(client, agent, comment_STD_01="Polite \u202eetiloP").text
+    assert 'id="comment_STD_01-errors"' in page and "U+202E RIGHT-TO-LEFT OVERRIDE" in page
+    page = _record(client, agent, reference="CASE\u200b-1").text
+    assert 'id="reference-errors"' in page and "U+200B ZERO WIDTH SPACE" in page
+    assert db.session.scalar(select(Observation.id)) is None
+    # A right-to-left mark is part of mixed Arabic and English writing: a comment keeps it.
+    assert _record(client, agent, comment_STD_01="رد على CASE-1\u200f.").status_code == 302

@@ -1,0 +1,126 @@
+"""Rules for text that people type or upload, in one place. A form and a CSV import check a
+field with the same TextRule, so a value one of them refuses the other refuses too, with the
+same message; forms, imports and content files check characters through refused_character.
+
+Messages are %-style templates marked with N_ and translated where they are shown (a form
+translates them at once, an import report when its page is drawn).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask_babel import gettext
+from wtforms.validators import ValidationError
+
+# Text may not hold control characters (C0, DEL, C1; a multi-line text keeps tab and line
+# breaks), nor characters that reorder the text around them or show nothing at all, so that
+# what a page, a report or an export shows is what was stored:
+# - a one-line text (a name, a code, a reference) refuses every format character (Unicode
+#   category Cf: bidi marks, embeddings, overrides and isolates, zero-width spaces and
+#   joiners, the byte order mark...), line and paragraph separators and lone surrogates;
+# - a multi-line text (a note, a comment, content prose) refuses the bidi embeddings,
+#   overrides and isolates and the zero-width spaces, but keeps the marks and joiners that
+#   mixed Arabic and English writing uses (LRM, RLM, ALM, ZWJ, ZWNJ).
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_REFUSED_IN_TEXT = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+    r"\u202a-\u202e\u2066-\u2069"  # embeddings, overrides, isolates
+    r"\u200b\u2060-\u2064\ufeff\u180e"  # zero-width space, word joiner, invisible operators
+    r"\ud800-\udfff]"
+)
+_REFUSED_IN_LINES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def N_(message: str) -> str:
+    """Marks a message for translation; it is translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class TextProblem:
+    template: str  # %-style, with `params`
+    params: dict = field(default_factory=dict)
+
+    @property
+    def message(self) -> str:
+        return self.template % self.params
+
+    def translated(self) -> str:
+        return gettext(self.template, **self.params)
+
+
+def describe(char: str) -> str:
+    """'U+0000' for a character that has no name, else 'U+202E RIGHT-TO-LEFT OVERRIDE'."""
+    code = f"U+{ord(char):04X}"
+    try:
+        return f"{code} {unicodedata.name(char)}"
+    except ValueError:
+        return code
+
+
+def refused_character(value: str, *, multiline: bool = False) -> str | None:
+    """The first character of `value` that a text of its kind may not hold, or None. Every
+    form, import and content file checks its text through here."""
+    if multiline:
+        found = _REFUSED_IN_TEXT.search(value)
+        return found.group() if found else None
+    if value.isascii():
+        found = _CONTROLS.search(value)
+        return found.group() if found else None
+    for char in value:
+        if unicodedata.category(char) in _REFUSED_IN_LINES:
+            return char
+    return None
+
+
+def character_problem(char: str) -> TextProblem:
+    template = N_("contains an invisible, control or direction-changing character: %(char)s")
+    return TextProblem(template, {"char": describe(char)})
+
+
+def text_problem(value: str, *, multiline: bool = False) -> TextProblem | None:
+    """The problem of a text that holds a refused character, or None."""
+    char = refused_character(value, multiline=multiline)
+    return None if char is None else character_problem(char)
+
+
+@dataclass(frozen=True)
+class TextRule:
+    """The rule of one text field: its length, the characters it may hold, and optionally a
+    check of its own. Emptiness is left to the caller (required or not)."""
+
+    max_length: int
+    min_length: int = 0
+    multiline: bool = False
+    check: Callable[[str], TextProblem | None] | None = None
+
+    def problem(self, value: str) -> TextProblem | None:
+        """What is wrong with a non-empty value, or None."""
+        if len(value) > self.max_length:
+            params = {"max": self.max_length, "length": len(value)}
+            return TextProblem(N_("at most %(max)s characters (this has %(length)s)"), params)
+        if len(value) < self.min_length:
+            return TextProblem(N_("at least %(min)s characters"), {"min": self.min_length})
+        problem = text_problem(value, multiline=self.multiline)
+        if problem is not None:
+            return problem
+        return self.check(value) if self.check else None
+
+
+class Follows:
+    """WTForms validator that applies a TextRule (and sets the field's maxlength)."""
+
+    def __init__(self, rule: TextRule):
+        self.rule = rule
+        self.field_flags = {"maxlength": rule.max_length}
+        if rule.min_length:
+            self.field_flags["minlength"] = rule.min_length
+
+    def __call__(self, form, field) -> None:
+        problem = self.rule.problem(field.data or "")
+        if problem is not None:
+            raise ValidationError(problem.translated())
