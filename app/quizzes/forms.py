@@ -1,13 +1,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+from app.text import Follows, TextRule
+
+REASON = TextRule(max_length=1000, multiline=True)
 
 
 class FlagForm(FlaskForm):
     reason = TextAreaField(
         _l("Why do you think this was scored wrongly?"),
-        validators=[DataRequired(), Length(max=1000)],
+        validators=[DataRequired(), Follows(REASON)],
     )
     submit = SubmitField(_l("Ask for a review"))
 
@@ -19,5 +23,5 @@ class OverrideForm(FlaskForm):
         _l("Score of this answer (0-100), instead of the one computed from the criteria"),
         validators=[Optional(), NumberRange(min=0, max=100)],
     )
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Follows(REASON)])
     submit = SubmitField(_l("Save the override"))

@@ -143,6 +143,8 @@ def flag(answer_id: int):
         review.flag_answer(current_user, answer, form.reason.data)
         db.session.commit()
         flash(_("Thank you: a manager will review this answer."), "success")
+    elif form.reason.data and form.reason.data.strip():
+        flash(form.reason.errors[0], "danger")  # e.g. the character that is refused
     else:
         flash(_("Say why you think the answer was scored wrongly."), "danger")
     target = url_for("quizzes.result", attempt_id=answer.attempt_id)

@@ -220,3 +220,14 @@ def test_arabic_result_page_is_right_to_left_with_arabic_advice(
     answer = db.session.scalar(select(Answer).where(Answer.question_id == "outage"))
     apology = next(o for o in answer.detail["outcomes"] if o["id"] == "apology")
     assert apology["advice"]["ar"] in html
+
+
+def test_a_flag_reason_with_a_direction_override_is_refused(attempt_by, client):
+    attempt = attempt_by(POOR_REPLY)
+    answer = _outage(attempt)
+    response = client.post(
+        f"/answers/{answer.id}/flag", data={"reason": "I did \u202eesigolopa\u202c"}
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(AnswerFlag)) is None
+    assert "RIGHT-TO-LEFT OVERRIDE" in client.get(response.headers["Location"]).get_data(True)
