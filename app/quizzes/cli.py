@@ -108,7 +108,13 @@ def _labelled_replies(corpus: Path, label_set: str, fold: str | None):
 @quizzes_cli.command("score")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("question_id")
-def score_command(file: Path, question_id: str):
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Add each criterion's reasons: the deciding clause and cue, who decided "
+    "(rules or the learned second opinion), and the candidates set aside and why.",
+)
+def score_command(file: Path, question_id: str, explain: bool):
     """Score answers to one role-play question of FILE (any quiz file, inside quizzes/ or not).
 
     Reads JSON lines {"text": ...} on standard input and writes one JSON line per answer:
@@ -120,7 +126,10 @@ def score_command(file: Path, question_id: str):
         if not line.strip():
             continue
         text = _read_line(line, number)
-        result = examples.contract_json(scorer(text))
+        scored = scorer(text)
+        result = examples.contract_json(scored)
+        if explain:
+            result["explanation"] = {o.id: o.explanation() for o in scored.outcomes()}
         click.echo(json.dumps(result, ensure_ascii=False))
 
 

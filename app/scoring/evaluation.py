@@ -213,3 +213,16 @@ def format_precision_recall(reports: Mapping[str, SliceReport]) -> str:
                 f"{s.tp:4d} {s.fp:4d} {s.fn:4d}"
             )
     return "\n".join(lines)
+
+
+def cohen_kappa(first: list[bool], second: list[bool]) -> float:
+    """Cohen's kappa of two raters' yes/no decisions on the same items: observed agreement
+    corrected for the agreement their base rates give by chance (1 when they agree on every
+    item; 1.0 too when both say the same thing throughout, where chance explains nothing)."""
+    if len(first) != len(second) or not first:
+        raise ValueError("kappa needs two equally long, non-empty lists")
+    n = len(first)
+    observed = sum(a == b for a, b in zip(first, second, strict=True)) / n
+    p1, p2 = sum(first) / n, sum(second) / n
+    chance = p1 * p2 + (1 - p1) * (1 - p2)
+    return 1.0 if chance == 1 else (observed - chance) / (1 - chance)

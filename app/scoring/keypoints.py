@@ -116,8 +116,8 @@ class KeyPointMatcher(Matcher):
         a = ctx.analysis
         raw += self.points.matches(hits, a)
         raw += self._echoes(a, hits)
-        kept = self._filter(raw, ctx)
-        return self._evidence(kept, had_raw=bool(raw))
+        kept, rejected = self._sift(raw, ctx)
+        return self._evidence(kept, had_raw=bool(raw), rejected=rejected)
 
     def _roughly(self, quantity: Quantity) -> bool:
         group, value = quantity

@@ -59,6 +59,8 @@ class Evidence:
     present: bool
     matches: list[Match]
     strength: float
+    # candidates the filters set aside, each with its reason ("negated", "a question", ...)
+    rejected: list[tuple[Match, str]] = field(default_factory=list)
 
 
 MATCHERS: dict[str, type[Matcher]] = {}
@@ -144,49 +146,61 @@ class Matcher:
     def evaluate(self, ctx: ReplyContext) -> Evidence:
         """Collect counted matches and decide presence against the threshold."""
         raw = self._raw_matches(ctx)
-        kept = self._filter(raw, ctx)
-        return self._evidence(kept, had_raw=bool(raw))
+        kept, rejected = self._sift(raw, ctx)
+        return self._evidence(kept, had_raw=bool(raw), rejected=rejected)
 
     def _raw_matches(self, ctx: ReplyContext) -> list[Match]:
         return self.patterns.matches(ctx.hits(self.index), ctx.analysis)
 
-    def _filter(self, matches: list[Match], ctx: ReplyContext) -> list[Match]:
+    def _sift(
+        self, matches: list[Match], ctx: ReplyContext
+    ) -> tuple[list[Match], list[tuple[Match, str]]]:
+        """The matches that count, and the others with the reason each was set aside."""
         if not matches:
-            return matches
+            return matches, []
         a = ctx.analysis
         hits = ctx.hits(self.index)
         vetoed = {i for m in self.exclude.matches(hits, a) for i in m.tokens}
         before = [m.end for m in self.before.matches(hits, a)]
         after = [m.start for m in self.after.matches(hits, a)]
         window = self.rules.window
-        return [
-            m
-            for m in matches
-            if self._counts(m, a)
-            and vetoed.isdisjoint(m.tokens)
-            and not (before and _cue_before(m, before, a, window))
-            and not (after and _cue_after(m, after, a, window))
-        ]
+        kept, rejected = [], []
+        for m in matches:
+            reason = self._why_not(m, a)
+            if reason is None and not vetoed.isdisjoint(m.tokens):
+                reason = "part of a wording the rubric excludes"
+            if reason is None and before and _cue_before(m, before, a, window):
+                reason = "ruled out by the words before it"
+            if reason is None and after and _cue_after(m, after, a, window):
+                reason = "ruled out by the words after it"
+            if reason is None:
+                kept.append(m)
+            else:
+                rejected.append((m, reason))
+        return kept, rejected
 
-    def _counts(self, m: Match, a: Analysis) -> bool:
+    def _why_not(self, m: Match, a: Analysis) -> str | None:
+        """Why a match does not count on its own terms, or None when it does."""
         p = m.pattern
         questions = p.questions or self.rules.questions
         if questions == "never" and a.in_question[m.start]:
-            return False
+            return "a question"
         if questions == "only" and not a.in_question[m.start]:
-            return False
+            return "not a question"
         negation = self.rules.negation if p.negation is None else p.negation
         # a pattern that carries its own negator ("الغلط مو منا") is not cancelled by another
         if negation and not p.has_negator and self._negated(m, a):
-            return False
-        if self.customer_words:
-            return not all(a.norms[i] in self.customer_words for i in m.tokens)
-        return True
+            return "negated"
+        if self.customer_words and all(a.norms[i] in self.customer_words for i in m.tokens):
+            return "the customer's own words"
+        return None
 
     def _negated(self, m: Match, a: Analysis) -> bool:
         return a.negated_before(m.start) or a.negated_inside(m.tokens)
 
-    def _evidence(self, kept: list[Match], had_raw: bool) -> Evidence:
+    def _evidence(
+        self, kept: list[Match], had_raw: bool, rejected: list[tuple[Match, str]] | None = None
+    ) -> Evidence:
         total, seen = 0.0, set()
         for m in kept:
             key = (m.pattern.source, m.tokens)
@@ -200,7 +214,10 @@ class Matcher:
             strength = min(1.0, total / threshold) * (1.0 if exact else FUZZY_FACTOR)
         else:
             strength = 0.7 if (total or had_raw) else 1.0
-        return Evidence(present, kept if present else [], strength)
+        rejected = list(rejected or [])
+        if not present:  # matches too weak to reach the threshold together
+            rejected += [(m, "too little on its own") for m in kept]
+        return Evidence(present, kept if present else [], strength, rejected)
 
 
 def replace_matcher(m: Matcher) -> Matcher:

@@ -28,6 +28,22 @@ class CriterionOutcome:
     # present, and "model" where it overruled the rules.
     model_probability: float | None = None
     decided_by: str = "rules"
+    # Why: the clause that decided it and the rubric wording (cue) found there, and the
+    # candidates set aside as (words, reason): negated, a question, the customer's own words...
+    clause: str = ""
+    cue: str = ""
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+    def explanation(self) -> dict:
+        """The decision and its reasons, as `quizzes score --explain` prints them."""
+        return {
+            "status": self.status,
+            "decided_by": self.decided_by,
+            "clause": self.clause,
+            "cue": self.cue,
+            "model_probability": self.model_probability,
+            "rejected": [{"words": words, "reason": reason} for words, reason in self.rejected],
+        }
 
     @property
     def status(self) -> str:

@@ -61,6 +61,7 @@ def score_reply(
 def _outcome(c: Criterion, ctx: ReplyContext | None, text: str) -> CriterionOutcome:
     evidence = c.matcher.evaluate(ctx) if ctx else Evidence(False, [], 1.0)
     spans = _spans(evidence, ctx)
+    first = evidence.matches[0] if evidence.matches else None
     return CriterionOutcome(
         id=c.id,
         kind=c.kind,
@@ -72,7 +73,25 @@ def _outcome(c: Criterion, ctx: ReplyContext | None, text: str) -> CriterionOutc
         matched=[text[s:e] for s, e in spans],
         strength=round(evidence.strength, 2),
         criterion=c,
+        clause=_clause_text(ctx.analysis, first.start) if first else "",
+        cue=first.pattern.source if first else "",
+        rejected=[(_words(ctx.analysis, m.tokens), why) for m, why in evidence.rejected],
     )
+
+
+def _clause_text(a, token: int) -> str:
+    """The words of the clause that holds a token, as typed."""
+    clause = a.clause[token]
+    first = last = token
+    while first > 0 and a.clause[first - 1] == clause:
+        first -= 1
+    while last + 1 < len(a.clause) and a.clause[last + 1] == clause:
+        last += 1
+    return a.text[a.spans[first][0] : a.spans[last][1]]
+
+
+def _words(a, tokens: tuple[int, ...]) -> str:
+    return a.text[a.spans[tokens[0]][0] : a.spans[tokens[-1]][1]]
 
 
 def rule_findings(outcomes: list[CriterionOutcome]) -> dict[str, float]:

@@ -90,3 +90,64 @@ def test_score_refuses_an_unknown_question(runner, tmp_path):
     quiz = write(tmp_path, "q.yaml", ROLEPLAY_QUIZ)
     result = runner.invoke(args=["quizzes", "score", str(quiz), "nope"], input="")
     assert result.exit_code != 0 and "no role-play question 'nope'" in result.output
+
+
+def test_score_explains_each_decision(runner, tmp_path):
+    quiz = write(tmp_path, "q.yaml", ROLEPLAY_QUIZ)
+    reply = "I won't transfer you to anyone. I'm sorry your internet has been down for two days."
+    result = runner.invoke(args=["quizzes", "score", str(quiz), "outage", "--explain"],
+                           input=json.dumps({"text": reply}) + "\n")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    why = json.loads(result.output)["explanation"]
+    assert why["apology"]["status"] == "met" and why["apology"]["decided_by"] in ("rules", "model")
+    assert why["apology"]["clause"] == "I'm sorry your internet has been down for two days"
+    assert {"words": "transfer you to", "reason": "negated"} in why["needless_transfer"]["rejected"]
+    assert why["needless_transfer"]["status"] == "avoided"
+
+
+CORPUS_SCENARIO = """\
+id: en-test-late-parcel
+language: en
+industry: delivery
+customer: "My parcel is five days late and nobody answers."
+key_points:
+- [five days, 5 days]
+responses:
+- n: 1
+  text: "I'm so sorry your parcel is five days late. I'll send a new one today."
+- n: 2
+  text: "Per our policy we can't do anything."
+"""
+CORPUS_LABELS = """\
+scenario: en-test-late-parcel
+labels:
+- {n: 1, criteria: [apology, restate, commit_action], violations: []}
+- {n: 2, criteria: [], violations: [policy_speak, blame_customer]}
+"""
+
+
+def _corpus(root, labels=CORPUS_LABELS):
+    write(root, "corpus/scenarios/en-test-late-parcel.yaml", CORPUS_SCENARIO)
+    write(root, "corpus/labels/final/en-test-late-parcel.yaml", labels)
+    write(root, "corpus/folds.yaml", "locked: []\ndevelopment: [en-test-late-parcel]\n")
+    return root / "corpus"
+
+
+def test_evaluate_prints_precision_recall_and_every_mismatch(runner, tmp_path):
+    corpus = _corpus(tmp_path)
+    result = runner.invoke(args=["quizzes", "evaluate", str(corpus), "--show", "mismatches"])
+    assert result.exit_code == 0, result.output
+    assert "== en: 2 replies, macro F1" in result.output
+    english = result.output.split("== en:")[1].split("== all")[0]
+    row = next(line for line in english.splitlines() if line.startswith("blame_customer"))
+    assert row.split()[1:] == ["0.00", "0.00", "0.00", "0", "0", "1"]  # P R F1 tp fp fn
+    assert "en-test-late-parcel/2: blame_customer: labelled, not found" in result.output
+    dev = runner.invoke(args=["quizzes", "evaluate", str(corpus), "--fold", "development"])
+    assert dev.exit_code == 0 and "== en: 2 replies" in dev.output
+
+
+def test_evaluate_reports_a_bad_label_file_by_item_and_field(runner, tmp_path):
+    corpus = _corpus(tmp_path, CORPUS_LABELS.replace("[policy_speak,", "[policy,"))
+    result = runner.invoke(args=["quizzes", "evaluate", str(corpus)])
+    assert result.exit_code != 0
+    assert "labels[2]: violations: unknown id 'policy'" in result.output

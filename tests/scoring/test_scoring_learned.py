@@ -94,3 +94,14 @@ def test_the_second_opinion_helps_on_replies_it_was_never_trained_on(rubric):
     for language in ("ar", "en"):
         assert with_model[language].macro_f1 >= rules[language].macro_f1 + 0.05, language
         assert with_model[language].macro_f1 >= 0.85, language
+
+
+def test_cohen_kappa_on_a_worked_example():
+    from app.scoring.evaluation import cohen_kappa
+
+    # 10 items: both yes on 4, both no on 4, one each way: observed 0.8, chance 0.5.
+    first = [True] * 4 + [False] * 4 + [True, False]
+    second = [True] * 4 + [False] * 4 + [False, True]
+    assert cohen_kappa(first, second) == pytest.approx(0.6)
+    assert cohen_kappa([True, False], [True, False]) == 1.0
+    assert cohen_kappa([False] * 3, [False] * 3) == 1.0
