@@ -54,6 +54,9 @@ def result_detail(text: str, result: ScoreResult, locale: str) -> dict:
             "matched": list(o.matched),
             "title": {lang: o.title(lang) for lang in LOCALES},
             "advice": {lang: o.feedback(lang) for lang in LOCALES},
+            "clause": o.clause,
+            "decided_by": o.decided_by,
+            "rejected": [list(pair) for pair in o.rejected],
         }
         for o in result.outcomes()
     ]

@@ -209,9 +209,11 @@ def test_answers_near_the_pass_mark_wait_for_review(app, quiz_root, client, logi
     assert f'data-answer="{answer.id}"' in queue and "Near the pass mark" in queue
 
 
-def test_arabic_result_page_is_right_to_left_with_arabic_advice(
+def test_arabic_page_gives_advice_in_the_language_the_reply_was_written_in(
     synced_quizzes, client, make_user, login, submit
 ):
+    """An English role-play on an Arabic page: the page is right to left, and the advice, with
+    its example wording, is the English one (an Arabic example would not fit the reply)."""
     agent = make_user("agent", locale="ar")
     login(agent)
     response = submit("service-quiz", {"q-outage": GOOD_REPLY})
@@ -219,7 +221,9 @@ def test_arabic_result_page_is_right_to_left_with_arabic_advice(
     assert 'dir="rtl"' in html
     answer = db.session.scalar(select(Answer).where(Answer.question_id == "outage"))
     apology = next(o for o in answer.detail["outcomes"] if o["id"] == "apology")
-    assert apology["advice"]["ar"] in html
+    assert f'lang="en" dir="auto">{apology["advice"]["en"]}' in html.replace("&#39;", "'")
+    assert apology["advice"]["ar"] not in html
+    assert apology["clause"] and apology["clause"] in html.replace("&#39;", "'")
 
 
 def test_a_flag_reason_with_a_direction_override_is_refused(attempt_by, client):
