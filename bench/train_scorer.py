@@ -195,7 +195,9 @@ def _mean_f1(found, data, keys, cid) -> float:
     return (reports["ar"].per_criterion[cid].f1 + reports["en"].per_criterion[cid].f1) / 2
 
 
-def cross_validate(data: Featurised, keys: set[str], folds: int) -> dict[str, float]:
+def cross_validate(
+    data: Featurised, keys: set[str], folds: int, show: str | None = None
+) -> dict[str, float]:
     """Leave-scenario-out figures of the rules alone and with the model; returns the margins."""
     probs = out_of_fold(data, folds)
     margins = choose_margins(data, probs, keys)
@@ -207,6 +209,12 @@ def cross_validate(data: Featurised, keys: set[str], folds: int) -> dict[str, fl
         evaluate(_decisions(data, probs, keys, margins), chosen),
     )
     print("   margins: " + " ".join(f"{cid[:8]}={m}" for cid, m in margins.items()))
+    if show:
+        found = _decisions(data, probs, keys, margins)
+        for r in chosen:
+            if (show in r.labels) != (show in found[r.key]):
+                said = "missed" if show in r.labels else "false"
+                print(f"   {said}: {r.key}: {r.text[:200]!r}")
     return margins
 
 
@@ -239,12 +247,15 @@ def main() -> int:
     parser.add_argument("--cv", action="store_true", help="leave-scenario-out figures")
     parser.add_argument("--folds", type=int, default=10)
     parser.add_argument("--write", action="store_true", help="train on all and write the pack")
+    parser.add_argument("--show", metavar="CRITERION", help="list its leave-scenario-out misses")
     args = parser.parse_args()
     rubric = Rubric.load(RUBRIC)
     replies, corpus_keys = training_replies(args.corpus, args.labels)
     data = Featurised(rubric, replies)
     print(f"{len(replies)} training replies, {len({r.scenario for r in replies})} scenarios")
-    margins = cross_validate(data, corpus_keys, args.folds) if args.cv or args.write else {}
+    margins = (
+        cross_validate(data, corpus_keys, args.folds, args.show) if args.cv or args.write else {}
+    )
     if args.write:
         model = fit(data.names, [r.labels for r in replies])
         for cid, spec in model["criteria"].items():
