@@ -138,6 +138,11 @@ def fit(names: list[list[str]], labels: list[frozenset[str]]) -> dict:
 
 
 MARGINS = (0.0, 0.1, 0.2, 0.3, 0.4, 1.0)  # 1.0: the rules always decide
+# A critical criterion (blame) fails a reply on its own: missing one lets a bad reply pass,
+# a false one only sends it to review. Its threshold, among these, is the best F1 that keeps
+# recall at CRITICAL_RECALL in both languages.
+CRITICAL_THRESHOLDS = (0.5, 0.45, 0.4, 0.35, 0.3, 0.25)
+CRITICAL_RECALL = 0.90
 
 
 def decide(probability: float, threshold: float, margin: float, by_rules: bool) -> bool:
@@ -161,61 +166,77 @@ def out_of_fold(data: Featurised, folds: int) -> list[dict[str, float]]:
     return probs
 
 
-def choose_margins(data: Featurised, probs, keys: set[str]) -> dict[str, float]:
-    """Per criterion, how sure the model must be to overrule the rules: the margin with the
-    best leave-scenario-out F1 (mean of the two languages) on the corpus replies."""
+def choose_cuts(data: Featurised, probs, keys: set[str], critical: set[str]) -> dict:
+    """Per criterion, (threshold, margin): how sure the model must be to overrule the rules,
+    by leave-scenario-out F1 on the corpus replies (mean of the two languages); for a critical
+    criterion also its threshold, by F2."""
     chosen = {}
+    replies = [r for r in data.replies if r.key in keys]
     for cid in CRITERIA_IDS:
         best = None
-        for margin in MARGINS:
-            found = _decisions(data, probs, keys, {cid: margin})
-            f1 = _mean_f1(found, data, keys, cid)
-            if best is None or f1 > best[0] + 1e-9:
-                best = (f1, margin)
+        thresholds = CRITICAL_THRESHOLDS if cid in critical else (THRESHOLD,)
+        for threshold in thresholds:
+            for margin in MARGINS:
+                found = _decisions(data, probs, keys, {cid: (threshold, margin)})
+                reports = evaluate(found, replies)
+                recall = min(reports[n].per_criterion[cid].recall for n in ("ar", "en"))
+                score = _mean_f(found, data, keys, cid)
+                # a critical criterion first reaches the recall it needs, then the best F1
+                rank = (recall >= CRITICAL_RECALL if cid in critical else True, score)
+                if best is None or rank > best[0]:
+                    best = (rank, (threshold, margin))
         chosen[cid] = best[1]
     return chosen
 
 
-def _decisions(data, probs, keys, margins) -> dict[str, frozenset[str]]:
+def _decisions(data, probs, keys, cuts) -> dict[str, frozenset[str]]:
     out = {}
     for i, r in enumerate(data.replies):
         if r.key not in keys:
             continue
         out[r.key] = frozenset(
             cid for cid in CRITERIA_IDS
-            if (decide(probs[i][cid], THRESHOLD, margins.get(cid, 1.0), cid in data.rules[i])
+            if (decide(probs[i][cid], *cuts.get(cid, (THRESHOLD, 1.0)), cid in data.rules[i])
                 if cid in probs[i] else cid in data.rules[i])
         )  # fmt: skip
     return out
 
 
-def _mean_f1(found, data, keys, cid) -> float:
+def _mean_f(found, data, keys, cid) -> float:
     chosen = [r for r in data.replies if r.key in keys]
     reports = evaluate(found, chosen)
     return (reports["ar"].per_criterion[cid].f1 + reports["en"].per_criterion[cid].f1) / 2
 
 
 def cross_validate(
-    data: Featurised, keys: set[str], folds: int, show: str | None = None
-) -> dict[str, float]:
-    """Leave-scenario-out figures of the rules alone and with the model; returns the margins."""
+    data: Featurised, keys: set[str], folds: int, critical: set[str], show: str | None = None
+) -> dict[str, tuple[float, float]]:
+    """Leave-scenario-out figures of the rules alone and with the model; returns the
+    (threshold, margin) chosen per criterion."""
     probs = out_of_fold(data, folds)
-    margins = choose_margins(data, probs, keys)
+    cuts = choose_cuts(data, probs, keys, critical)
     chosen = [r for r in data.replies if r.key in keys]
     rules = {r.key: data.rules[i] for i, r in enumerate(data.replies)}
     _print("rules alone", evaluate(rules, chosen))
     _print(
         "rules + learned, leave-scenario-out",
-        evaluate(_decisions(data, probs, keys, margins), chosen),
+        evaluate(_decisions(data, probs, keys, cuts), chosen),
     )
-    print("   margins: " + " ".join(f"{cid[:8]}={m}" for cid, m in margins.items()))
+    print("   threshold/margin: " + " ".join(f"{cid[:8]}={t}/{m}" for cid, (t, m) in cuts.items()))
+    reports = evaluate(_decisions(data, probs, keys, cuts), chosen)
+    for name in ("ar", "en"):
+        cells = " ".join(
+            f"{cid[:8]}={s.precision:.2f}/{s.recall:.2f}"
+            for cid, s in reports[name].per_criterion.items()
+        )
+        print(f"   {name} precision/recall: {cells}")
     if show:
-        found = _decisions(data, probs, keys, margins)
+        found = _decisions(data, probs, keys, cuts)
         for r in chosen:
             if (show in r.labels) != (show in found[r.key]):
                 said = "missed" if show in r.labels else "false"
                 print(f"   {said}: {r.key}: {r.text[:200]!r}")
-    return margins
+    return cuts
 
 
 def predictions(model: dict, data: Featurised) -> list[frozenset[str]]:
@@ -253,13 +274,14 @@ def main() -> int:
     replies, corpus_keys = training_replies(args.corpus, args.labels)
     data = Featurised(rubric, replies)
     print(f"{len(replies)} training replies, {len({r.scenario for r in replies})} scenarios")
-    margins = (
-        cross_validate(data, corpus_keys, args.folds, args.show) if args.cv or args.write else {}
-    )
+    critical = {c.id for c in rubric.criteria if c.critical}
+    cuts = {}
+    if args.cv or args.write:
+        cuts = cross_validate(data, corpus_keys, args.folds, critical, args.show)
     if args.write:
         model = fit(data.names, [r.labels for r in replies])
         for cid, spec in model["criteria"].items():
-            spec["margin"] = margins.get(cid, 1.0)
+            spec["threshold"], spec["margin"] = cuts.get(cid, (THRESHOLD, 1.0))
         OUT.parent.mkdir(exist_ok=True)
         OUT.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n")
         print(f"wrote {OUT.relative_to(REPO_ROOT)}: {len(model['vocabulary'])} features")
