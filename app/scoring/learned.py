@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,25 +25,49 @@ from app.scoring.language import cue_features
 
 PACKS = Path(__file__).with_name("packs")
 FORMAT = 1
+_WORD_CACHE = 65536
 _MIN_WORD = 3
 _CHAR_SIZES = (3, 4)
 _LOG2 = math.log1p(1)
 
 
 def features(a: Analysis, rule_found: dict[str, float], customer: Analysis | None) -> list[str]:
-    """The named features of one analysed reply (names repeat as counts)."""
+    """The named features of one analysed reply (names repeat as counts): each word's own
+    (`word_features`), then those of its context (`context_features`)."""
+    out = []
+    for word in a.norms:
+        out.extend(word_features(word))
+    out.extend(context_features(a, rule_found, customer))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def word_features(word: str) -> tuple[str, ...]:
+    """What a word says wherever it stands: itself, and its pieces (3 and 4 letters, with its
+    edges marked) for spellings never seen."""
+    if len(word) < _MIN_WORD:
+        return ("w:" + word,)
+    padded = f"<{word}>"
+    pieces = (padded[j : j + size] for size in _CHAR_SIZES for j in range(len(padded) - size + 1))
+    return ("w:" + word, *("c:" + piece for piece in pieces))
+
+
+def context_features(
+    a: Analysis, rule_found: dict[str, float], customer: Analysis | None
+) -> list[str]:
+    """What depends on where words stand: a word inside a question or negated, word pairs in
+    a clause, the rules' findings, length, the clause cues of the language packs, and how much
+    of the customer's message the reply takes up."""
     out = []
     norms = a.norms
     clause = a.clause
     for i, word in enumerate(norms):
-        out.append("w:" + word)
         if a.in_question[i]:
             out.append("q:" + word)
         elif not a.negator[i] and a.negated_before(i):
             out.append("n:" + word)
         if i + 1 < len(norms) and clause[i + 1] == clause[i]:
             out.append("b:" + word + "_" + norms[i + 1])
-        out.extend(_pieces(word))
     for cid, strength in rule_found.items():
         out.append("r:" + cid)
         if strength < 1.0:
@@ -53,17 +77,6 @@ def features(a: Analysis, rule_found: dict[str, float], customer: Analysis | Non
     if customer is not None:
         out.extend(_overlap(a, customer))
     return out
-
-
-@lru_cache(maxsize=65536)
-def _pieces(word: str) -> tuple[str, ...]:
-    """Pieces of a word (3 and 4 letters, with its edges marked), for spellings never seen."""
-    if len(word) < _MIN_WORD:
-        return ()
-    padded = f"<{word}>"
-    return tuple(
-        "c:" + padded[j : j + size] for size in _CHAR_SIZES for j in range(len(padded) - size + 1)
-    )
 
 
 def _overlap(a: Analysis, customer: Analysis) -> list[str]:
@@ -76,13 +89,10 @@ def _overlap(a: Analysis, customer: Analysis) -> list[str]:
     return [f"ov:{min(len(shared), 6)}", f"ovn:{min(len(same_numbers), 2)}"]
 
 
-def vector(names: Iterable[str], vocabulary: dict[str, int]) -> list[tuple[int, float]]:
-    """(index, value) pairs: log(1 + count) of each known feature, scaled to unit length."""
-    counts: dict[int, int] = {}
-    for name in names:
-        i = vocabulary.get(name)
-        if i is not None:
-            counts[i] = counts.get(i, 0) + 1
+def vector(names: list[str], vocabulary: dict[str, int]) -> list[tuple[int, float]]:
+    """(index, value) pairs: log(1 + count) of each known feature, scaled to unit length (so
+    a word said three times counts less than three words, and long replies do not shout)."""
+    counts = Counter(i for i in map(vocabulary.get, names) if i is not None)
     scaled = [(i, math.log1p(c)) for i, c in counts.items()]
     norm = math.sqrt(sum(v * v for _, v in scaled)) or 1.0
     return [(i, v / norm) for i, v in scaled]
@@ -110,26 +120,55 @@ class LearnedModel:
         self.biases = [specs[cid]["bias"] for cid in self.ids]
         self.cuts = [(specs[cid]["threshold"], specs[cid].get("margin", 0.0)) for cid in self.ids]
         self.weights = [specs[cid]["weights"] for cid in self.ids]
+        # one row per feature: its weight for each criterion
+        self.rows = list(zip(*self.weights, strict=True))
+        self._words: dict[str, tuple[int, ...]] = {}
 
-    def opinions(self, names: Iterable[str]) -> dict[str, Opinion]:
-        # The same sum as over vector(): features seen once share one value, so their weights
-        # are added up first (in C, by map), and the rest one by one.
-        counts: dict[int, int] = {}
+    def opinions(self, names: list[str]) -> dict[str, Opinion]:
+        """The model's opinion on each criterion, from a reply's feature names."""
+        return self._decide(self._sums(Counter(i for i in map(self.vocabulary.get, names)
+                                               if i is not None)))  # fmt: skip
+
+    def review(
+        self, a: Analysis, rule_found: dict[str, float], customer: Analysis | None
+    ) -> dict[str, Opinion]:
+        """The same as opinions(features(...)), with each word's feature indices cached."""
+        counts: Counter[int] = Counter()
+        for word in a.norms:
+            counts.update(self._word_indices(word))
         vocabulary = self.vocabulary
-        for name in names:
-            i = vocabulary.get(name)
-            if i is not None:
-                counts[i] = counts.get(i, 0) + 1
+        counts.update(i for i in map(vocabulary.get, context_features(a, rule_found, customer))
+                      if i is not None)  # fmt: skip
+        return self._decide(self._sums(counts))
+
+    def _sums(self, counts: Counter) -> list[float]:
+        """bias + w . vector, per criterion: the features seen once share one value, so their
+        rows are added column by column in one pass (zip and sum run in C)."""
         once = [i for i, c in counts.items() if c == 1]
         more = [(i, math.log1p(c)) for i, c in counts.items() if c > 1]
         norm = math.sqrt(len(once) * _LOG2 * _LOG2 + sum(v * v for _, v in more)) or 1.0
+        rows = self.rows
+        totals = [0.0] * len(self.ids)
+        if once:
+            totals = [_LOG2 * t for t in map(sum, zip(*[rows[i] for i in once], strict=True))]
+        for i, v in more:
+            totals = [t + w * v for t, w in zip(totals, rows[i], strict=True)]
+        return [b + t / norm for b, t in zip(self.biases, totals, strict=True)]
+
+    def _word_indices(self, word: str) -> tuple[int, ...]:
+        """The vocabulary indices of a word's own features (cached)."""
+        found = self._words.get(word)
+        if found is None:
+            vocabulary = self.vocabulary
+            found = tuple(i for i in map(vocabulary.get, word_features(word)) if i is not None)
+            if len(self._words) >= _WORD_CACHE:
+                self._words.clear()
+            self._words[word] = found
+        return found
+
+    def _decide(self, sums: list[float]) -> dict[str, Opinion]:
         out = {}
-        for cid, bias, weights, (threshold, margin) in zip(
-            self.ids, self.biases, self.weights, self.cuts, strict=True
-        ):
-            total = _LOG2 * sum(map(weights.__getitem__, once))
-            total += sum(weights[i] * v for i, v in more)
-            z = bias + total / norm
+        for cid, z, (threshold, margin) in zip(self.ids, sums, self.cuts, strict=True):
             p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
             sure = abs(p - threshold) >= margin
             out[cid] = Opinion(round(p, 3), (p >= threshold) if sure else None)

@@ -11,8 +11,6 @@ evidence that was negated or excluded, or partial evidence lower it).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from app.scoring import learned
 from app.scoring.analysis import analyse
 from app.scoring.matchers import Evidence
@@ -100,23 +98,24 @@ def rule_findings(outcomes: list[CriterionOutcome]) -> dict[str, float]:
 
 
 def _reviewed(outcomes, model, a, customer: str | None) -> list[CriterionOutcome]:
-    """The outcomes after the learned model's review: where its opinion differs from the
-    rules', it decides, and the outcome records its probability."""
+    """The outcomes after the learned model's review: each records the model's probability;
+    where its opinion differs from the rules', it decides. The outcomes are this reply's own,
+    so they are updated in place."""
     seen = learned.customer_analysis(customer) if customer else None
-    opinions = model.opinions(learned.features(a, rule_findings(outcomes), seen))
-    out = []
+    opinions = model.review(a, rule_findings(outcomes), seen)
     for o in outcomes:
         opinion = opinions.get(o.id)
-        if opinion is None or opinion.present is None or opinion.present == o.present:
-            out.append(replace(o, model_probability=opinion.probability if opinion else None))
+        if opinion is None:
+            continue
+        o.model_probability = opinion.probability
+        if opinion.present is None or opinion.present == o.present:
             continue
         # the model overrules the rules: its certainty is how far it sits from a coin toss
-        strength = round(min(o.strength, 0.5 + abs(opinion.probability - 0.5)), 2)
-        out.append(replace(o, present=opinion.present, strength=strength,
-                           spans=o.spans if opinion.present else [],
-                           matched=o.matched if opinion.present else [],
-                           model_probability=opinion.probability, decided_by="model"))  # fmt: skip
-    return out
+        o.strength = round(min(o.strength, 0.5 + abs(opinion.probability - 0.5)), 2)
+        o.present, o.decided_by = opinion.present, "model"
+        if not o.present:
+            o.spans, o.matched, o.clause, o.cue = [], [], "", ""
+    return outcomes
 
 
 def _spans(evidence: Evidence, ctx: ReplyContext | None) -> list[tuple[int, int]]:
