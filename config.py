@@ -69,6 +69,16 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "khidma@localhost")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    # Single sign-on with the company's OpenID Connect provider (app/auth/sso.py); off while
+    # OIDC_ISSUER is empty. The provider must know <PUBLIC_BASE_URL>/auth/oidc/callback.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "")  # on the sign-in button
+    OIDC_CREATE_ACCOUNTS = _bool("OIDC_CREATE_ACCOUNTS", False)  # unknown e-mails become agents
+    OIDC_ONLY = _bool("OIDC_ONLY", False)  # no password sign-in, except for admins
+    OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+
     # Busy pages are kept once rendered and served again until what they show changes
     # (app/page_cache); each worker process keeps its own, within this budget and age.
     PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)

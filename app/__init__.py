@@ -24,6 +24,7 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from app import i18n, navigation
+    from app.auth import sso
     from app.database import configure_engine
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.page_cache import pages as page_cache_pages
@@ -45,6 +46,7 @@ def register_extensions(app: Flask) -> None:
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     i18n.init_app(app)
     navigation.init_app(app)
+    sso.init_app(app)
     _import_models()
     page_cache_pages.init_app(app)
 

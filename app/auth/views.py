@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -13,7 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from app.auth import services
+from app.auth import services, sso
 from app.auth.access import public, signed_in
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.extensions import db, limiter
@@ -57,14 +58,67 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            target = safe_next(request.args.get("next"))
-            session.clear()  # a fresh session at sign-in: nothing carried over from before
-            login_user(user)
-            session["locale"] = user.locale
-            return redirect(target or url_for("main.home"))
-        flash(_("Email or password is incorrect."), "danger")
-    return render_template("auth/login.html", form=form), 200
+        if user is not None and not sso.password_sign_in_allowed(user):
+            message = _(
+                "Password sign-in is turned off for your account. Sign in with %(provider)s.",
+                provider=sso.provider_name(),
+            )
+            flash(message, "danger")
+        elif user is not None:
+            return _signed_in(user, safe_next(request.args.get("next")))
+        else:
+            flash(_("Email or password is incorrect."), "danger")
+    return render_template("auth/login.html", form=form, sso=_sso_button()), 200
+
+
+def _signed_in(user, target: str | None):
+    session.clear()  # a fresh session at sign-in: nothing carried over from before
+    login_user(user)
+    session["locale"] = user.locale
+    return redirect(target or url_for("main.home"))
+
+
+def _sso_button() -> dict | None:
+    if not sso.configured():
+        return None
+    label = _("Sign in with %(provider)s", provider=sso.provider_name())
+    return {"label": label, "next": safe_next(request.args.get("next"))}
+
+
+def _sso_failed(response) -> bool:
+    return "_user_id" not in session  # a refused callback signs nobody in
+
+
+@bp.route("/auth/oidc/login")
+@public
+def oidc_login():
+    if not sso.configured():
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    try:
+        return sso.start_sign_in(safe_next(request.args.get("next")))
+    except sso.SsoError as exc:
+        current_app.logger.warning("single sign-on could not start: %s", exc.reason)
+        flash(exc.message, "danger")
+        return redirect(url_for("auth.login"))
+
+
+@bp.route("/auth/oidc/callback")
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], deduct_when=_sso_failed)
+def oidc_callback():
+    if not sso.configured():
+        abort(404)
+    try:
+        user = sso.account_for(sso.finish_sign_in())
+    except sso.SsoError as exc:
+        db.session.commit()  # keeps the audit entry of a refused identity
+        current_app.logger.warning("single sign-on refused: %s", exc.reason)
+        flash(exc.message, "danger")
+        return redirect(url_for("auth.login"))
+    db.session.commit()
+    return _signed_in(user, safe_next(sso.take_next()))
 
 
 @bp.route("/logout", methods=["POST"])

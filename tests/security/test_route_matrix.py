@@ -21,6 +21,8 @@ EXPECTED = {
     "auth.login": PUBLIC,
     "auth.logout": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
+    "auth.oidc_login": PUBLIC,  # 404 unless single sign-on is configured
+    "auth.oidc_callback": PUBLIC,
     "people.list_people": ADMIN,
     "people.new_person": ADMIN,
     "people.edit_person": ADMIN,
