@@ -9,16 +9,17 @@ any number of times and each person hears each reminder once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.certification.models import DEFAULT_REMINDER_DAYS, Certificate, Certification
 from app.extensions import db
 from app.notifications.services import link_to, local_date, notify
-from app.people.models import Team, User
+from app.people.models import Role, Team, User
 
 
 def reminder_due(certificate: Certificate, days: list[int], today: date) -> int | None:
@@ -44,7 +45,11 @@ def longest_reminder_window() -> int:
 
 def current_certificates_expiring_by(last_day: date):
     """Current certificates (not expired, superseded or revoked) of active people that expire
-    on or before last_day, with holder, team, manager and certification loaded."""
+    on or before last_day, soonest first, with holder, team, manager and certification loaded."""
+    return _loaded(_current_expiring_by(last_day))
+
+
+def _current_expiring_by(last_day: date):
     return (
         select(Certificate)
         .join(Certification, Certification.id == Certificate.certification_id)
@@ -53,12 +58,14 @@ def current_certificates_expiring_by(last_day: date):
         .where(Certificate.expired_at.is_(None), Certificate.superseded_at.is_(None))
         .where(Certificate.revoked_at.is_(None))
         .where(Certificate.expires_on >= clock.today(), Certificate.expires_on <= last_day)
-        .options(
-            joinedload(Certificate.user).joinedload(User.team).joinedload(Team.manager),
-            joinedload(Certificate.certification),
-        )
-        .order_by(Certificate.expires_on, Certificate.id)
     )
+
+
+def _loaded(query):
+    return query.options(
+        joinedload(Certificate.user).joinedload(User.team).joinedload(Team.manager),
+        joinedload(Certificate.certification),
+    ).order_by(Certificate.expires_on, Certificate.id)
 
 
 def send_expiry_reminders() -> dict:
@@ -104,3 +111,30 @@ def _remind_manager(certificate: Certificate, manager: User, due: int):
     return notify(manager.id, "team_certificate_expiring", params,
                   link=link_to("certification.certificate_detail", certificate_id=certificate.id),
                   dedupe_key=_key(certificate, due, manager))  # fmt: skip
+
+
+# --- the "expiring soon" list -------------------------------------------------------------------
+
+EXPIRING_PER_PAGE = 100
+
+
+@dataclass
+class ExpiringPage:
+    certificates: list[Certificate]
+    count: int
+    page: int
+    pages: int
+
+
+def expiring_soon(viewer: User, within_days: int, page: int = 1) -> ExpiringPage:
+    """Current certificates expiring within the given days, soonest first: a manager sees the
+    agents of the teams they lead, HR and admins everyone."""
+    query = _current_expiring_by(clock.today() + timedelta(days=within_days))
+    if viewer.role not in (Role.HR, Role.ADMIN):
+        led = select(Team.id).where(Team.manager_id == viewer.id)
+        query = query.where(User.team_id.in_(led))
+    count = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-count // EXPIRING_PER_PAGE))
+    page = min(max(page, 1), pages)
+    window = _loaded(query).offset((page - 1) * EXPIRING_PER_PAGE).limit(EXPIRING_PER_PAGE)
+    return ExpiringPage(list(db.session.scalars(window).unique()), count, page, pages)
