@@ -69,6 +69,11 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "khidma@localhost")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    # A Learning Record Store that receives xAPI statements (off when no endpoint is set).
+    XAPI_ENDPOINT = os.environ.get("XAPI_ENDPOINT")
+    XAPI_KEY = os.environ.get("XAPI_KEY")
+    XAPI_SECRET = os.environ.get("XAPI_SECRET")
+
     # Busy pages are kept once rendered and served again until what they show changes
     # (app/page_cache); each worker process keeps its own, within this budget and age.
     PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
