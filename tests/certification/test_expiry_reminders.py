@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.certification.models import Certificate, Certification
+from app.content.services import check_content, sync_content
 from app.extensions import db
 from app.notifications.mail import build_email
 from app.notifications.models import Notification
@@ -131,7 +132,8 @@ def test_days_come_from_certifications_yaml(app, content_root, make_user, runner
         "    renew_window_days: 30\n", "    renew_window_days: 30\n    reminder_days: [3, 14]\n", 1
     )
     write(content_root, "courses/certifications.yaml", text)
-    with_certifications_as_written(content_root)
+    sync_content(content_root)
+    db.session.commit()
     assert db.session.get(Certification, "starter").reminder_days == [14, 3]
     assert db.session.get(Certification, "quizzer").reminder_days == [90, 60, 30, 7]
     agent = make_user("agent")
@@ -141,13 +143,6 @@ def test_days_come_from_certifications_yaml(app, content_root, make_user, runner
         travel(monkeypatch, app, EXPIRES - timedelta(days=days_left))
         run_daily(runner)
     assert _days_reminded("certificate_expiring") == [14, 3]
-
-
-def with_certifications_as_written(root):
-    from app.content.services import sync_content
-
-    sync_content(root)
-    db.session.commit()
 
 
 def test_the_daily_job_reports_the_reminders_it_queued(holder, app, runner, monkeypatch):
@@ -160,8 +155,6 @@ def test_the_daily_job_reports_the_reminders_it_queued(holder, app, runner, monk
 
 
 def test_content_check_names_the_line_of_bad_reminder_days(content_root):
-    from app.content.services import check_content
-
     write(content_root, "courses/certifications.yaml", """
         certifications:
           - id: short
