@@ -79,6 +79,11 @@ class Config:
     OIDC_ONLY = _bool("OIDC_ONLY", False)  # no password sign-in, except for admins
     OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
 
+    # A Learning Record Store that receives xAPI statements (off when no endpoint is set).
+    XAPI_ENDPOINT = os.environ.get("XAPI_ENDPOINT")
+    XAPI_KEY = os.environ.get("XAPI_KEY")
+    XAPI_SECRET = os.environ.get("XAPI_SECRET")
+
     # Busy pages are kept once rendered and served again until what they show changes
     # (app/page_cache); each worker process keeps its own, within this budget and age.
     PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)

@@ -15,6 +15,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_event_handlers()
     register_request_hooks(app)
     check_access_declarations(app)
     return app
@@ -73,6 +74,7 @@ def _import_models() -> None:
     from app.people import models as _people  # noqa: F401
     from app.quizzes import models as _quizzes  # noqa: F401
     from app.standards import models as _standards  # noqa: F401
+    from app.xapi import models as _xapi  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -112,10 +114,19 @@ def register_commands(app: Flask) -> None:
     from app.people.cli import people_cli
     from app.quizzes.cli import quizzes_cli
     from app.standards.cli import standards_cli
+    from app.xapi.cli import xapi_cli
 
-    groups = (content_cli, demo_cli, people_cli, quizzes_cli, standards_cli, jobs_cli, notify_cli)
+    groups = (content_cli, demo_cli, people_cli, quizzes_cli, standards_cli, jobs_cli, notify_cli,
+              xapi_cli)  # fmt: skip
     for group in groups:
         app.cli.add_command(group)
+
+
+def register_event_handlers() -> None:
+    """Capabilities that react to what others do, connected to the owners' hooks."""
+    from app.xapi import services as xapi
+
+    xapi.connect()
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -17,6 +17,7 @@ NAVIGATION = [
     ("assignments.list_assignments", _l("Assignments"), {"manager", "hr", "admin"}),
     ("standards.company", _l("Standards overview"), {"hr", "admin"}),
     ("certification.report", _l("Certification report"), {"manager", "hr", "admin"}),
+    ("certification.expiring", _l("Expiring soon"), {"manager", "hr", "admin"}),
     ("people.list_people", _l("People"), {"admin"}),
     ("people.teams", _l("Teams"), {"admin"}),
     ("people.departments", _l("Departments"), {"admin"}),

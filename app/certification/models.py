@@ -12,6 +12,9 @@ from app.extensions import db
 from app.models_base import UTCDateTime, localized, utcnow
 from app.people.models import User
 
+DEFAULT_REMINDER_DAYS = (90, 60, 30, 7)
+REMINDER_DAYS_SQL = "[90, 60, 30, 7]"
+
 
 class Certification(db.Model):
     """A certification's definition. Rows are never deleted, only deactivated, because
@@ -28,6 +31,10 @@ class Certification(db.Model):
     valid_for_days: Mapped[int] = mapped_column(Integer)
     renew_window_days: Mapped[int] = mapped_column(Integer)
     refresher_courses: Mapped[list] = mapped_column(JSON, default=list)
+    # Days before expiry on which holder and manager are reminded, largest first.
+    reminder_days: Mapped[list] = mapped_column(
+        JSON, default=lambda: list(DEFAULT_REMINDER_DAYS), server_default=REMINDER_DAYS_SQL
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     def title_in(self, locale: str) -> str:

@@ -28,6 +28,10 @@ EXPIRING_DAYS = 30
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are typed by hand
 BATCH = 500
 
+# Called with each new certificate (first issue or renewal) inside the transaction that issues
+# it, e.g. to report it elsewhere. They must not commit.
+CERTIFICATE_ISSUED_HOOKS: list = []
+
 
 class CertificationError(ValueError):
     """A domain error tied to a form field."""
@@ -134,6 +138,8 @@ def issue_certificate(user: User, cert: Certification, standing: CertificationSt
         return None
     standing.certificate_id = certificate.id
     _record_issue(user, cert, certificate, renewal_of)
+    for hook in CERTIFICATE_ISSUED_HOOKS:
+        hook(certificate)
     return certificate
 
 

@@ -174,6 +174,10 @@ class CertificationEntry(TextModel):
     valid_for_days: int = Field(ge=30, le=3650)
     renew_window_days: int = Field(ge=1, le=365)
     refresher_courses: list[Slug] = Field(min_length=1)
+    # Days before expiry on which the holder and their manager are reminded.
+    reminder_days: list[Annotated[int, Field(ge=1, le=3650)]] = Field(
+        default=[90, 60, 30, 7], max_length=12
+    )
 
     @field_validator("renew_window_days")
     @classmethod
@@ -181,6 +185,15 @@ class CertificationEntry(TextModel):
         if "valid_for_days" in info.data and value >= info.data["valid_for_days"]:
             raise ValueError("must be shorter than valid_for_days")
         return value
+
+    @field_validator("reminder_days")
+    @classmethod
+    def _reminders_inside_validity(cls, value: list[int], info) -> list[int]:
+        if len(set(value)) != len(value):
+            raise ValueError("name each day once")
+        if "valid_for_days" in info.data and any(d >= info.data["valid_for_days"] for d in value):
+            raise ValueError("every day must be fewer than valid_for_days")
+        return sorted(value, reverse=True)
 
 
 class CertificationsFile(Strict):

@@ -30,6 +30,12 @@ MESSAGES = {
     "renewal_due": _l(
         "Your certificate %(certification)s expires on %(until)s: complete %(courses)s to renew it."
     ),
+    "certificate_expiring": _l(
+        "Reminder: your certificate %(certification)s expires on %(until)s."
+    ),
+    "team_certificate_expiring": _l(
+        "Reminder: the certificate %(certification)s of %(person)s expires on %(until)s."
+    ),
     "certificate_expired": _l("Your certificate %(certification)s has expired."),
     "certificate_revoked": _l("Your certificate %(certification)s was revoked: %(reason)s"),
 }

@@ -29,6 +29,10 @@ from app.quizzes.question_types import Grade
 from app.quizzes.versions import VersionView, view_version
 from app.standards import services as standards
 
+# Called with the attempt inside the transaction the moment it is recorded (not when the same
+# form is sent again), e.g. to report the result elsewhere. They must not commit.
+ATTEMPT_SUBMITTED_HOOKS: list = []
+
 
 def latest_override_ids():
     """Subquery: the newest override id of each overridden attempt."""
@@ -192,6 +196,8 @@ def submit_attempt(user: User, quiz: Quiz, form, token: str) -> Attempt:
         # the same form won a race in another request: show that attempt
         db.session.rollback()
         return attempt_by_key(user, form_token.key)
+    for hook in ATTEMPT_SUBMITTED_HOOKS:
+        hook(attempt)
     if attempt.auto_passed:
         courses.refresh_completion(user.id, quiz.course_id)
     if any(answer.score is not None for answer in attempt.answers):

@@ -80,6 +80,7 @@ EXPECTED = {
     "certification.revoke": {"hr", "admin"},
     "certification.verify": PUBLIC,
     "certification.report": {"manager", "hr", "admin"},
+    "certification.expiring": {"manager", "hr", "admin"},
     "reports.certification_csv": {"manager", "hr", "admin"},
     "reports.certification_xlsx": {"manager", "hr", "admin"},
 }
