@@ -64,6 +64,7 @@ def _ensure_sqlite_folder(app: Flask) -> None:
 
 def _import_models() -> None:
     """Every model module, so that metadata (and migrations) see all tables."""
+    from app.api import models as _api  # noqa: F401
     from app.assignments import models as _assignments  # noqa: F401
     from app.audit import models as _audit  # noqa: F401
     from app.certification import models as _certification  # noqa: F401
@@ -79,6 +80,8 @@ def _import_models() -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app import url_values
+    from app.api.admin import bp as api_tokens_bp
+    from app.api.views import bp as api_bp
     from app.assignments.views import bp as assignments_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
@@ -95,7 +98,8 @@ def register_blueprints(app: Flask) -> None:
     url_values.init_app(app)
     for blueprint in (
         main_bp, auth_bp, people_bp, audit_bp, content_bp, courses_bp, quizzes_bp,
-        notifications_bp, standards_bp, assignments_bp, certification_bp, reports_bp,
+        notifications_bp, standards_bp, assignments_bp, certification_bp, reports_bp, api_bp,
+        api_tokens_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
 

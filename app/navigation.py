@@ -23,6 +23,7 @@ NAVIGATION = [
     ("people.departments", _l("Departments"), {"admin"}),
     ("content.status", _l("Content"), {"admin"}),
     ("audit.audit_log", _l("Audit log"), {"admin"}),
+    ("api_tokens.list_tokens", _l("API tokens"), {"admin"}),
 ]
 
 

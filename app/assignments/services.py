@@ -202,6 +202,7 @@ class AssignmentFilter:
     state: str = "open"  # open, overdue, completed, cancelled or all
     team_id: int | None = None
     course_id: str = ""
+    user_id: int | None = None
 
 
 def search_assignments(actor: User, flt: AssignmentFilter, page: int, per_page: int = 50):
@@ -233,4 +234,6 @@ def _filtered(query: Select, flt: AssignmentFilter) -> Select:
         query = query.where(User.team_id == flt.team_id)
     if flt.course_id:
         query = query.where(Assignment.course_id == flt.course_id)
+    if flt.user_id:
+        query = query.where(Assignment.user_id == flt.user_id)
     return query

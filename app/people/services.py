@@ -229,13 +229,32 @@ def check_people_csv(raw: bytes, default_locale: str) -> tuple[importer.ParsedFi
         message = importer.N_("the file is not UTF-8 text (byte %(byte)s)")
         report.errors.append(importer.RowError(1, "-", message, {"byte": exc.args[0]}))
         return importer.ParsedFile(), report
-    teams = dict(db.session.execute(select(Team.code, Department.code).join(Team.department)).all())
-    departments = set(db.session.scalars(select(Department.code)))
+    teams, departments = _placements()
     parsed = importer.parse_people_csv(text, teams, departments, default_locale)
+    return parsed, _checked(parsed, report)
+
+
+def check_people_records(
+    records: list[dict[str, str]], default_locale: str
+) -> tuple[importer.ParsedFile, ImportReport]:
+    """Validate people given as mappings of CSV column to text (the JSON API) with the rules
+    of the CSV import, without writing anything; errors name the record's index."""
+    teams, departments = _placements()
+    parsed = importer.parse_people_records(records, teams, departments, default_locale)
+    return parsed, _checked(parsed, ImportReport())
+
+
+def _placements() -> tuple[dict[str, str], set[str]]:
+    """Team code -> department code, and the department codes."""
+    teams = dict(db.session.execute(select(Team.code, Department.code).join(Team.department)).all())
+    return teams, set(db.session.scalars(select(Department.code)))
+
+
+def _checked(parsed: importer.ParsedFile, report: ImportReport) -> ImportReport:
     report.errors.extend(parsed.errors)
     report.rows = len(parsed.rows)
     _check_email_owners(parsed.rows, report)
-    return parsed, report
+    return report
 
 
 def _check_email_owners(rows: list[importer.PersonRow], report: ImportReport) -> None:
@@ -254,6 +273,19 @@ def import_people(raw: bytes, *, actor: User | None, default_locale: str) -> Imp
     The caller commits on success and rolls back otherwise.
     """
     parsed, report = check_people_csv(raw, default_locale)
+    return _upsert(parsed, report, actor=actor, source="csv")
+
+
+def import_people_records(
+    records: list[dict[str, str]], *, actor: User | None, default_locale: str, source: str
+) -> ImportReport:
+    """Upsert people given as mappings of CSV column to text, with the CSV import's rules and
+    its all-or-nothing behaviour. The caller commits on success and rolls back otherwise."""
+    parsed, report = check_people_records(records, default_locale)
+    return _upsert(parsed, report, actor=actor, source=source)
+
+
+def _upsert(parsed, report: ImportReport, *, actor: User | None, source: str) -> ImportReport:
     if not report.ok:
         return report
     existing = {u.employee_no: u for u in db.session.scalars(select(User))}
@@ -270,7 +302,7 @@ def import_people(raw: bytes, *, actor: User | None, default_locale: str) -> Imp
         else:
             report.unchanged += 1
     audit.record(
-        "people_imported", "import", "csv", actor=actor,
+        "people_imported", "import", source, actor=actor,
         after={"created": len(report.created), "updated": len(report.updated)},
     )  # fmt: skip
     return report

@@ -6,6 +6,7 @@ decision about who may use it.
 
 import pytest
 
+from app.api import tokens
 from app.content.services import sync_content
 from app.extensions import db
 from app.people.models import ROLES, Team
@@ -13,6 +14,7 @@ from app.people.models import ROLES, Team
 PUBLIC = {"anonymous", *ROLES}
 SIGNED_IN = set(ROLES)
 ADMIN = {"admin"}
+NOBODY: set[str] = set()
 
 EXPECTED = {
     "main.home": SIGNED_IN,
@@ -83,6 +85,35 @@ EXPECTED = {
     "certification.expiring": {"manager", "hr", "admin"},
     "reports.certification_csv": {"manager", "hr", "admin"},
     "reports.certification_xlsx": {"manager", "hr", "admin"},
+    # API tokens (the admin page) and the JSON API, which no session opens: API_SCOPES below
+    "api_tokens.list_tokens": ADMIN,
+    "api_tokens.revoke": ADMIN,
+    "api.openapi_document": PUBLIC,
+    "api.upsert_people": NOBODY,
+    "api.deactivate_person": NOBODY,
+    "api.create_assignments": NOBODY,
+    "api.list_assignments": NOBODY,
+    "api.certification_status": NOBODY,
+    "api.person_certifications": NOBODY,
+    "api.standards_status": NOBODY,
+    "api.person_standards": NOBODY,
+    "api.list_attempts": NOBODY,
+    "api.person_attempts": NOBODY,
+}
+
+# Which token scopes open each API endpoint (None: no token needed).
+API_SCOPES = {
+    "api.openapi_document": None,
+    "api.upsert_people": {"people:write"},
+    "api.deactivate_person": {"people:write"},
+    "api.create_assignments": {"assignments:write"},
+    "api.list_assignments": {"assignments:write", "reports:read"},
+    "api.certification_status": {"reports:read"},
+    "api.person_certifications": {"reports:read"},
+    "api.standards_status": {"reports:read"},
+    "api.person_standards": {"reports:read"},
+    "api.list_attempts": {"reports:read"},
+    "api.person_attempts": {"reports:read"},
 }
 
 
@@ -128,6 +159,8 @@ def _url_args(rule, world) -> dict:
         "assignment_id": 999999,
         "certificate_id": 999999,
         "code": "NONE-NONE-NONE",
+        "employee_no": world["agent"].employee_no,
+        "token_id": 999999,
     }
     return {name: values[name] for name in rule.arguments}
 
@@ -170,3 +203,70 @@ def test_logout_requires_sign_in(client):
 
 def test_team_with_no_manager_is_fine_for_the_matrix(world):
     assert db.session.get(Team, world["team"].id).manager_id == world["users"]["manager"].id
+
+
+# --- the JSON API: every endpoint, every scope, no token, a revoked token ----------------------
+
+
+def _api_rules(app):
+    return [rule for rule in _rules(app) if rule.endpoint.startswith("api.")]
+
+
+def test_every_api_route_has_a_scope_expectation(app):
+    endpoints = {rule.endpoint for rule in _api_rules(app)}
+    assert endpoints == set(API_SCOPES), "declare each API endpoint's scopes in API_SCOPES"
+
+
+def _api_failures(app, client, world, secret, allowed) -> list[str]:
+    failures = []
+    for rule in _api_rules(app):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            scopes = API_SCOPES[rule.endpoint]
+            url = rule.build(_url_args(rule, world))[1]
+            headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+            response = client.open(url, method=method, headers=headers, json={})
+            expected = scopes is None or allowed(scopes)
+            denied = response.status_code in (401, 403)
+            if expected == denied or response.status_code >= 500:
+                failures.append(f"{method} {url} ({rule.endpoint}): {response.status_code}")
+            if denied and not response.is_json:
+                failures.append(f"{method} {url}: a refusal that is not JSON")
+    return failures
+
+
+def _token(world, scopes):
+    row, secret = tokens.create_token("matrix", sorted(scopes), actor=world["users"]["admin"])
+    db.session.commit()
+    return row, secret
+
+
+@pytest.mark.parametrize("scope", ["people:write", "reports:read", "assignments:write"])
+def test_api_matrix_one_scope(app, client, world, scope):
+    _row, secret = _token(world, {scope})
+    failures = _api_failures(app, client, world, secret, lambda needed: scope in needed)
+    assert not failures, "\n".join(failures)
+
+
+def test_api_matrix_every_scope(app, client, world):
+    _row, secret = _token(world, {"people:write", "reports:read", "assignments:write"})
+    failures = _api_failures(app, client, world, secret, lambda needed: True)
+    assert not failures, "\n".join(failures)
+
+
+def test_api_matrix_no_token(app, client, world):
+    failures = _api_failures(app, client, world, None, lambda needed: False)
+    assert not failures, "\n".join(failures)
+
+
+def test_api_matrix_revoked_token(app, client, world):
+    row, secret = _token(world, {"people:write", "reports:read", "assignments:write"})
+    tokens.revoke_token(row, actor=world["users"]["admin"])
+    db.session.commit()
+    failures = _api_failures(app, client, world, secret, lambda needed: False)
+    assert not failures, "\n".join(failures)
+
+
+def test_api_matrix_signed_in_admin_without_token(app, client, world, login):
+    login(world["users"]["admin"])
+    failures = _api_failures(app, client, world, None, lambda needed: False)
+    assert not failures, "\n".join(failures)
