@@ -48,6 +48,12 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
     VERIFY_LIMIT = os.environ.get("VERIFY_LIMIT", "30 per minute")  # public certificate checks
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")  # per API token
+    # "Forgot password" requests: per address typed in the form (whatever the client: this
+    # bounds the mail one mailbox can be sent), and per client address.
+    RESET_LIMIT_PER_ACCOUNT = os.environ.get("RESET_LIMIT_PER_ACCOUNT", "3 per hour")
+    RESET_LIMIT_PER_ADDRESS = os.environ.get("RESET_LIMIT_PER_ADDRESS", "10 per hour")
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
 
     # Uploads (CSV imports) are capped; Flask answers 413 beyond this.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))

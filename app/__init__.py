@@ -67,6 +67,7 @@ def _import_models() -> None:
     from app.api import models as _api  # noqa: F401
     from app.assignments import models as _assignments  # noqa: F401
     from app.audit import models as _audit  # noqa: F401
+    from app.auth import models as _auth  # noqa: F401
     from app.certification import models as _certification  # noqa: F401
     from app.content import models as _content  # noqa: F401
     from app.courses import models as _courses  # noqa: F401
@@ -136,9 +137,11 @@ def register_event_handlers() -> None:
 def register_request_hooks(app: Flask) -> None:
     from app import security
     from app.auth import services as auth_services
+    from app.auth.views import own_password_first
     from app.extensions import login_manager
 
     security.init_app(app)
+    app.before_request(own_password_first)
     login_manager.user_loader(auth_services.load_user_by_session_id)
     auth_services.prepare_stand_in_hash(app)
 

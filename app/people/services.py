@@ -10,8 +10,10 @@ from sqlalchemy.orm import joinedload
 
 from app import uploads
 from app.audit import services as audit
+from app.auth import services as accounts
 from app.extensions import db
 from app.models_base import utcnow
+from app.notifications.services import mail_configured
 from app.people import importer
 from app.people.models import Department, PendingImport, Role, Team, User
 
@@ -58,8 +60,9 @@ def _apply_team(values: dict) -> dict:
     return values
 
 
-def create_person(values: dict, *, actor: User | None) -> User:
-    """Create a person (no password yet: an admin sets one) and record it."""
+def create_person(values: dict, *, actor: User | None, invite: bool = False) -> User:
+    """Create a person and record it. They have no password yet: with `invite`, an e-mail
+    asks them to choose one; otherwise an admin sets a temporary one."""
     values = _apply_team(dict(values))
     values["email"] = values["email"].strip().lower()
     _check_unique(None, values["employee_no"], values["email"])
@@ -68,7 +71,22 @@ def create_person(values: dict, *, actor: User | None) -> User:
     db.session.flush()
     audit.record("person_created", "user", user.id, actor=actor, after=snapshot(user))
     _after_person_saved(user)
+    if invite and user.active:
+        invite_person(user, actor=actor)
     return user
+
+
+def invite_person(user: User, *, actor: User | None) -> None:
+    """Send (or send again) the e-mail inviting a person to choose a password."""
+    try:
+        accounts.send_invitation(user, actor=actor)
+    except accounts.AccountError as exc:
+        raise PeopleError("invite", exc.message) from None
+
+
+def can_invite() -> bool:
+    """Invitations go by e-mail: only when mail is set up."""
+    return mail_configured()
 
 
 def update_person(user: User, values: dict, *, actor: User | None) -> bool:
@@ -142,7 +160,7 @@ class PeopleFilter:
     role: str = ""
     department_id: int | None = None
     team_id: int | None = None
-    status: str = "active"
+    status: str = "active"  # active, inactive, invited (invitation not accepted yet) or all
 
 
 def search_people(flt: PeopleFilter, page: int, per_page: int = 50):
@@ -166,6 +184,10 @@ def search_people(flt: PeopleFilter, page: int, per_page: int = 50):
         query = query.where(User.team_id == flt.team_id)
     if flt.status in ("active", "inactive"):
         query = query.where(User.active.is_(flt.status == "active"))
+    elif flt.status == "invited":
+        query = query.where(
+            User.active.is_(True), User.invited_at.is_not(None), User.password_hash.is_(None)
+        )
     query = query.order_by(User.name_en, User.id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
@@ -211,6 +233,7 @@ def _save_named(model, obj, values: dict, actor: User, kind: str):
 class ImportReport:
     errors: list[importer.RowError] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
+    invited: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     rows: int = 0
@@ -267,13 +290,20 @@ def _check_email_owners(rows: list[importer.PersonRow], report: ImportReport) ->
             report.errors.append(importer.RowError(row.row, "email", message, {"owner": owner}))
 
 
-def import_people(raw: bytes, *, actor: User | None, default_locale: str) -> ImportReport:
-    """Upsert people by employee number; writes nothing unless every row is valid.
+def import_people(
+    raw: bytes, *, actor: User | None, default_locale: str, invite: bool = False
+) -> ImportReport:
+    """Upsert people by employee number; writes nothing unless every row is valid. With
+    `invite`, each new active person is sent an invitation.
 
     The caller commits on success and rolls back otherwise.
     """
+    if invite and not can_invite():
+        raise PeopleError(
+            "invite", _l("E-mail is not set up (MAIL_SERVER), so no invitation can be sent.")
+        )
     parsed, report = check_people_csv(raw, default_locale)
-    return _upsert(parsed, report, actor=actor, source="csv")
+    return _upsert(parsed, report, actor=actor, source="csv", invite=invite)
 
 
 def import_people_records(
@@ -285,7 +315,9 @@ def import_people_records(
     return _upsert(parsed, report, actor=actor, source=source)
 
 
-def _upsert(parsed, report: ImportReport, *, actor: User | None, source: str) -> ImportReport:
+def _upsert(
+    parsed, report: ImportReport, *, actor: User | None, source: str, invite: bool = False
+) -> ImportReport:
     if not report.ok:
         return report
     existing = {u.employee_no: u for u in db.session.scalars(select(User))}
@@ -295,15 +327,18 @@ def _upsert(parsed, report: ImportReport, *, actor: User | None, source: str) ->
         values = _row_values(row, team_ids, department_ids)
         user = existing.get(row.employee_no)
         if user is None:
-            create_person(values, actor=actor)
+            create_person(values, actor=actor, invite=invite and row.active)
             report.created.append(row.employee_no)
+            if invite and row.active:
+                report.invited.append(row.employee_no)
         elif update_person(user, values, actor=actor):
             report.updated.append(row.employee_no)
         else:
             report.unchanged += 1
     audit.record(
         "people_imported", "import", source, actor=actor,
-        after={"created": len(report.created), "updated": len(report.updated)},
+        after={"created": len(report.created), "updated": len(report.updated),
+               "invited": len(report.invited)},
     )  # fmt: skip
     return report
 
@@ -328,12 +363,16 @@ def stage_import(raw: bytes, filename: str, *, actor: User) -> PendingImport:
     return uploads.stage_upload(PendingImport, raw, filename, actor=actor)
 
 
-def apply_staged_import(token: str, *, actor: User, default_locale: str) -> ImportReport | None:
+def apply_staged_import(
+    token: str, *, actor: User, default_locale: str, invite: bool = False
+) -> ImportReport | None:
     """Import a staged file once; None when the token is unknown, used, or someone else's."""
     pending = uploads.open_upload(PendingImport, token, actor=actor)
     if pending is None:
         return None
-    report = import_people(pending.content, actor=actor, default_locale=default_locale)
+    report = import_people(
+        pending.content, actor=actor, default_locale=default_locale, invite=invite
+    )
     if report.ok:
         pending.applied_at = utcnow()
     return report
