@@ -56,6 +56,7 @@ def init_app(app: Flask) -> None:
     }
     app.jinja_env.filters["bdi"] = isolate
     app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals["confidence_label"] = confidence_label
 
 
 def isolate(value) -> Markup:
@@ -74,3 +75,15 @@ ROLE_LABELS = {
 
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
+
+
+def confidence_label(confidence: float | None) -> str:
+    """How sure the scorer was, in words: a bare figure such as 0.4 means nothing to a reader.
+    Below 0.6 an answer waits for review (app.quizzes.review.LOW_CONFIDENCE)."""
+    if confidence is None:
+        return ""
+    if confidence < 0.6:
+        return str(_l("the scorer was unsure"))
+    if confidence < 0.85:
+        return str(_l("the scorer was fairly sure"))
+    return str(_l("the scorer was sure"))
