@@ -230,3 +230,24 @@ def test_examples_in_both_languages_are_checked_with_their_own_key_points(
     result = runner.invoke(args=["quizzes", "check"])
     assert result.exit_code == 0, result.output
     assert "2 example(s)" in result.output
+
+
+def test_every_shipped_roleplay_and_dialogue_turn_speaks_both_languages():
+    from app.content.catalogue import load_catalogue
+    from app.quizzes.roleplay_types import KeyPointsByLanguage
+    from tests.conftest import REPO_ROOT
+
+    catalogue, _ = load_catalogue(REPO_ROOT)
+    scenarios = []
+    for quiz_id, loaded in catalogue.quizzes.items():
+        for question in loaded.questions:
+            if question.type == "roleplay":
+                scenarios.append((f"{quiz_id}/{question.id}", question, question.language))
+            elif question.type == "roleplay_dialogue":
+                scenarios += [(f"{quiz_id}/{question.id}/{turn.id}", turn, question.language)
+                              for turn in question.turns]  # fmt: skip
+    assert len(scenarios) >= 14
+    for where, scenario, language in scenarios:
+        assert scenario.languages(language) == ("ar", "en"), where
+        points = scenario.key_points
+        assert isinstance(points, KeyPointsByLanguage) and points.ar and points.en, where
