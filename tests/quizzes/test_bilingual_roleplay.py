@@ -251,3 +251,13 @@ def test_every_shipped_roleplay_and_dialogue_turn_speaks_both_languages():
         assert scenario.languages(language) == ("ar", "en"), where
         points = scenario.key_points
         assert isinstance(points, KeyPointsByLanguage) and points.ar and points.en, where
+
+
+def test_author_text_on_the_quiz_page_is_isolated(synced_quizzes, client, login_as):
+    """Prompts take their own direction and choices sit in their own bidi island, so an
+    English prompt on an Arabic page keeps its punctuation where it belongs."""
+    login_as("agent", locale="ar")
+    html = _page(client, "basics-quiz")
+    assert '<legend class="fs-6 fw-semibold" dir="auto">What comes first?</legend>' in html
+    assert "><bdi>An apology</bdi></label>" in html
+    assert re.search(r'<p class="mb-2" dir="auto">Reply to the customer.</p>', _page(client))

@@ -98,7 +98,7 @@ def test_a_true_false_mark_never_contradicts_its_explanation(app, quiz_root, cli
     html = _result(client, submit("basics-quiz", {"q-tf": "false"}))
     section = html.split('<section class="card')[1]
     assert "✓ Your answer is correct." in section and "The statement is false." in section
-    assert "Why:</span> A late call deserves" in section
+    assert "Why:</span> <bdi>A late call deserves" in section
 
 
 def test_an_explanation_that_opens_with_a_verdict_is_refused(quiz_root):
