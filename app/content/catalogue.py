@@ -8,7 +8,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from app.content.schemas import CertificationsFile, CourseFile, PathsFile, StandardsFile
+from app.content.schemas import (
+    UNION_TAGS,
+    CertificationsFile,
+    CourseFile,
+    PathsFile,
+    StandardsFile,
+)
 from app.content.yaml_source import Problem, SourceFile, load_yaml, read_text
 from app.quizzes import question_types
 from app.quizzes.schemas import QuizFile
@@ -63,7 +69,7 @@ def validate(model: type[BaseModel], source: SourceFile, problems: list[Problem]
         return model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            loc = (*prefix, *error["loc"])
+            loc = (*prefix, *(part for part in error["loc"] if part not in UNION_TAGS))
             problems.append(source.problem(loc, _message(error)))
         return None
 

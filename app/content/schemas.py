@@ -8,8 +8,10 @@ from typing import Annotated, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     field_validator,
     model_validator,
 )
@@ -52,6 +54,26 @@ class TextModel(Strict):
                 raise ValueError("must not be empty")
             return _as_mapping(value)
         return value
+
+
+# A field that is either one value (the same in every language, or in the question's language)
+# or a mapping {ar: ..., en: ...}. Validation errors name the branch with these tags; the
+# content checker leaves them out of the field path it reports.
+ONE_LANGUAGE, PER_LANGUAGE = "(one language)", "(per language)"
+UNION_TAGS = frozenset({ONE_LANGUAGE, PER_LANGUAGE})
+
+
+def _which_form(value) -> str:
+    # a mapping when read from a file, the model when it is written back (model_dump)
+    return PER_LANGUAGE if isinstance(value, dict | BaseModel) else ONE_LANGUAGE
+
+
+def one_or_per_language(single, mapping):
+    """The type of a field given as `single` or as the `mapping` model {ar: ..., en: ...}."""
+    return Annotated[
+        Annotated[single, Tag(ONE_LANGUAGE)] | Annotated[mapping, Tag(PER_LANGUAGE)],
+        Discriminator(_which_form),
+    ]
 
 
 # --- courses ----------------------------------------------------------------------------------

@@ -83,10 +83,12 @@ def link_to(endpoint: str, **values) -> str:
 
 def local_date(value, locale: str) -> str:
     """A date written for the recipient (messages are stored already in their language)."""
-    from flask_babel import force_locale, format_date
+    from flask_babel import force_locale
+
+    from app.i18n import format_day
 
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return format_date(value, "medium")
+        return format_day(value)
 
 
 def mail_configured() -> bool:

@@ -78,7 +78,8 @@ def send_turn_reply(user: User, quiz, version_row, question, turn_id: str, text:
     if draft is None:
         draft = DialogueDraft(user_id=user.id, quiz_version_id=version_id, question_id=question.id)
         db.session.add(draft)
-    draft.replies = [*replies, {"turn": turn_id, "text": text}]
+    served = pending.served_language(user.locale, question.language)
+    draft.replies = [*replies, {"turn": turn_id, "text": text, "served": served}]
     draft.updated_at = clock.now()
     try:
         db.session.commit()
@@ -98,7 +99,8 @@ def final_replies(user: User, version_id: int, question, form, context) -> list[
     if pending is not None:
         on_screen = form.get(f"turn-{question.id}") == pending.id
         text = form.get(field_name(question.id), "") if on_screen else ""
-        replies.append({"turn": pending.id, "text": text})
+        served = pending.served_language(context.locale, question.language)
+        replies.append({"turn": pending.id, "text": text, "served": served})
     if draft is not None:
         db.session.delete(draft)
     return replies

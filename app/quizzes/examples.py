@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from app.content.catalogue import Catalogue, LoadedQuiz
 from app.quizzes.roleplay_types import Example
-from app.scoring import Rubric, ScoreResult, score_reply
+from app.scoring import Rubric, ScoreResult, reply_language, score_reply
 from app.scoring.evaluation import SliceReport, score_slice
 
 
@@ -39,13 +40,22 @@ class ExamplesReport:
 
 @dataclass(frozen=True)
 class ScoredSpot:
-    """One place that holds examples: a role-play question or a dialogue turn."""
+    """One place that holds examples: a role-play question or a dialogue turn. A reply is
+    scored in the language it is written in, with the rubric bound for that language."""
 
     loc: tuple  # location in the file, e.g. ("questions", 3) or ("questions", 3, "turns", 1)
-    rubric: Rubric
-    language: str
+    bind: Callable[[str], Rubric]  # the rubric bound for a reply in a language
+    languages: tuple[str, ...]  # the languages the customer's message is written in
     pass_mark: int
     examples: list[Example]
+
+    @property
+    def rubric(self) -> Rubric:
+        return self.bind(self.languages[0])
+
+    def score(self, text: str) -> ScoreResult:
+        language = reply_language(text, self.languages[0])
+        return score_reply(text, self.bind(language), language, self.pass_mark)
 
 
 def _question_index(loaded: LoadedQuiz, question_id: str) -> int:
@@ -64,17 +74,18 @@ def scored_spots(loaded: LoadedQuiz, rubrics: dict) -> Iterator[tuple[str, Score
         pass_mark = question.pass_mark if question.pass_mark is not None else loaded.quiz.pass_mark
         qtype = get_type(question.type)
         if question.type == "roleplay":
-            rubric = qtype.bound_rubric(question, rubrics)
-            spot = ScoredSpot(("questions", index), rubric, question.language, pass_mark,
-                              question.examples)  # fmt: skip
+            bind = partial(qtype.bound_rubric, question, rubrics)
+            languages = question.languages(question.language)
+            spot = ScoredSpot(("questions", index), bind, languages, pass_mark, question.examples)
             yield question.id, spot
             continue
         for t, turn in enumerate(question.turns):
-            rubric = qtype.turn_rubric(question, turn, rubrics)
+            bind = partial(qtype.turn_rubric, question, turn, rubrics)
             loc = ("questions", index, "turns", t)
+            languages = turn.languages(question.language)
             yield (
                 f"{question.id}/{turn.id}",
-                ScoredSpot(loc, rubric, question.language, pass_mark, turn.examples),
+                ScoredSpot(loc, bind, languages, pass_mark, turn.examples),
             )
 
 
@@ -92,7 +103,7 @@ def check_examples(catalogue: Catalogue) -> ExamplesReport:
 
 
 def _check_one(report, loaded, key, spot: ScoredSpot, n: int, example: Example) -> None:
-    result = score_reply(example.text, spot.rubric, spot.language, spot.pass_mark)
+    result = spot.score(example.text)
     found = frozenset(o.id for o in result.outcomes() if o.present)
     expected = frozenset(example.criteria) | frozenset(example.violations)
     report.count += 1
@@ -125,7 +136,7 @@ def question_scorer(
     spot = spots.get(question_id)
     if spot is None:
         return None
-    return lambda text: score_reply(text, spot.rubric, spot.language, spot.pass_mark)
+    return spot.score
 
 
 def contract_json(result: ScoreResult) -> dict:

@@ -23,6 +23,7 @@ class Quiz(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     current_version: Mapped["QuizVersion | None"] = relationship(foreign_keys=[current_version_id])
+    course = relationship("Course", viewonly=True)
 
     def title_in(self, locale: str) -> str:
         return localized(self.title, locale)

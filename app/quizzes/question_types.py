@@ -5,11 +5,12 @@ Pure Python (no Flask): the content checker, the attempt service and the CLI sha
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from app.content.schemas import BilingualText, Slug, TextModel
 
@@ -74,10 +75,26 @@ class MultipleChoice(QuestionBase):
         return self
 
 
+# The result page says whether the statement is true beside the mark; an explanation that
+# opens with its own verdict ("False. ...") reads as contradicting a "✓ correct".
+_VERDICTS = re.compile(r"^\s*(true|false|correct|wrong|صح|صحيح|خطأ|خاطئ|خاطئة)\b\s*[.:!،,-]", re.I)
+
+
 class TrueFalse(QuestionBase):
     type: Literal["true_false"]
     prompt: BilingualText
     answer: bool
+
+    @field_validator("explanation")
+    @classmethod
+    def _no_verdict(cls, value: BilingualText | None):
+        for text in (value.ar, value.en) if value else ():
+            if _VERDICTS.match(text):
+                raise ValueError(
+                    "do not open with True or False: the result page already says whether the "
+                    "statement is true; explain why"
+                )
+        return value
 
 
 class OrderingItem(TextModel):

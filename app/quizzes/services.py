@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +20,7 @@ from app import clock
 from app.courses import services as courses
 from app.courses.models import Course
 from app.extensions import db
+from app.i18n import format_moment
 from app.people.models import User
 from app.quizzes import dialogue
 from app.quizzes.answers import read_answer
@@ -99,14 +100,18 @@ def attempts_state(user: User, quiz: Quiz, version: VersionView) -> AttemptsStat
     ).one()
     state = AttemptsState(used, version.max_attempts, None, None)
     if version.max_attempts and used >= version.max_attempts:
-        state.refusal = _("You have used all %(n)s attempts at this quiz.", n=used)
+        state.refusal = ngettext(
+            "You have used your only attempt at this quiz.",
+            "You have used all %(num)s attempts at this quiz.",
+            used,
+        )
         return state
     if last is not None and version.wait_minutes:
         last = last if last.tzinfo else last.replace(tzinfo=UTC)
         next_at = last + timedelta(minutes=version.wait_minutes)
         if next_at > clock.now():
             state.next_at = next_at
-            when = format_datetime(next_at, "short")
+            when = format_moment(next_at)
             state.refusal = _("You can try this quiz again from %(when)s.", when=when)
     return state
 

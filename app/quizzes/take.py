@@ -19,6 +19,8 @@ class QuestionView:
     options: list = field(default_factory=list)  # choices or ordering items, as shown
     transcript: list[dict] = field(default_factory=list)  # dialogue: earlier turns
     pending: object | None = None  # dialogue: the customer turn waiting for a reply
+    # role-play: the customer's message as this agent is served it, {"text", "language"}
+    customer: dict | None = None
 
 
 @dataclass
@@ -52,8 +54,20 @@ def _question_view(user, version_id, version, number, qtype, question, seed) -> 
         view.options = display_order(question.choices, f"{seed}:{question.id}", version.shuffle)
     elif qtype.name == "ordering":
         view.options = ordering_display(question.items, f"{seed}:{question.id}")
+    elif qtype.name == "roleplay":
+        served = question.served_language(user.locale, question.language)
+        view.customer = {
+            "text": question.customer_in(served, question.language),
+            "language": served,
+        }
     elif qtype.name == "roleplay_dialogue":
         context = version.context(user.locale)
         scored, view.pending = dialogue.conversation(user, version_id, question, context)
-        view.transcript = [{"customer": t["customer"], "text": t["text"]} for t in scored]
+        view.transcript = [
+            {"customer": t["customer"], "language": t.get("served") or question.language,
+             "text": t["text"]}
+            for t in scored
+        ]  # fmt: skip
+        if view.pending is not None:
+            view.customer = qtype.pending_customer(question, view.pending, user.locale)
     return view

@@ -129,7 +129,10 @@ def result(attempt_id: int):
         abort(404)
     view = results.view_attempt(attempt)
     owner = attempt.user_id == current_user.id
-    return render_template("quizzes/result.html", view=view, owner=owner, flag_form=FlagForm())
+    return render_template(
+        "quizzes/result.html", view=view, owner=owner, flag_form=FlagForm(),
+        next_attempt=results.next_attempt(view),
+    )  # fmt: skip
 
 
 @bp.route("/answers/<int:answer_id>/flag", methods=["POST"])

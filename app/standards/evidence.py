@@ -71,12 +71,19 @@ def _roleplay(user_ids, rules, first: date, last: date):
     for row in db.session.execute(query):
         override = overrides.get(row.attempt_id)
         flags = override[1] if override and override[0] in (None, row.id) else None
-        note = {"quiz": row.title, "question": row.question_id, "overridden": bool(flags)}
+        note = {"quiz": row.title, "question": row.question_id, "overridden": bool(flags),
+                "titles": criterion_titles(row.detail or {})}  # fmt: skip
         on = row.submitted_at.astimezone(zone).date()
         for item in compliance.roleplay_evidence(
             row.detail or {}, flags, rules, on, row.attempt_id, note
         ):
             yield row.user_id, item
+
+
+def criterion_titles(detail: dict) -> dict[str, dict]:
+    """Each criterion's title in both languages, as the scored answer stored it."""
+    replies = detail.get("turns") or [detail]
+    return {o["id"]: o.get("title") or {} for reply in replies for o in reply.get("outcomes", [])}
 
 
 def _overrides(user_ids, start: datetime, end: datetime) -> dict[int, tuple[int | None, dict]]:

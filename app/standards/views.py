@@ -41,7 +41,8 @@ def _acknowledgement_banner():
 @allow("agent")
 def profile():
     data = reports.agent_profile(current_user)
-    return render_template("standards/profile.html", profile=data, own=True)
+    metrics = services.metrics_of(data.version)
+    return render_template("standards/profile.html", profile=data, own=True, metrics=metrics)
 
 
 @bp.route("/agents/<int:user_id>")
@@ -51,7 +52,8 @@ def agent_profile(user_id: int):
     if agent is None or agent.role != Role.AGENT:
         abort(404)
     data = reports.agent_profile(agent)
-    return render_template("standards/profile.html", profile=data, own=False)
+    metrics = services.metrics_of(data.version)
+    return render_template("standards/profile.html", profile=data, own=False, metrics=metrics)
 
 
 @bp.route("/team")

@@ -82,7 +82,7 @@ def test_csv_upload_preview_then_confirm(client, login_as):
         content_type="multipart/form-data",
     )  # fmt: skip
     html = preview.get_data(as_text=True)
-    assert "1 row(s) ready to import" in html
+    assert "1 row ready to import" in html
     assert db.session.scalar(select(User).where(User.employee_no == "E1")) is None
     action = html.split('action="/admin/people/import/')[1].split('"')[0]
     done = client.post(f"/admin/people/import/{action}")

@@ -99,8 +99,11 @@ def test_profile_shows_status_score_trend_and_evidence(measured_team, client, lo
     row = html.split('data-standard="STD-03"')[1].split("</tr>")[0]
     assert 'data-status="met"' in row and "100%" in row and "<polyline" in row
     evidence = html.split('id="evidence-STD-07"')[1].split("</section>")[0]
-    assert "criterion policy_speak" in evidence and "Quiz" in evidence
-    assert "KPI csat_pct" in html.split('id="evidence-STD-10"')[1].split("</section>")[0]
+    # criteria and KPIs by their names, never by their ids
+    assert "criterion <bdi>Hiding behind policy</bdi>" in evidence and "Quiz" in evidence
+    assert "policy_speak" not in evidence
+    kpi = html.split('id="evidence-STD-10"')[1].split("</section>")[0]
+    assert "csat_pct" not in kpi and "KPI <bdi>Customer satisfaction</bdi>" in kpi
 
 
 def test_manager_sees_own_agents_profiles_only(measured_team, client, login):
