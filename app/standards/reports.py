@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
+from zoneinfo import ZoneInfo
 
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from app import clock
 from app.extensions import db
@@ -238,10 +241,7 @@ class AckFilter:
     state: str = ""  # "", "done" or "pending"
 
 
-def acknowledgement_page(flt: AckFilter, page: int, per_page: int = 50):
-    """Active agents with the time they acknowledged the current version (or None)."""
-    version = services.cached_current_version()
-    version_id = version.id if version else -1
+def _acknowledgement_query(flt: AckFilter, version_id: int):
     query = (
         select(User)
         .options(joinedload(User.team))
@@ -257,7 +257,19 @@ def acknowledgement_page(flt: AckFilter, page: int, per_page: int = 50):
         query = query.where(User.id.in_(acked))
     elif flt.state == "pending":
         query = query.where(User.id.not_in(acked))
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return query
+
+
+def _version_id() -> int:
+    version = services.cached_current_version()
+    return version.id if version else -1
+
+
+def acknowledgement_page(flt: AckFilter, page: int, per_page: int = 50):
+    """Active agents with the time they acknowledged the current version (or None)."""
+    version_id = _version_id()
+    result = db.paginate(_acknowledgement_query(flt, version_id), page=page, per_page=per_page,
+                         error_out=False)  # fmt: skip
     times = dict(db.session.execute(
         select(Acknowledgement.user_id, Acknowledgement.acknowledged_at).where(
             Acknowledgement.version_id == version_id,
@@ -265,3 +277,39 @@ def acknowledgement_page(flt: AckFilter, page: int, per_page: int = 50):
         )
     ).all())  # fmt: skip
     return result, times
+
+
+def all_acknowledgements(flt: AckFilter, batch: int = 1000):
+    """Every matching agent with the time they acknowledged the current version (or None),
+    read in batches for an export: (user, team, acknowledged_at)."""
+    version_id = _version_id()
+    listed = _acknowledgement_query(flt, version_id).subquery()
+    Listed = aliased(User, listed)
+    query = (
+        select(Listed, Team, Acknowledgement.acknowledged_at)
+        .outerjoin(Team, Team.id == Listed.team_id)
+        .outerjoin(Acknowledgement, (Acknowledgement.user_id == Listed.id)
+                   & (Acknowledgement.version_id == version_id))
+        .order_by(Listed.name_en, Listed.id)
+    )  # fmt: skip
+    yield from db.session.execute(query.execution_options(yield_per=batch))
+
+
+def acknowledgement_table(flt: AckFilter, locale: str):
+    """The header and rows of the acknowledgement export; times in the installation's zone."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    header = [_("Employee number"), _("Name"), _("Team"), _("Acknowledged"),
+              _("Acknowledged at")]  # fmt: skip
+    yes, no = _("yes"), _("Not yet")
+
+    def rows():
+        for user, team, at in all_acknowledgements(flt):
+            when = _utc(at).astimezone(zone) if at else ""
+            yield [user.employee_no, user.name(locale), team.name(locale) if team else "",
+                   yes if at else no, when]  # fmt: skip
+
+    return header, rows()
+
+
+def _utc(moment):
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -33,6 +33,7 @@ EXPECTED = {
     "people.import_people": ADMIN,
     "people.confirm_import": ADMIN,
     "audit.audit_log": ADMIN,
+    "audit.audit_csv": ADMIN,
     "content.status": ADMIN,
     "content.sync": ADMIN,
     "notifications.inbox": SIGNED_IN,
@@ -60,6 +61,7 @@ EXPECTED = {
     "standards.company": {"hr", "admin"},
     "standards.acknowledge": SIGNED_IN,
     "standards.acknowledgements": {"hr", "admin"},
+    "standards.acknowledgements_export": {"hr", "admin"},
     "standards.new_observation": {"manager"},
     "standards.observation": SIGNED_IN,
     "standards.edit_observation": {"manager"},
@@ -125,6 +127,7 @@ def _url_args(rule, world) -> dict:
         "assignment_id": 999999,
         "certificate_id": 999999,
         "code": "NONE-NONE-NONE",
+        "kind": "csv",
     }
     return {name: values[name] for name in rule.arguments}
 
