@@ -249,7 +249,7 @@ def _state(assignment: Assignment, today: date, progress) -> str:
         return "cancelled"
     if assignment.is_overdue(today):
         return "overdue"
-    return "in_progress" if progress is not None and progress.percent > 0 else "assigned"
+    return "in_progress" if progress is not None and progress.status != "open" else "assigned"
 
 
 @dataclass

@@ -59,12 +59,20 @@ def agent_profile(agent: User) -> Profile:
         items = sorted((e for e in found if e.standard_id == rule.id),
                        key=lambda e: (e.on, e.ref_id), reverse=True)  # fmt: skip
         trend = charts.sparkline(history.get(rule.id, []), today - timedelta(TREND_DAYS), today)
-        row = stored.get((agent.id, rule.id))
         assessment = compliance.assess(items, rule, today, window)
-        rows.append(StandardView(standard, assessment, items, trend, row.since if row else None))
+        since = _since(stored.get((agent.id, rule.id)), assessment.status, agent.hire_date)
+        rows.append(StandardView(standard, assessment, items, trend, since))
     recent = observations.observations_of(agent.id, limit=20)
     corrected = observations.corrected_ids([o.id for o in recent])
     return Profile(agent, version, window, rows, recent, corrected)
+
+
+def _since(row: ComplianceStatus | None, status: str, hired: date | None) -> date | None:
+    """Since when the status shown holds: never before the agent joined, and only when the
+    stored status is the one shown."""
+    if row is None or row.status != status:
+        return None
+    return max(row.since, hired) if hired else row.since
 
 
 def _history(user_id: int) -> dict[str, list[tuple[date, str]]]:

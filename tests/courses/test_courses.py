@@ -192,3 +192,36 @@ def test_manager_sees_only_own_team_agents(synced, client, login_as, make_user, 
     other_team = make_team(code="other")
     stranger = make_user("agent", team=other_team)
     assert client.get(f"/team/agents/{stranger.id}").status_code == 404
+
+
+def _failed_attempt(user, score: float, n: int, quiz_id="basics-quiz"):
+    """A submitted attempt that did not pass (a role-play answered, for example)."""
+    quiz = db.session.get(Quiz, quiz_id)
+    now = datetime.now(UTC)
+    db.session.add(Attempt(
+        user_id=user.id, quiz_id=quiz_id, quiz_version_id=quiz.current_version_id,
+        idempotency_key=f"f-{user.id}-{n}", started_at=now, submitted_at=now, locale="en",
+        auto_score=score, auto_passed=False, pass_mark=70,
+    ))  # fmt: skip
+    db.session.commit()
+
+
+def _cell(html: str, course_id: str) -> str:
+    return html.split(f'data-course="{course_id}" data-status="')[1].split("</td>")[0]
+
+
+def test_team_progress_shows_attempts_and_best_score_as_the_agent_sees_them(
+    synced, client, login_as, make_user, login, pages_rendered_every_time
+):
+    manager = login_as("manager")
+    team = db.session.scalar(select(Team).where(Team.manager_id == manager.id))
+    agent = make_user("agent", team=team)
+    _failed_attempt(agent, 40, 1)
+    _failed_attempt(agent, 55.4, 2)
+    cell = _cell(client.get("/team").get_data(as_text=True), "basics")
+    assert cell.startswith('in_progress"') and "Not started" not in cell
+    assert "Attempts: 2 · best score 55%" in cell
+    client.post("/logout")
+    login(agent)
+    own = client.get("/courses/basics").get_data(as_text=True)
+    assert "In progress: 0%" in own and "Attempts: 2 · best score 55%" in own

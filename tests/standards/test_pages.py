@@ -8,6 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.standards import services
+from app.standards.models import ComplianceStatus
 from tests.html_checks import active_content
 from tests.query_counter import count_queries
 from tests.standards.conftest import NOW
@@ -126,3 +127,20 @@ def test_company_view_shares_and_least_met(measured_team, client, login, make_us
     client.post("/logout")
     login(measured_team["manager"])
     assert client.get("/standards/company").status_code == 403
+
+
+def test_an_agent_hired_today_is_not_told_of_a_time_before_they_joined(
+    synced, client, login, make_user
+):
+    services.recompute_statuses()  # the nightly statuses, from before the agent was hired
+    db.session.commit()
+    earlier = NOW.date() - timedelta(days=120)
+    agent = make_user("agent", hire_date=NOW.date())
+    db.session.add(ComplianceStatus(user_id=agent.id, standard_id="STD-03", status="no_evidence",
+                                    since=earlier, computed_on=earlier))  # fmt: skip
+    db.session.commit()
+    login(agent)
+    row = client.get("/standards/me").get_data(as_text=True).split('data-standard="STD-03"')[1]
+    row = row.split("</tr>")[0]
+    assert 'data-status="no_evidence"' in row
+    assert "since 3/15/26" in row and "since 11/15/25" not in row
