@@ -5,11 +5,11 @@ from flask_login import current_user
 from app import clock
 from app import exports as files
 from app.auth.access import allow
-from app.i18n import current_language
+from app.i18n import current_language, text_direction
 from app.reports import certification_report as report
 from app.reports import digest as _digest  # noqa: F401  (registers the daily step)
 from app.reports import exports
-from app.reports.chart import status_bars
+from app.reports.chart import status_bars, status_chart
 from app.standards import services as standards
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -39,6 +39,7 @@ def render_certification_report():
         page=page, pages=max(1, -(-count // report.PER_PAGE)), labels=report.STATUS_LABELS,
         options=report.filter_options(current_user), bars=status_bars(totals, report.STATUS_LABELS),
         current_version=version, today=today,
+        chart=status_chart(totals, report.STATUS_LABELS, text_direction() == "rtl"),
     )  # fmt: skip
 
 

@@ -9,10 +9,12 @@ from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
+from app import charts as chart
 from app import clock
 from app.extensions import db
 from app.people.models import Department, Role, Team, User
@@ -162,6 +164,58 @@ def _sort(heatmap: Heatmap, sort: str, standard_ids: list[str]) -> None:
 
 def _weakest_first(score: float | None) -> tuple[int, float]:
     return (1, 0.0) if score is None else (0, score)
+
+
+# --- team trends ------------------------------------------------------------------------------
+
+
+@dataclass
+class StandardTrend:
+    standard: dict
+    shares: list[float | None]  # per period: share of the agents with a status who met it
+    chart: object  # app.reports.chart.LineChart
+
+
+@dataclass
+class TeamTrends:
+    ends: list[date]  # the last day of each period, oldest first (the last one is today)
+    labels: list[str]
+    rows: list[StandardTrend]
+
+
+def team_trends(heatmap: Heatmap, rtl: bool, months: int = 6) -> TeamTrends:
+    """For each standard, the share of the heatmap's agents meeting it at the end of each of
+    the last months, from the recorded status changes (one query)."""
+    ends = chart.month_ends(clock.today(), months)
+    agent_ids = [agent.id for agent in heatmap.agents]
+    history: dict[tuple[int, str], list[tuple[date, str]]] = defaultdict(list)
+    if agent_ids:
+        query = (
+            select(ComplianceChange.user_id, ComplianceChange.standard_id,
+                   ComplianceChange.changed_on, ComplianceChange.status)
+            .where(ComplianceChange.user_id.in_(agent_ids), ComplianceChange.changed_on <= ends[-1])
+            .order_by(ComplianceChange.changed_on, ComplianceChange.id)
+        )  # fmt: skip
+        for user_id, standard_id, day, status in db.session.execute(query):
+            history[(user_id, standard_id)].append((day, status))
+    labels = [format_date(end, "LLL") for end in ends]
+    rows = []
+    for standard in heatmap.standards:
+        shares = [_share_met(history, agent_ids, standard["id"], end) for end in ends]
+        values = [(label, None if v is None else round(100 * v))
+                  for label, v in zip(labels, shares, strict=True)]  # fmt: skip
+        line = chart.line_chart(values, 100, rtl, top_label="100%")
+        rows.append(StandardTrend(standard, shares, line))
+    return TeamTrends(ends, labels, rows)
+
+
+def _share_met(history, agent_ids: list[int], standard_id: str, end: date) -> float | None:
+    statuses = []
+    for user_id in agent_ids:
+        before = [status for day, status in history.get((user_id, standard_id), []) if day <= end]
+        if before and before[-1] != "no_evidence":
+            statuses.append(before[-1])
+    return sum(s == "met" for s in statuses) / len(statuses) if statuses else None
 
 
 # --- company view -----------------------------------------------------------------------------

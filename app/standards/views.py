@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app import clock, exports
 from app.auth.access import allow, signed_in
 from app.extensions import db
-from app.i18n import current_language
+from app.i18n import current_language, text_direction
 from app.people import services as people
 from app.people.models import Department, Role, Team
 from app.standards import forms, kpis, observations, reports, services
@@ -59,7 +59,8 @@ def agent_profile(user_id: int):
 def heatmap():
     team_id = request.args.get("team", type=int)
     data = reports.team_heatmap(current_user, request.args.get("sort", ""), team_id)
-    return render_template("standards/heatmap.html", heatmap=data, team_id=team_id)
+    trends = reports.team_trends(data, rtl=text_direction() == "rtl")
+    return render_template("standards/heatmap.html", heatmap=data, team_id=team_id, trends=trends)
 
 
 @bp.route("/company")

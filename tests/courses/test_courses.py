@@ -225,3 +225,33 @@ def test_team_progress_shows_attempts_and_best_score_as_the_agent_sees_them(
     login(agent)
     own = client.get("/courses/basics").get_data(as_text=True)
     assert "In progress: 0%" in own and "Attempts: 2 · best score 55%" in own
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_agent_sees_their_progress_over_time_as_a_chart_with_its_figures(
+    synced, client, login, make_user, app, monkeypatch, lang, pages_rendered_every_time
+):
+    from datetime import date
+
+    monkeypatch.setitem(app.config, "FIXED_NOW", datetime(2026, 4, 10, 9, tzinfo=UTC))
+    agent = make_user("agent", hire_date=date(2026, 2, 3), locale=lang)
+    for course_id, day in (("basics", datetime(2026, 2, 20, 8, tzinfo=UTC)),
+                           ("talking", datetime(2026, 3, 31, 22, tzinfo=UTC))):  # fmt: skip
+        db.session.add(CourseCompletion(user_id=agent.id, course_id=course_id, completed_at=day))
+    db.session.commit()
+    login(agent)
+    html = client.get("/").get_data(as_text=True)
+    figure = html.split('id="over-time-chart"')[1].split("</figure>")[0]
+    assert 'role="img"' in figure and "<polyline" in figure and figure.count("<circle") == 3
+    desc = figure.split('<desc id="over-time-chart-desc">')[1].split("</desc>")[0]
+    table = html.split('id="over-time-table"')[1].split("</table>")[0]
+    if lang == "en":  # since the month of hire; 22:00 UTC on 31 March is 1 April in Riyadh
+        assert desc == "Feb: 1; Mar: 1; Apr: 2"
+        assert "Courses completed by the end of each month, out of 2" in figure
+        assert '<th scope="row" class="fw-normal">Apr</th><td>2</td>' in table
+    xs = [float(p.split(",")[0]) for p in figure.split('points="')[1].split('"')[0].split()]
+    assert xs == sorted(xs, reverse=lang == "ar")  # time runs with the reading direction
+    client.post("/logout")
+    login(make_user("hr"))
+    detail = client.get(f"/team/agents/{agent.id}").get_data(as_text=True)
+    assert 'id="over-time-chart"' in detail and 'id="over-time-table"' in detail

@@ -67,7 +67,12 @@ def test_hr_sees_every_status_for_every_agent(company, client, login_as):
     totals = html.split('id="status-totals"')[1]
     for status in report.STATUSES:
         assert f'<tr data-status="{status}">' in totals
-    assert "<svg" in totals and "<rect" in totals and "style=" not in html.split("<main")[1]
+    assert "style=" not in html.split("<main")[1]
+    chart = html.split('id="status-chart"')[1].split("</figure>")[0]
+    assert 'role="img"' in chart and chart.count("<rect") == len(report.STATUSES)
+    assert '<title id="status-chart-title">Certification status totals</title>' in chart
+    desc = chart.split('<desc id="status-chart-desc">')[1].split("</desc>")[0]
+    assert "Certified: 1; Expiring within 30 days: 1; Expired: 1; Revoked: 1" in desc
     everything = client.get("/certification/report").get_data(as_text=True)
     assert "18 rows" in everything  # 6 agents x 3 certifications
 
