@@ -36,6 +36,8 @@ class Progress:
     quizzes_total: int = 0
     completed: bool = False
     missing: list[Course] = field(default_factory=list)  # prerequisites not yet complete
+    attempts: int = 0  # quiz attempts submitted in the course, passed or not
+    best_score: float | None = None  # the best of those attempts (percent)
 
     @property
     def percent(self) -> int:
@@ -50,7 +52,8 @@ class Progress:
             return "done"
         if self.missing:
             return "locked"
-        return "in_progress" if self.lessons_done or self.quizzes_passed else "open"
+        started = self.lessons_done or self.quizzes_passed or self.attempts
+        return "in_progress" if started else "open"
 
 
 class CourseLocked(Exception):
@@ -71,11 +74,13 @@ def progress_for(user_ids: list[int], courses: list[Course]) -> dict[tuple[int, 
     done = _lessons_done(user_ids)
     passed = quizzes.passed_quiz_ids(user_ids)
     completed = completed_course_ids(user_ids)
+    tried = quizzes.attempt_summaries(user_ids)
     by_id = {c.id: c for c in courses}
     table = {}
     for user_id in user_ids:
         for course in courses:
             active_quizzes = set(course.quiz_ids)
+            summaries = [tried[(user_id, q)] for q in course.quiz_ids if (user_id, q) in tried]
             table[(user_id, course.id)] = Progress(
                 course=course,
                 lessons_done=done.get((user_id, course.id), 0),
@@ -86,6 +91,8 @@ def progress_for(user_ids: list[int], courses: list[Course]) -> dict[tuple[int, 
                 missing=[
                     by_id[r] for r in course.requires if r in by_id and r not in completed[user_id]
                 ],
+                attempts=sum(n for n, _best in summaries),
+                best_score=max((best for _n, best in summaries), default=None),
             )
     return table
 

@@ -19,8 +19,10 @@ from app import clock
 from app.auth.access import allow, signed_in
 from app.courses import services
 from app.courses.models import Course, Lesson
+from app.courses.over_time import progress_over_time
 from app.database import writing
 from app.extensions import db
+from app.i18n import text_direction
 from app.page_cache.pages import OVERALL, USER, cached_page, done_recently, note_done
 from app.people import services as people
 from app.people.forms import ConfirmForm
@@ -180,4 +182,5 @@ def agent_detail(user_id: int):
     return render_template(
         "courses/agent_detail.html", agent=agent, states=states,
         assignments=services.open_assignments(agent), today=clock.today(),
+        over_time=progress_over_time(agent, rtl=text_direction() == "rtl"),
     )  # fmt: skip

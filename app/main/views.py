@@ -5,7 +5,9 @@ from app import clock
 from app.auth.access import public, signed_in
 from app.auth.views import safe_next
 from app.courses import services as courses
+from app.courses.over_time import progress_over_time
 from app.extensions import db
+from app.i18n import text_direction
 from app.page_cache.pages import OVERALL, USER, cached_page
 from app.people.models import Role
 
@@ -31,6 +33,7 @@ def home():
         assignments=assignments,
         states=states,
         today=clock.today(),
+        over_time=progress_over_time(current_user, rtl=text_direction() == "rtl"),
     )
 
 

@@ -66,6 +66,21 @@ def passed_quiz_ids(user_ids: list[int]) -> dict[int, set[str]]:
     return passed
 
 
+def attempt_summaries(user_ids: list[int]) -> dict[tuple[int, str], tuple[int, float]]:
+    """(user id, quiz id) -> (attempts submitted, best score), a manager's latest override
+    standing in for the automatic score it reviewed."""
+    latest = latest_override_ids()
+    score = func.coalesce(ScoreOverride.score, Attempt.auto_score)
+    query = (
+        select(Attempt.user_id, Attempt.quiz_id, func.count(Attempt.id), func.max(score))
+        .outerjoin(latest, latest.c.attempt_id == Attempt.id)
+        .outerjoin(ScoreOverride, ScoreOverride.id == latest.c.id)
+        .where(Attempt.user_id.in_(user_ids))
+        .group_by(Attempt.user_id, Attempt.quiz_id)
+    )
+    return {(u, q): (n, best) for u, q, n, best in db.session.execute(query)}
+
+
 # --- what may be taken ------------------------------------------------------------------------
 
 

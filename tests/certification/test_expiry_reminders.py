@@ -92,7 +92,7 @@ def test_reminders_are_written_in_each_recipients_language(holder, app, runner, 
     manager = holder.team.manager
     english = build_email(to_agent, holder)["Subject"]
     arabic = build_email(to_manager, manager)["Subject"]
-    assert english == "Khidma: Reminder: your certificate Starter expires on Mar 1, 2027."
+    assert english == "Khidma: Reminder: your certificate Starter expires on March 1, 2027."
     assert "شهادة المبتدئ" in arabic and holder.name_ar in arabic
     assert arabic.startswith("خدمة: تذكير: ")
     assert "2027" in arabic or "٢٠٢٧" in arabic

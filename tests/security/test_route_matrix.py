@@ -41,6 +41,7 @@ EXPECTED = {
     "people.import_people": ADMIN,
     "people.confirm_import": ADMIN,
     "audit.audit_log": ADMIN,
+    "audit.audit_csv": ADMIN,
     "content.status": ADMIN,
     "content.sync": ADMIN,
     "notifications.inbox": SIGNED_IN,
@@ -68,6 +69,7 @@ EXPECTED = {
     "standards.company": {"hr", "admin"},
     "standards.acknowledge": SIGNED_IN,
     "standards.acknowledgements": {"hr", "admin"},
+    "standards.acknowledgements_export": {"hr", "admin"},
     "standards.new_observation": {"manager"},
     "standards.observation": SIGNED_IN,
     "standards.edit_observation": {"manager"},
@@ -165,6 +167,7 @@ def _url_args(rule, world) -> dict:
         "code": "NONE-NONE-NONE",
         "employee_no": world["agent"].employee_no,
         "token_id": 999999,
+        "kind": "csv",
     }
     return {name: values[name] for name in rule.arguments}
 
