@@ -85,6 +85,16 @@ EXPECTED = {
     "certification.expiring": {"manager", "hr", "admin"},
     "reports.certification_csv": {"manager", "hr", "admin"},
     "reports.certification_xlsx": {"manager", "hr", "admin"},
+    # conversations
+    "conversations.import_conversations": {"manager", "admin"},
+    "conversations.list_conversations": {"manager", "hr", "admin"},
+    "conversations.mine": {"agent"},
+    "conversations.detail": SIGNED_IN,
+    "conversations.review": {"manager"},
+    "conversations.dispute": {"agent"},
+    "conversations.disputes": {"manager"},
+    "conversations.resolve": {"manager"},
+    "conversations.queue": {"manager"},
     # API tokens (the admin page) and the JSON API, which no session opens: API_SCOPES below
     "api_tokens.list_tokens": ADMIN,
     "api_tokens.revoke": ADMIN,
@@ -161,6 +171,8 @@ def _url_args(rule, world) -> dict:
         "code": "NONE-NONE-NONE",
         "employee_no": world["agent"].employee_no,
         "token_id": 999999,
+        "conversation_id": 999999,
+        "dispute_id": 999999,
     }
     return {name: values[name] for name in rule.arguments}
 
