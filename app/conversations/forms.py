@@ -4,7 +4,7 @@ item, so it is built per request."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from app.conversations.reviews import COMMENT
@@ -31,6 +31,10 @@ class DisputeForm(FlaskForm):
         _l("Why do you disagree with this review?"), validators=[DataRequired(), Follows(COMMENT)]
     )
     submit = SubmitField(_l("Dispute the review"))
+
+
+def outcome_choices():
+    return [("upheld", _l("Uphold the review")), ("changed", _l("Change the review"))]
 
 
 def field_key(item_id: str) -> str:
@@ -61,11 +65,7 @@ def resolve_form(items: list[dict], locale: str, **kwargs):
     """Uphold the review, or change it with new ratings; a note either way."""
 
     class Form(FlaskForm):
-        outcome = RadioField(
-            _l("Decision"),
-            choices=[("upheld", _l("Uphold the review")), ("changed", _l("Change the review"))],
-            validators=[DataRequired()],
-        )
+        outcome = SelectField(_l("Decision"), choices=outcome_choices)
         note = TextAreaField(_l("Your reasons"), validators=[DataRequired(), Follows(COMMENT)])
         submit = SubmitField(_l("Resolve the dispute"))
 
