@@ -10,6 +10,7 @@ import pytest
 from app.content.services import sync_content
 from app.conversations import services
 from app.extensions import db
+from tests.api.conftest import api, make_token, token_admin  # noqa: F401  (API fixtures)
 from tests.conftest import REPO_ROOT
 from tests.content_tree import write
 from tests.standards.conftest import write_standards

@@ -109,6 +109,7 @@ EXPECTED = {
     "api.person_standards": NOBODY,
     "api.list_attempts": NOBODY,
     "api.person_attempts": NOBODY,
+    "api.import_conversations": NOBODY,
 }
 
 # Which token scopes open each API endpoint (None: no token needed).
@@ -124,6 +125,7 @@ API_SCOPES = {
     "api.person_standards": {"reports:read"},
     "api.list_attempts": {"reports:read"},
     "api.person_attempts": {"reports:read"},
+    "api.import_conversations": {"conversations:write"},
 }
 
 
@@ -252,7 +254,9 @@ def _token(world, scopes):
     return row, secret
 
 
-@pytest.mark.parametrize("scope", ["people:write", "reports:read", "assignments:write"])
+@pytest.mark.parametrize(
+    "scope", ["people:write", "reports:read", "assignments:write", "conversations:write"]
+)
 def test_api_matrix_one_scope(app, client, world, scope):
     _row, secret = _token(world, {scope})
     failures = _api_failures(app, client, world, secret, lambda needed: scope in needed)
@@ -260,7 +264,7 @@ def test_api_matrix_one_scope(app, client, world, scope):
 
 
 def test_api_matrix_every_scope(app, client, world):
-    _row, secret = _token(world, {"people:write", "reports:read", "assignments:write"})
+    _row, secret = _token(world, set(tokens.SCOPES))
     failures = _api_failures(app, client, world, secret, lambda needed: True)
     assert not failures, "\n".join(failures)
 
@@ -271,7 +275,7 @@ def test_api_matrix_no_token(app, client, world):
 
 
 def test_api_matrix_revoked_token(app, client, world):
-    row, secret = _token(world, {"people:write", "reports:read", "assignments:write"})
+    row, secret = _token(world, set(tokens.SCOPES))
     tokens.revoke_token(row, actor=world["users"]["admin"])
     db.session.commit()
     failures = _api_failures(app, client, world, secret, lambda needed: False)
