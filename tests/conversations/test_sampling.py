@@ -76,3 +76,13 @@ def test_the_queue_page_lists_the_reviewer_s_conversations(team, import_json, ru
     login(team["other_manager"])
     html = client.get("/conversations/queue").get_data(as_text=True)
     assert html.count('data-done="no"') == 1
+
+
+def test_the_queue_speaks_arabic(team, client, login):
+    team["manager"].locale = "ar"
+    db.session.commit()
+    login(team["manager"])
+    html = client.get("/conversations/queue").get_data(as_text=True)
+    assert (
+        'dir="rtl"' in html and "محادثات للتقييم" in html and "Conversations to review" not in html
+    )
