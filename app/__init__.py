@@ -70,6 +70,7 @@ def _import_models() -> None:
     from app.auth import models as _auth  # noqa: F401
     from app.certification import models as _certification  # noqa: F401
     from app.content import models as _content  # noqa: F401
+    from app.conversations import models as _conversations  # noqa: F401
     from app.courses import models as _courses  # noqa: F401
     from app.notifications import models as _notifications  # noqa: F401
     from app.page_cache import models as _page_cache  # noqa: F401
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.certification.views import bp as certification_bp
     from app.content.views import bp as content_bp
+    from app.conversations.views import bp as conversations_bp
     from app.courses.views import bp as courses_bp
     from app.main.views import bp as main_bp
     from app.notifications.views import bp as notifications_bp
@@ -100,7 +102,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         main_bp, auth_bp, people_bp, audit_bp, content_bp, courses_bp, quizzes_bp,
         notifications_bp, standards_bp, assignments_bp, certification_bp, reports_bp, api_bp,
-        api_tokens_bp,
+        api_tokens_bp, conversations_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
 
@@ -114,6 +116,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.assignments.cli import notify_cli
     from app.content.cli import content_cli
+    from app.conversations.cli import conversations_cli
     from app.demo.cli import demo_cli
     from app.jobs.cli import jobs_cli
     from app.people.cli import people_cli
@@ -122,7 +125,7 @@ def register_commands(app: Flask) -> None:
     from app.xapi.cli import xapi_cli
 
     groups = (content_cli, demo_cli, people_cli, quizzes_cli, standards_cli, jobs_cli, notify_cli,
-              xapi_cli)  # fmt: skip
+              xapi_cli, conversations_cli)  # fmt: skip
     for group in groups:
         app.cli.add_command(group)
 

@@ -8,7 +8,7 @@ arguments arrive as text, so they are read leniently ("2" is the page 2).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +20,7 @@ StandardStatus = Literal[STANDARD_STATUSES]  # type: ignore[valid-type]
 AssignmentState = Literal["assigned", "in_progress", "overdue", "completed", "cancelled"]
 MAX_PEOPLE = 5000
 MAX_PER_PAGE = 200
+MAX_CONVERSATIONS = 1000
 
 
 class Body(BaseModel):
@@ -258,3 +259,24 @@ class AttemptOut(Answer):
 
 class AttemptPage(PageInfo):
     items: list[AttemptOut]
+
+
+# --- conversations ----------------------------------------------------------------------------
+
+
+class ConversationsImport(Body):
+    conversations: list[dict[str, Any]] = Field(
+        min_length=1, max_length=MAX_CONVERSATIONS,
+        description="Each {id, channel (phone, chat or email), agent (employee number), "
+        "started_at (ISO 8601; the installation's time zone when it has none), language (ar or "
+        "en, optional), turns: [{speaker (customer or agent), text}]}, checked as the JSON file "
+        "import checks its items.",
+    )  # fmt: skip
+
+
+class ConversationsImported(Answer):
+    added: list[str] = Field(description="Ids of the conversations stored.")
+    unchanged: list[str] = Field(description="Ids already stored with the same content.")
+    changed: list[str] = Field(
+        description="Ids already stored with other content: kept as they were, not imported."
+    )

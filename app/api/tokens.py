@@ -24,6 +24,7 @@ SCOPES = {
     "people:write": _l("Create, update and deactivate people"),
     "reports:read": _l("Read certification and standards status, attempts and assignments"),
     "assignments:write": _l("Assign courses and list assignments"),
+    "conversations:write": _l("Import real conversations for quality review"),
 }
 PREFIX = "khidma_"
 SHOWN_CHARS = len(PREFIX) + 6  # what the admin page shows of a token to tell it apart

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from app.api import attempts, openapi, people, schemas, status, tokens
+from app.api import attempts, conversations, openapi, people, schemas, status, tokens
 from app.api.routing import ApiBlueprint, bearer_secret
 from app.extensions import csrf, db, limiter
 
 PREFIX = "/api/v1"
 PEOPLE, REPORTS, ASSIGN = "people:write", "reports:read", "assignments:write"
+CONVERSATIONS = "conversations:write"
 
 bp = ApiBlueprint("api", __name__, url_prefix=PREFIX)
 # Systems send a token, not a session cookie, so there is no cross-site form to guard against.
@@ -114,6 +115,16 @@ def list_attempts(token, query):
               summary="One person's quiz attempts with scores per criterion.")  # fmt: skip
 def person_attempts(token, query, employee_no):
     return attempts.attempts_page(query, people.person_by_number(employee_no))
+
+
+# --- conversations ----------------------------------------------------------------------------
+
+
+@bp.operation("POST", "/conversations", scopes={CONVERSATIONS}, body=schemas.ConversationsImport,
+              list_field="conversations", response=schemas.ConversationsImported,
+              summary="Import conversations for quality review, all or none, each once.")  # fmt: skip
+def import_conversations(token, body):
+    return _committed(conversations.import_conversations(body, token))
 
 
 def _committed(result):

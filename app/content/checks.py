@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.content.catalogue import Catalogue
 from app.content.yaml_source import Problem
+from app.conversations.scorecards import file_problems
 
 
 def cross_check(catalogue: Catalogue, criterion_ids: set[str]) -> list[Problem]:
@@ -14,6 +15,7 @@ def cross_check(catalogue: Catalogue, criterion_ids: set[str]) -> list[Problem]:
     _check_paths(catalogue, problems)
     _check_standards(catalogue, criterion_ids, problems)
     _check_certifications(catalogue, problems)
+    _check_scorecards(catalogue, problems)
     return problems
 
 
@@ -150,3 +152,12 @@ def _check_certifications(catalogue: Catalogue, problems: list[Problem]) -> None
             for j, ref in enumerate(ids):
                 if ref not in known and ref not in catalogue.broken:
                     problems.append(source.problem((*loc, *where, j), f"unknown {kind} {ref!r}"))
+
+
+def _check_scorecards(catalogue: Catalogue, problems: list[Problem]) -> None:
+    """Criteria must be in the named rubric, standards in standards.yaml."""
+    spec, source = catalogue.scorecards, catalogue.scorecards_source
+    if spec is None:
+        return
+    found = file_problems(spec, catalogue.rubrics, _standard_ids(catalogue))
+    problems.extend(source.problem(loc, message) for loc, message in found)

@@ -163,10 +163,20 @@ class ChangelogEntry(TextModel):
     changes: BilingualText
 
 
+class EvidenceWeights(Strict):
+    """How much one piece of evidence of each source counts in a standard's score."""
+
+    roleplay: float = Field(default=1, ge=0, le=10)
+    observation: float = Field(default=1, ge=0, le=10)
+    kpi: float = Field(default=1, ge=0, le=10)
+    conversation: float = Field(default=1, ge=0, le=10)
+
+
 class StandardsFile(Strict):
     version: Annotated[str, StringConstraints(min_length=1, max_length=20)]
     published: date
     window_days: int = Field(default=90, ge=7, le=730)
+    evidence_weights: EvidenceWeights = EvidenceWeights()
     changelog: list[ChangelogEntry] = []
     metrics: list[Metric] = []
     standards: list[Standard] = Field(min_length=1)

@@ -4,6 +4,7 @@ of agents or the length of their history (only the window is read)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -31,19 +32,25 @@ def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-def load_evidence(user_ids: list[int], rules: list[Rule], today: date,
-                  window_days: int) -> dict[int, list[Evidence]]:  # fmt: skip
-    """Every piece of evidence in the window for each agent, in four queries."""
+# Other capabilities' evidence: functions called as source(user_ids, rules, first, last) that
+# yield (user id, Evidence) for the days first..last, in a fixed number of queries.
+EVIDENCE_SOURCES: list = []
+
+
+def load_evidence(user_ids: list[int], rules: list[Rule], today: date, window_days: int,
+                  weights: dict[str, float] | None = None) -> dict[int, list[Evidence]]:  # fmt: skip
+    """Every piece of evidence in the window for each agent, in a fixed number of queries,
+    each carrying its source's weight (1 when `weights` does not name the source)."""
     found: dict[int, list[Evidence]] = defaultdict(list)
     if not user_ids:
         return found
     first = compliance.window_start(today, window_days)
-    for user_id, item in _roleplay(user_ids, rules, first, today):
-        found[user_id].append(item)
-    for user_id, item in _observations(user_ids, rules, first, today):
-        found[user_id].append(item)
-    for user_id, item in _kpis(user_ids, rules, first, today):
-        found[user_id].append(item)
+    sources = [_roleplay, _observations, _kpis, *EVIDENCE_SOURCES]
+    weights = weights or {}
+    for source in sources:
+        for user_id, item in source(user_ids, rules, first, today):
+            weight = weights.get(item.source, 1.0)
+            found[user_id].append(item if weight == item.weight else replace(item, weight=weight))
     return found
 
 

@@ -53,7 +53,8 @@ def agent_profile(agent: User) -> Profile:
     version = services.cached_current_version()
     rules, window = services.rules_of(version), services.window_days_of(version)
     today = clock.today()
-    found = evidence.load_evidence([agent.id], rules, today, window).get(agent.id, [])
+    weights = services.evidence_weights_of(version)
+    found = evidence.load_evidence([agent.id], rules, today, window, weights).get(agent.id, [])
     history = _history(agent.id)
     stored = services.stored_statuses([agent.id])
     rows = []

@@ -38,7 +38,7 @@ def test_every_api_route_is_in_the_document_and_nothing_else(app, document):
     }  # fmt: skip
     documented = {(path, method) for path, item in document["paths"].items() for method in item}
     assert routes == documented
-    assert len(routes) == 11
+    assert len(routes) == 12
 
 
 def _component(document, ref: str) -> dict:
@@ -58,7 +58,7 @@ def test_request_bodies_are_the_validators_schemas(document):
         for name, schema in nested.items():
             assert document["components"]["schemas"][name] == schema
         checked += 1
-    assert checked == 2  # people upsert and assignments
+    assert checked == 3  # people upsert, assignments and conversations
 
 
 def test_query_parameters_are_the_validators_fields(document):

@@ -91,6 +91,16 @@ EXPECTED = {
     "certification.expiring": {"manager", "hr", "admin"},
     "reports.certification_csv": {"manager", "hr", "admin"},
     "reports.certification_xlsx": {"manager", "hr", "admin"},
+    # conversations
+    "conversations.import_conversations": {"manager", "admin"},
+    "conversations.list_conversations": {"manager", "hr", "admin"},
+    "conversations.mine": {"agent"},
+    "conversations.detail": SIGNED_IN,
+    "conversations.review": {"manager"},
+    "conversations.dispute": {"agent"},
+    "conversations.disputes": {"manager"},
+    "conversations.resolve": {"manager"},
+    "conversations.queue": {"manager"},
     # API tokens (the admin page) and the JSON API, which no session opens: API_SCOPES below
     "api_tokens.list_tokens": ADMIN,
     "api_tokens.revoke": ADMIN,
@@ -105,6 +115,7 @@ EXPECTED = {
     "api.person_standards": NOBODY,
     "api.list_attempts": NOBODY,
     "api.person_attempts": NOBODY,
+    "api.import_conversations": NOBODY,
 }
 
 # Which token scopes open each API endpoint (None: no token needed).
@@ -120,6 +131,7 @@ API_SCOPES = {
     "api.person_standards": {"reports:read"},
     "api.list_attempts": {"reports:read"},
     "api.person_attempts": {"reports:read"},
+    "api.import_conversations": {"conversations:write"},
 }
 
 
@@ -168,6 +180,8 @@ def _url_args(rule, world) -> dict:
         "employee_no": world["agent"].employee_no,
         "token_id": 999999,
         "kind": "csv",
+        "conversation_id": 999999,
+        "dispute_id": 999999,
     }
     return {name: values[name] for name in rule.arguments}
 
@@ -247,7 +261,9 @@ def _token(world, scopes):
     return row, secret
 
 
-@pytest.mark.parametrize("scope", ["people:write", "reports:read", "assignments:write"])
+@pytest.mark.parametrize(
+    "scope", ["people:write", "reports:read", "assignments:write", "conversations:write"]
+)
 def test_api_matrix_one_scope(app, client, world, scope):
     _row, secret = _token(world, {scope})
     failures = _api_failures(app, client, world, secret, lambda needed: scope in needed)
@@ -255,7 +271,7 @@ def test_api_matrix_one_scope(app, client, world, scope):
 
 
 def test_api_matrix_every_scope(app, client, world):
-    _row, secret = _token(world, {"people:write", "reports:read", "assignments:write"})
+    _row, secret = _token(world, set(tokens.SCOPES))
     failures = _api_failures(app, client, world, secret, lambda needed: True)
     assert not failures, "\n".join(failures)
 
@@ -266,7 +282,7 @@ def test_api_matrix_no_token(app, client, world):
 
 
 def test_api_matrix_revoked_token(app, client, world):
-    row, secret = _token(world, {"people:write", "reports:read", "assignments:write"})
+    row, secret = _token(world, set(tokens.SCOPES))
     tokens.revoke_token(row, actor=world["users"]["admin"])
     db.session.commit()
     failures = _api_failures(app, client, world, secret, lambda needed: False)
