@@ -39,6 +39,10 @@ def requirement_standings(
         return {}
     needs = [c.requirements for c in certifications]
     completed = courses.completed_course_ids(user_ids)
+    if any(c.accept_recognised for c in certifications):
+        recognised = courses.recognised_course_ids(user_ids)
+    else:
+        recognised = {}
     passed = quizzes.passed_quiz_ids(user_ids) if any(r.get("quizzes") for r in needs) else {}
     wants_ack = any(r.get("acknowledge_standards") for r in needs)
     acknowledged = standards.acknowledged_current(user_ids) if wants_ack else set()
@@ -48,7 +52,10 @@ def requirement_standings(
     for user_id in user_ids:
         for cert in certifications:
             req = cert.requirements
-            items = [c in completed[user_id] for c in req.get("courses", [])]
+            counted = completed[user_id]
+            if cert.accept_recognised:
+                counted = counted | recognised[user_id]
+            items = [c in counted for c in req.get("courses", [])]
             items += [q in passed.get(user_id, ()) for q in req.get("quizzes", [])]
             if req.get("acknowledge_standards"):
                 items.append(user_id in acknowledged)
