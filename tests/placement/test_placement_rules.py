@@ -100,7 +100,7 @@ def test_a_section_at_its_own_pass_mark_recognises_its_tier(app, placement_root,
     assert _certified() == set()
 
 
-def test_the_shipped_placement_quiz_and_the_documented_one_are_valid(tmp_path, content_root):
+def test_the_shipped_placement_quiz_and_the_documented_one_are_valid(content_root):
     assert [p for p in _lines(REPO_ROOT) if "placement" in p] == []
     example = (REPO_ROOT / "quizzes" / "EXAMPLE.yaml").read_text(encoding="utf-8")
     block = example.split("# --- a placement quiz")[1].split("\n#\n", 1)[1]
