@@ -132,9 +132,11 @@ def register_commands(app: Flask) -> None:
 
 def register_event_handlers() -> None:
     """Capabilities that react to what others do, connected to the owners' hooks."""
+    from app.placement import services as placement
     from app.xapi import services as xapi
 
     xapi.connect()
+    placement.connect()
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -11,7 +11,13 @@ def on_course_completed(user_id: int, _course_id: str) -> None:
     renewal.renew_where_refreshed([user_id])
 
 
+def on_course_recognised(user_id: int, _course_id: str) -> None:
+    # Only certifications that accept recognised courses can change; evaluating is cheap.
+    services.evaluate_certifications(user_id)
+
+
 courses.COURSE_COMPLETED_HOOKS.append(on_course_completed)
+courses.COURSE_RECOGNISED_HOOKS.append(on_course_recognised)
 
 
 @daily_step("certificate expiries", order=30)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -34,6 +35,10 @@ class Certification(db.Model):
     # Days before expiry on which holder and manager are reminded, largest first.
     reminder_days: Mapped[list] = mapped_column(
         JSON, default=lambda: list(DEFAULT_REMINDER_DAYS), server_default=REMINDER_DAYS_SQL
+    )
+    # Whether courses recognised by a placement test count as required courses.
+    accept_recognised: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

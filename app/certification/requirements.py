@@ -55,6 +55,10 @@ def requirement_items(
         return {}
     needs = [c.requirements for c in certifications]
     completed = courses.completed_course_ids(user_ids)
+    if any(c.accept_recognised for c in certifications):
+        recognised = courses.recognised_course_ids(user_ids)
+    else:
+        recognised = {}
     passed = quizzes.passed_quiz_ids(user_ids) if any(r.get("quizzes") for r in needs) else {}
     wants_ack = any(r.get("acknowledge_standards") for r in needs)
     acknowledged = standards.acknowledged_current(user_ids) if wants_ack else set()
@@ -64,8 +68,10 @@ def requirement_items(
     for user_id in user_ids:
         for cert in certifications:
             req = cert.requirements
-            items = [Requirement("course", c, c in completed[user_id])
-                     for c in req.get("courses", [])]  # fmt: skip
+            counted = completed[user_id]
+            if cert.accept_recognised:
+                counted = counted | recognised[user_id]
+            items = [Requirement("course", c, c in counted) for c in req.get("courses", [])]
             items += [Requirement("quiz", q, q in passed.get(user_id, ()))
                       for q in req.get("quizzes", [])]  # fmt: skip
             if req.get("acknowledge_standards"):

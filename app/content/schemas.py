@@ -210,6 +210,8 @@ class CertificationEntry(TextModel):
     reminder_days: list[Annotated[int, Field(ge=1, le=3650)]] = Field(
         default=[90, 60, 30, 7], max_length=12
     )
+    # Whether courses recognised by a placement test count as its required courses.
+    accept_recognised: bool = False
 
     @field_validator("renew_window_days")
     @classmethod

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.i18n import text_direction
 from app.page_cache.pages import OVERALL, USER, cached_page
 from app.people.models import Role
+from app.placement import services as placement
 
 bp = Blueprint("main", __name__)
 
@@ -30,6 +31,7 @@ def home():
     return render_template(
         "main/agent_home.html",
         next_lesson=courses.next_lesson(current_user, states, assignments),
+        placement=placement.offered_placement(current_user),
         assignments=assignments,
         states=states,
         today=clock.today(),

@@ -162,7 +162,7 @@ def override_answer(manager: User, answer: Answer, flags: dict[str, bool], total
     db.session.flush()
     _record_change(manager, attempt, answer, earlier, row)
     _tell_agent(attempt, row, link)
-    if passed:
+    if passed and attempt.quiz.course_id is not None:
         courses.refresh_completion(attempt.user_id, attempt.quiz.course_id)
     # The override replaces the automatic criteria as standards evidence straight away.
     standards.recompute_statuses([attempt.user_id])

@@ -93,7 +93,13 @@ def get_takeable_quiz(quiz_id: str) -> Quiz | None:
 
 
 def check_course_open(user: User, quiz: Quiz) -> None:
-    """Raise courses.CourseLocked when the quiz's course is not open to the user yet."""
+    """Raise courses.CourseLocked when the quiz's course is not open to the user yet, and
+    QuizRefused when a placement quiz (no course) is not offered to them."""
+    if quiz.course_id is None:
+        from app.placement.services import check_offered  # placement builds on this module
+
+        check_offered(user, quiz)
+        return
     course = db.session.get(Course, quiz.course_id)
     courses.check_open(user, course)
 
@@ -218,7 +224,7 @@ def submit_attempt(user: User, quiz: Quiz, form, token: str) -> Attempt:
         return attempt_by_key(user, form_token.key)
     for hook in ATTEMPT_SUBMITTED_HOOKS:
         hook(attempt)
-    if attempt.auto_passed:
+    if attempt.auto_passed and quiz.course_id is not None:
         courses.refresh_completion(user.id, quiz.course_id)
     if any(answer.score is not None for answer in attempt.answers):
         # Role-play criteria are standards evidence: the agent's standing moves now, not tonight.

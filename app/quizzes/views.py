@@ -15,6 +15,8 @@ from werkzeug.datastructures import MultiDict
 from app.auth.access import allow, signed_in
 from app.courses.services import CourseLocked
 from app.extensions import db
+from app.main.errors import render_error
+from app.placement import services as placement
 from app.quizzes import dialogue, drafts, results, review, services
 from app.quizzes.errors import QuizRefused
 from app.quizzes.forms import FlagForm, OverrideForm
@@ -32,11 +34,14 @@ def _quiz_or_404(quiz_id: str):
 
 
 def _locked_page(quiz):
-    """The course's locked page (403) when the quiz's course is not open yet, else None."""
+    """The course's locked page (403) when the quiz's course is not open yet, an error page
+    when a placement quiz is not offered to the user, else None."""
     try:
         services.check_course_open(current_user, quiz)
     except CourseLocked as exc:
         return render_template("courses/locked.html", course=exc.course, missing=exc.missing), 403
+    except QuizRefused as exc:
+        return render_error(exc.status, exc.message)
     return None
 
 
@@ -132,6 +137,7 @@ def result(attempt_id: int):
     return render_template(
         "quizzes/result.html", view=view, owner=owner, flag_form=FlagForm(),
         next_attempt=results.next_attempt(view),
+        sections=placement.section_results(attempt),
     )  # fmt: skip
 
 

@@ -80,7 +80,7 @@ def on_attempt_submitted(attempt: Attempt) -> None:
     if not xapi_configured():
         return
     quiz = db.session.get(Quiz, attempt.quiz_id)
-    course = db.session.get(Course, quiz.course_id)
+    course = db.session.get(Course, quiz.course_id) if quiz.course_id else None  # placement
     seconds = (attempt.submitted_at - attempt.started_at).total_seconds()
     queue(db.session.get(User, attempt.user_id), "passed" if attempt.auto_passed else "failed",
           f"attempt:{attempt.id}", quiz_activity(quiz), attempt.submitted_at,
