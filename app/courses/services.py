@@ -13,6 +13,7 @@ from app import clock
 from app.assignments.models import Assignment
 from app.content import services as content
 from app.courses.models import Course, CourseCompletion, LearningPath, Lesson, LessonProgress
+from app.database import insert_if_missing
 from app.extensions import db
 from app.people import services as people
 from app.people.models import Role, User
@@ -152,26 +153,37 @@ def active_lessons(course: Course) -> list[Lesson]:
 RESUME_PRECISION = timedelta(minutes=2)
 
 
-def record_lesson_opened(user: User, lesson: Lesson) -> bool:
-    """Remember the lesson as the place to resume; returns whether anything changed (the
-    caller commits then). Re-reading the same page within a couple of minutes writes nothing."""
-    progress = _progress_row(user, lesson)
-    now = clock.now()
-    if progress.id is not None and now - progress.last_opened_at < RESUME_PRECISION:
-        return False
-    progress.last_opened_at = now
-    return True
-
-
-def _progress_row(user: User, lesson: Lesson) -> LessonProgress:
-    row = db.session.scalar(
-        select(LessonProgress).where(
+def lesson_open_to_record(user: User, lesson: Lesson) -> bool:
+    """Whether opening the lesson now should be recorded (nothing is written here): re-reading
+    the same page within a couple of minutes records nothing."""
+    last = db.session.scalar(
+        select(LessonProgress.last_opened_at).where(
             LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id
         )
     )
+    return last is None or clock.now() - last >= RESUME_PRECISION
+
+
+def record_lesson_opened(user: User, lesson: Lesson) -> None:
+    """Remember the lesson as the place to resume; the caller commits."""
+    _progress_row(user, lesson).last_opened_at = clock.now()
+
+
+def _progress_row(user: User, lesson: Lesson) -> LessonProgress:
+    """The reader's row for the lesson, created when missing by an insert that does nothing
+    when a concurrent request of the same reader created it first."""
+    query = select(LessonProgress).where(
+        LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id
+    )
+    row = db.session.scalar(query)
     if row is None:
-        row = LessonProgress(user_id=user.id, lesson_id=lesson.id, first_opened_at=clock.now())
-        db.session.add(row)
+        now = clock.now()
+        db.session.execute(
+            insert_if_missing(db.session, LessonProgress, "user_id", "lesson_id"),
+            {"user_id": user.id, "lesson_id": lesson.id, "first_opened_at": now,
+             "last_opened_at": now},
+        )  # fmt: skip
+        row = db.session.scalar(query)
     return row
 
 
