@@ -69,7 +69,9 @@ class RoleplayDialogueType(QuestionType):
 
     def score_turn(self, question, turn: Turn, text: str, context: GradingContext) -> dict:
         """The stored detail of one reply to one turn."""
-        rubric = self.turn_rubric(question, turn, context.rubrics)
+        rubric = context.bound_rubric(
+            (question.id, turn.id), lambda: self.turn_rubric(question, turn, context.rubrics)
+        )
         pass_mark = pass_mark_of(question, context)
         detail = grade_reply(text, rubric, question.language, pass_mark, context.locale)
         return detail | {"turn": turn.id, "customer": turn.customer}

@@ -145,7 +145,9 @@ class RoleplayType(QuestionType):
 
     def grade(self, question: Roleplay, answer: Any, context: GradingContext | None = None):
         context = context or GradingContext()
-        rubric = self.bound_rubric(question, context.rubrics)
+        rubric = context.bound_rubric(
+            question.id, lambda: self.bound_rubric(question, context.rubrics)
+        )
         pass_mark = pass_mark_of(question, context)
         text = answer if isinstance(answer, str) else ""
         detail = grade_reply(text, rubric, question.language, pass_mark, context.locale)
