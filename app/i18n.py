@@ -1,9 +1,10 @@
 """Language and time zone of each request, and helpers templates use to show text and dates."""
 
 from flask import Flask, current_app, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from app.models_base import localized
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
             "lang": lang,
             "text_dir": "rtl" if lang in RTL_LANGUAGES else "ltr",
             "t": lambda value: localized(value, lang),
+            **bound_gettext(get_translations()),
         }
 
     app.jinja_env.filters["date"] = lambda value, fmt="long": (
@@ -56,6 +58,27 @@ def init_app(app: Flask) -> None:
     }
     app.jinja_env.filters["bdi"] = isolate
     app.jinja_env.globals["role_label"] = role_label
+
+
+def bound_gettext(translations) -> dict:
+    """`gettext` and `ngettext` for one rendering, bound to its catalogue once: the template's
+    `_()` finds them in its context instead of looking the catalogue up again on every call.
+    They behave as Jinja's new-style gettext does (Flask-Babel installs that style): the
+    message is escaped as markup and always formatted with its variables."""
+    find, find_plural = translations.gettext, translations.ngettext
+
+    @pass_context
+    def gettext(context, string, **variables):
+        text = find(string)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    @pass_context
+    def ngettext(context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        text = find_plural(singular, plural, num)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    return {"gettext": gettext, "ngettext": ngettext}
 
 
 def isolate(value) -> Markup:

@@ -64,7 +64,7 @@ def test_a_lesson_marked_done_from_several_tabs_at_once_is_done_once(synced, app
 
 
 def test_the_last_lesson_done_from_several_tabs_at_once_completes_the_course_once(
-    synced,
+    synced,  # noqa: F811
     app,
     make_user,
     client,
