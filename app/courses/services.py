@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from app import clock
@@ -61,9 +62,51 @@ class CourseLocked(Exception):
         self.missing = missing
 
 
+# Statements that every page about progress runs are built once (building one costs more than
+# running it); the values go in as parameters.
+@cache
+def _statement(name: str):
+    user_ids = bindparam("user_ids", expanding=True)
+    if name == "active courses":
+        return select(Course).where(Course.active).order_by(Course.tier, Course.position)
+    if name == "active lesson counts":
+        return (
+            select(Lesson.course_id, func.count(Lesson.id))
+            .where(Lesson.active)
+            .group_by(Lesson.course_id)
+        )
+    if name == "lessons done":
+        return (
+            select(LessonProgress.user_id, Lesson.course_id, func.count(LessonProgress.id))
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .where(LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))
+            .where(Lesson.active)
+            .group_by(LessonProgress.user_id, Lesson.course_id)
+        )
+    if name == "completed courses":
+        return select(CourseCompletion.user_id, CourseCompletion.course_id).where(
+            CourseCompletion.user_id.in_(user_ids)
+        )
+    if name == "reading":
+        return (
+            select(LessonProgress.lesson_id, LessonProgress.completed_at,
+                   LessonProgress.last_opened_at)
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .where(LessonProgress.user_id == bindparam("user_id"), Lesson.active)
+        )  # fmt: skip
+    if name == "open assignments":
+        return (
+            select(Assignment)
+            .options(joinedload(Assignment.course))
+            .where(Assignment.user_id == bindparam("user_id"), Assignment.completed_at.is_(None))
+            .where(Assignment.cancelled_at.is_(None))
+            .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
+        )
+    raise KeyError(name)
+
+
 def active_courses() -> list[Course]:
-    query = select(Course).where(Course.active).order_by(Course.tier, Course.position)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_statement("active courses")))
 
 
 def progress_for(user_ids: list[int], courses: list[Course]) -> dict[tuple[int, str], Progress]:
@@ -92,31 +135,18 @@ def progress_for(user_ids: list[int], courses: list[Course]) -> dict[tuple[int, 
 
 
 def _active_lesson_counts() -> dict[str, int]:
-    query = (
-        select(Lesson.course_id, func.count(Lesson.id))
-        .where(Lesson.active)
-        .group_by(Lesson.course_id)
-    )
-    return dict(db.session.execute(query).all())
+    return dict(db.session.execute(_statement("active lesson counts")).all())
 
 
 def _lessons_done(user_ids: list[int]) -> dict[tuple[int, str], int]:
-    query = (
-        select(LessonProgress.user_id, Lesson.course_id, func.count(LessonProgress.id))
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))
-        .where(Lesson.active)
-        .group_by(LessonProgress.user_id, Lesson.course_id)
-    )
-    return {(u, c): n for u, c, n in db.session.execute(query)}
+    rows = db.session.execute(_statement("lessons done"), {"user_ids": list(user_ids)})
+    return {(u, c): n for u, c, n in rows}
 
 
 def completed_course_ids(user_ids: list[int]) -> dict[int, set[str]]:
     result: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
-    query = select(CourseCompletion.user_id, CourseCompletion.course_id).where(
-        CourseCompletion.user_id.in_(user_ids)
-    )
-    for user_id, course_id in db.session.execute(query):
+    rows = db.session.execute(_statement("completed courses"), {"user_ids": list(user_ids)})
+    for user_id, course_id in rows:
         result[user_id].add(course_id)
     return result
 
@@ -246,11 +276,7 @@ def next_lesson(
     of the first open course (assigned courses by due date first, then tier order).
 
     Pass the catalogue states and open assignments when the caller has them already."""
-    rows = db.session.execute(
-        select(LessonProgress.lesson_id, LessonProgress.completed_at, LessonProgress.last_opened_at)
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(LessonProgress.user_id == user.id, Lesson.active)
-    ).all()
+    rows = db.session.execute(_statement("reading"), {"user_id": user.id}).all()
     done = {row.lesson_id for row in rows if row.completed_at is not None}
     last = max(rows, key=lambda row: row.last_opened_at, default=None)
     if last is not None and last.completed_at is None:
@@ -272,14 +298,7 @@ def _in_reading_order(states: list[Progress], assignments: list[Assignment]) -> 
 
 
 def open_assignments(user: User) -> list[Assignment]:
-    query = (
-        select(Assignment)
-        .options(joinedload(Assignment.course))
-        .where(Assignment.user_id == user.id, Assignment.completed_at.is_(None))
-        .where(Assignment.cancelled_at.is_(None))
-        .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
-    )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_statement("open assignments"), {"user_id": user.id}))
 
 
 # --- onboarding ---------------------------------------------------------------------------------
