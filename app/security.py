@@ -42,6 +42,12 @@ def init_app(app: Flask) -> None:
         view = app.view_functions.get(request.endpoint)
         set_write_intent(request.method in WRITE_METHODS or getattr(view, "writes", False))
 
+    @app.teardown_request
+    def _end_writes(_exc):
+        # The mark ends with its request: work done afterwards in the same thread (a command, a
+        # test reading its own data) must not take the write lock for a plain read.
+        set_write_intent(False)
+
     @app.after_request
     def _headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)

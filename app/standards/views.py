@@ -33,6 +33,8 @@ def _acknowledgement_banner():
     if not has_request_context() or request.endpoint == "standards.acknowledge":
         return {"standards_to_acknowledge": None}
     user = current_user._get_current_object()
+    if not user.is_authenticated:  # visitors, and the 503 page, which must not ask the database
+        return {"standards_to_acknowledge": None}
     # The version's id is kept; the version itself is read once per request when it is due.
     due = kept_value("must acknowledge", user,
                      lambda: getattr(services.must_acknowledge(user), "id", None))  # fmt: skip
