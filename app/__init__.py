@@ -12,6 +12,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set: refusing to start without it")
     register_extensions(app)
+    register_event_handlers()
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -71,6 +72,15 @@ def _import_models() -> None:
     from app.people import models as _people  # noqa: F401
     from app.quizzes import models as _quizzes  # noqa: F401
     from app.standards import models as _standards  # noqa: F401
+
+
+def register_event_handlers() -> None:
+    """Connect each capability's receivers of the domain events (app/events.py). No receiver
+    relies on another receiver of the same event having run first."""
+    from app.assignments import handlers as _assignments  # noqa: F401
+    from app.certification import handlers as _certification  # noqa: F401
+    from app.courses import handlers as _courses  # noqa: F401
+    from app.standards import handlers as _standards  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:

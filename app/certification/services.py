@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app import clock
+from app import clock, events
 from app.audit import services as audit
 from app.certification.models import Certificate, Certification, CertificationStanding
 from app.certification.requirements import requirement_standings
@@ -134,6 +134,7 @@ def issue_certificate(user: User, cert: Certification, standing: CertificationSt
         return None
     standing.certificate_id = certificate.id
     _record_issue(user, cert, certificate, renewal_of)
+    events.certificate_issued.send(certificate, renewal_of=renewal_of)
     return certificate
 
 
@@ -250,6 +251,3 @@ def standing_status(certificate: Certificate | None, percent: int, today: date) 
     if certificate.expires_on < today:
         return "expired"
     return "expiring" if certificate.expires_on <= today + timedelta(EXPIRING_DAYS) else "certified"
-
-
-standards.STANDING_CHANGED_HOOKS.append(evaluate_users)

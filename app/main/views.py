@@ -2,6 +2,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 
 from app import clock
+from app.assignments import onboarding as assignments
 from app.auth.access import public, signed_in
 from app.auth.views import safe_next
 from app.courses import services as courses
@@ -24,11 +25,11 @@ def home():
     if current_user.role != Role.AGENT:
         return render_template("main/home.html")
     states = courses.catalogue(current_user)
-    assignments = courses.open_assignments(current_user)
+    open_ones = assignments.open_assignments(current_user)
     return render_template(
         "main/agent_home.html",
-        next_lesson=courses.next_lesson(current_user, states, assignments),
-        assignments=assignments,
+        next_lesson=courses.next_lesson(current_user, states, assignments.due_dates(open_ones)),
+        assignments=open_ones,
         states=states,
         today=clock.today(),
     )

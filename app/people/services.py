@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from app import uploads
+from app import events, uploads
 from app.audit import services as audit
 from app.extensions import db
 from app.models_base import utcnow
@@ -105,12 +105,8 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
 
 
 def _after_person_saved(user: User) -> None:
-    """Hooks other capabilities use when a person is created or changed (e.g. onboarding)."""
-    for hook in PERSON_SAVED_HOOKS:
-        hook(user)
-
-
-PERSON_SAVED_HOOKS: list = []
+    """Tell the capabilities that care (e.g. onboarding) that a person was created or changed."""
+    events.person_saved.send(user)
 
 
 # --- who may see whom -------------------------------------------------------------------------

@@ -57,13 +57,16 @@ def dialogue_question(version, question_id: str):
     return found[1] if found and found[0].name == "roleplay_dialogue" else None
 
 
-def send_turn_reply(user: User, quiz, version_row, question, turn_id: str, text: str) -> bool:
+def send_turn_reply(user: User, quiz, token: str, question, turn_id: str, text: str) -> bool:
     """Record the reply to the turn the customer is on, in the quiz version the form shows,
-    and commit. A reply to any other turn
-    (a resent form, an old page) is ignored: returns False. QuizRefused when the reply is
-    empty or too long, or no attempt is allowed now."""
+    and commit. A reply to any other turn (a resent form, an old page) is ignored: returns
+    False. QuizRefused when the form is not the user's, the reply is empty or too long, or no
+    attempt is allowed now; the gate's refusal (CourseLocked) while the quiz may not be opened."""
     from app.quizzes import services  # services builds on this module
 
+    services.check_quiz_open(user, quiz)
+    services.read_token(token, user, quiz)
+    version_row = services.form_version(quiz, token)
     version = services.view_version(version_row)
     refusal = services.attempts_state(user, quiz, version).refusal
     if refusal:

@@ -7,9 +7,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from app import clock
+from app import clock, events
 from app.audit import services as audit
-from app.courses import services as courses
 from app.extensions import db
 from app.notifications.services import notify
 from app.people import services as people
@@ -19,7 +18,6 @@ from app.quizzes.models import Answer, AnswerFlag, Attempt, ScoreOverride
 from app.quizzes.results import answer_overrides, flags_of
 from app.quizzes.rubrics import rescore
 from app.quizzes.services import attempt_outcome
-from app.standards import services as standards
 
 # Answers the scorer is unsure of, or that sit close to the pass mark, are reviewed by a person.
 LOW_CONFIDENCE = 0.6
@@ -141,8 +139,8 @@ def _turn_flags(flags: dict[str, bool], turn_id: str) -> dict[str, bool]:
 def override_answer(manager: User, answer: Answer, flags: dict[str, bool], total: int | None,
                     reason: str, *, link: str | None = None) -> ScoreOverride:  # fmt: skip
     """Record a manager's correction of an answer: a new ScoreOverride beside the automatic
-    score, audited with before and after, the agent notified, and course completion updated
-    when the attempt now passes. The caller commits."""
+    score, audited with before and after, the agent notified, and `score_overridden` sent (course
+    completion and standards evidence follow it). The caller commits."""
     if not reason.strip():
         raise QuizRefused(_("Give a reason for the override."))
     known = criterion_keys(answer)
@@ -162,10 +160,8 @@ def override_answer(manager: User, answer: Answer, flags: dict[str, bool], total
     db.session.flush()
     _record_change(manager, attempt, answer, earlier, row)
     _tell_agent(attempt, row, link)
-    if passed:
-        courses.refresh_completion(attempt.user_id, attempt.quiz.course_id)
-    # The override replaces the automatic criteria as standards evidence straight away.
-    standards.recompute_statuses([attempt.user_id])
+    # Course completion and standards evidence follow the override straight away.
+    events.score_overridden.send(attempt, override=row)
     return row
 
 

@@ -16,18 +16,15 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from app import clock
-from app.courses import services as courses
-from app.courses.models import Course
+from app import clock, events
 from app.extensions import db
 from app.people.models import User
-from app.quizzes import dialogue
+from app.quizzes import dialogue, drafts
 from app.quizzes.answers import read_answer
 from app.quizzes.errors import QuizRefused
 from app.quizzes.models import Answer, Attempt, Quiz, QuizDraft, QuizVersion, ScoreOverride
 from app.quizzes.question_types import Grade
 from app.quizzes.versions import VersionView, view_version
-from app.standards import services as standards
 
 
 def latest_override_ids():
@@ -72,10 +69,10 @@ def get_takeable_quiz(quiz_id: str) -> Quiz | None:
     return quiz
 
 
-def check_course_open(user: User, quiz: Quiz) -> None:
-    """Raise courses.CourseLocked when the quiz's course is not open to the user yet."""
-    course = db.session.get(Course, quiz.course_id)
-    courses.check_open(user, course)
+def check_quiz_open(user: User, quiz: Quiz) -> None:
+    """Ask the capabilities that gate quizzes whether the user may open this one; a refusal is
+    their exception (CourseLocked while the quiz's course is not open to the user yet)."""
+    events.quiz_opening.send(quiz, user=user)
 
 
 @dataclass
@@ -165,12 +162,24 @@ def token_key(token: str) -> str:
         return ""
 
 
-# --- submitting -------------------------------------------------------------------------------
+# --- keeping and submitting ------------------------------------------------------------------
+
+
+def save_form(user: User, quiz: Quiz, token: str, form) -> None:
+    """Keep the form's answers as the user's draft of the version it shows, and commit.
+    QuizRefused when the form is not the user's; the gate's refusal (CourseLocked) while the
+    quiz may not be opened."""
+    check_quiz_open(user, quiz)
+    read_token(token, user, quiz)
+    drafts.save_draft(user, form_version(quiz, token).id, form)
 
 
 def submit_attempt(user: User, quiz: Quiz, form, token: str) -> Attempt:
     """Grade and record an attempt in one transaction and commit it. The same form sent again
-    (double click, retry) returns the attempt recorded the first time."""
+    (double click, retry) returns the attempt recorded the first time. Raises QuizRefused when
+    the form or the attempts policy refuses it, and the gate's refusal (CourseLocked) while the
+    quiz may not be opened."""
+    check_quiz_open(user, quiz)
     form_token = read_token(token, user, quiz)
     _lock_user(user)
     existing = attempt_by_key(user, form_token.key)
@@ -192,11 +201,8 @@ def submit_attempt(user: User, quiz: Quiz, form, token: str) -> Attempt:
         # the same form won a race in another request: show that attempt
         db.session.rollback()
         return attempt_by_key(user, form_token.key)
-    if attempt.auto_passed:
-        courses.refresh_completion(user.id, quiz.course_id)
-    if any(answer.score is not None for answer in attempt.answers):
-        # Role-play criteria are standards evidence: the agent's standing moves now, not tonight.
-        standards.recompute_statuses([user.id])
+    # Course completion and standards evidence move now, in this transaction, not tonight.
+    events.attempt_submitted.send(attempt)
     db.session.commit()
     return attempt
 

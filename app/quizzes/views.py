@@ -13,7 +13,6 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from app.auth.access import allow, signed_in
-from app.courses.services import CourseLocked
 from app.extensions import db
 from app.quizzes import dialogue, drafts, results, review, services
 from app.quizzes.errors import QuizRefused
@@ -31,15 +30,6 @@ def _quiz_or_404(quiz_id: str):
     return quiz
 
 
-def _locked_page(quiz):
-    """The course's locked page (403) when the quiz's course is not open yet, else None."""
-    try:
-        services.check_course_open(current_user, quiz)
-    except CourseLocked as exc:
-        return render_template("courses/locked.html", course=exc.course, missing=exc.missing), 403
-    return None
-
-
 def _render_take(quiz, token: str, *, given=None, error=None, status=200):
     if not services.token_key(token):
         token = services.issue_token(current_user, quiz)
@@ -55,8 +45,7 @@ def _render_take(quiz, token: str, *, given=None, error=None, status=200):
 @signed_in
 def take(quiz_id: str):
     quiz = _quiz_or_404(quiz_id)
-    if locked := _locked_page(quiz):
-        return locked
+    services.check_quiz_open(current_user, quiz)
     saved = drafts.draft_answers(current_user, quiz.current_version_id)
     return _render_take(quiz, services.issue_token(current_user, quiz), given=saved)
 
@@ -66,14 +55,10 @@ def take(quiz_id: str):
 def save_draft(quiz_id: str):
     """Keep what is typed so far; the quiz page shows it again until the quiz is submitted."""
     quiz = _quiz_or_404(quiz_id)
-    if locked := _locked_page(quiz):
-        return locked
-    token = request.form.get("token", "")
     try:
-        services.read_token(token, current_user, quiz)
+        services.save_form(current_user, quiz, request.form.get("token", ""), request.form)
     except QuizRefused as exc:
         return _render_take(quiz, "", given=request.form, error=exc.message, status=exc.status)
-    drafts.save_draft(current_user, services.form_version(quiz, token).id, request.form)
     flash(_("Your answers are saved. You can come back and finish the quiz later."), "success")
     return redirect(url_for("quizzes.take", quiz_id=quiz.id))
 
@@ -82,8 +67,6 @@ def save_draft(quiz_id: str):
 @signed_in
 def submit(quiz_id: str):
     quiz = _quiz_or_404(quiz_id)
-    if locked := _locked_page(quiz):
-        return locked
     token = request.form.get("token", "")
     try:
         attempt = services.submit_attempt(current_user, quiz, request.form, token)
@@ -98,8 +81,6 @@ def submit(quiz_id: str):
 def send_turn(quiz_id: str, question_id: str):
     """One reply in a dialogue; the page comes back with the other answers as typed."""
     quiz = _quiz_or_404(quiz_id)
-    if locked := _locked_page(quiz):
-        return locked
     token, reply_field = request.form.get("token", ""), f"q-{question_id}"
     version_row = services.form_version(quiz, token)
     question = dialogue.dialogue_question(view_version(version_row), question_id)
@@ -107,9 +88,8 @@ def send_turn(quiz_id: str, question_id: str):
         abort(404)
     turn_id = request.form.get(f"turn-{question_id}", "")
     try:
-        services.read_token(token, current_user, quiz)
         dialogue.send_turn_reply(
-            current_user, quiz, version_row, question, turn_id, request.form.get(reply_field, "")
+            current_user, quiz, token, question, turn_id, request.form.get(reply_field, "")
         )
     except QuizRefused as exc:
         db.session.rollback()

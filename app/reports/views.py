@@ -1,18 +1,31 @@
-from flask import Blueprint, Response, render_template, request, send_file, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+)
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import clock
+from app.assignments import onboarding as assignments
 from app.auth.access import allow
+from app.courses import services as courses
 from app.i18n import current_language
+from app.page_cache.pages import OVERALL, cached_page
+from app.people import services as people
 from app.reports import certification_report as report
 from app.reports import digest as _digest  # noqa: F401  (registers the daily step)
-from app.reports import exports
+from app.reports import exports, team
 from app.reports.chart import status_bars
 from app.standards import services as standards
 
-bp = Blueprint("reports", __name__, url_prefix="/reports")
+# Pages keep the addresses they had before reports owned them (/team, /certification/report).
+bp = Blueprint("reports", __name__)
 
 VIEWERS = ("hr", "admin", "manager")
 
@@ -26,8 +39,11 @@ def _page_number() -> int:
     return max(request.args.get("page", 1, type=int), 1)
 
 
-def render_certification_report():
-    """The report page (served as certification.report): totals, chart, one page of rows."""
+@bp.route("/certification/report")
+@allow(*VIEWERS)
+@cached_page(OVERALL)
+def certification():
+    """The HR certification report: totals, chart, one page of rows."""
     flt, today, locale = report.filter_from_args(request.args), clock.today(), current_language()
     version = _current_version()
     totals = report.totals(current_user, flt, today, version)
@@ -58,7 +74,7 @@ def _filename(extension: str) -> str:
     return f"certification-report-{clock.now().strftime('%Y%m%d-%H%M')}.{extension}"
 
 
-@bp.route("/certification.csv")
+@bp.route("/reports/certification.csv")
 @allow(*VIEWERS)
 def certification_csv():
     preamble, rows, labels = _export_parts()
@@ -68,7 +84,7 @@ def certification_csv():
     return response
 
 
-@bp.route("/certification.xlsx")
+@bp.route("/reports/certification.xlsx")
 @allow(*VIEWERS)
 def certification_xlsx():
     preamble, rows, labels = _export_parts()
@@ -76,4 +92,23 @@ def certification_xlsx():
         exports.xlsx_file(preamble, rows, labels), as_attachment=True,
         download_name=_filename("xlsx"),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )  # fmt: skip
+
+
+@bp.route("/team")
+@allow("manager")
+@cached_page(OVERALL)
+def team_progress():
+    return render_template("reports/team_progress.html", table=team.team_progress(current_user))
+
+
+@bp.route("/team/agents/<int:user_id>")
+@allow("manager", "hr", "admin")
+def agent_detail(user_id: int):
+    agent = people.get_visible_person(current_user, user_id)
+    if agent is None:
+        abort(404)
+    return render_template(
+        "reports/agent_detail.html", agent=agent, states=courses.catalogue(agent),
+        assignments=assignments.open_assignments(agent), today=clock.today(),
     )  # fmt: skip

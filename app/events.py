@@ -1,0 +1,81 @@
+"""Domain events: what one capability tells the others, so that none imports the others back.
+
+The service that owns a change sends its event inside its own transaction, after a flush and
+before the commit; receivers add their own changes to that transaction and never commit, so a
+failure anywhere leaves nothing half done. Each capability connects its receivers in its
+`handlers` module, imported by `create_app` (app/__init__.py, `register_event_handlers`).
+
+The sender is the object the event is about; the keyword arguments are listed with each signal.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+quiz_opening = _signals.signal(
+    "quiz-opening",
+    doc="""
+Sender: the Quiz about to be shown, saved as a draft, answered turn by turn or submitted.
+Keyword: user. A receiver that refuses raises its own exception (courses raises CourseLocked
+while a prerequisite of the quiz's course is not complete); the quiz service lets it through.
+""",
+)
+
+attempt_submitted = _signals.signal(
+    "attempt-submitted",
+    doc="""
+Sender: the Attempt just recorded (flushed, with its answers and automatic scores).
+""",
+)
+
+score_overridden = _signals.signal(
+    "score-overridden",
+    doc="""
+Sender: the Attempt whose answer a manager overrode. Keyword: override (the new ScoreOverride,
+flushed; `override.passed` is the attempt's pass after the override).
+""",
+)
+
+course_completed = _signals.signal(
+    "course-completed",
+    doc="""
+Sender: the id of the course just completed. Keyword: user_id.
+""",
+)
+
+standards_acknowledged = _signals.signal(
+    "standards-acknowledged",
+    doc="""
+Sender: the StandardsVersion acknowledged. Keyword: user_id.
+""",
+)
+
+standard_status_changed = _signals.signal(
+    "standard-status-changed",
+    doc="""
+Sender: None. Keyword: user_ids, the agents whose statuses on the standards were just
+recomputed (their standing may have moved).
+""",
+)
+
+certificate_issued = _signals.signal(
+    "certificate-issued",
+    doc="""
+Sender: the Certificate just issued (flushed). Keyword: renewal_of, the certificate it renews,
+or None for a first issue.
+""",
+)
+
+content_synced = _signals.signal(
+    "content-synced",
+    doc="""
+Sender: the Catalogue just loaded into the database. Keyword: report (the SyncReport).
+""",
+)
+
+person_saved = _signals.signal(
+    "person-saved",
+    doc="""
+Sender: the User just created or changed (by hand or by a CSV import).
+""",
+)
