@@ -5,53 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
+from app.schema_types import BilingualText, Slug, Strict, TextModel
+
 StandardId = Annotated[str, StringConstraints(pattern=r"^STD-\d{2,3}$")]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class BilingualText(Strict):
-    ar: str = ""
-    en: str = ""
-
-    @model_validator(mode="after")
-    def _one_language(self):
-        if not self.ar.strip() and not self.en.strip():
-            raise ValueError("give the text in ar or en")
-        return self
-
-    def get(self, locale: str) -> str:
-        return (self.ar or self.en) if locale == "ar" else (self.en or self.ar)
-
-
-def _as_mapping(value):
-    return {"ar": value, "en": value} if isinstance(value, str) else value
-
-
-class TextModel(Strict):
-    """Accepts a plain string as the same text in both languages."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _plain_text(cls, value, info):
-        field = cls.model_fields[info.field_name]
-        if field.annotation in (BilingualText, BilingualText | None) and isinstance(value, str):
-            if not value.strip():
-                raise ValueError("must not be empty")
-            return _as_mapping(value)
-        return value
 
 
 # --- courses ----------------------------------------------------------------------------------

@@ -12,15 +12,16 @@ from sqlalchemy import select
 from app import events
 from app.audit import services as audit
 from app.certification.models import Certification
-from app.content.catalogue import Catalogue, LoadedQuiz, load_catalogue
+from app.content.catalogue import Catalogue, load_catalogue
 from app.content.checks import cross_check
 from app.content.models import ContentVersion
-from app.content.yaml_source import Problem
 from app.courses.markdown import render_lesson
 from app.courses.models import Course, LearningPath, Lesson
 from app.extensions import db
+from app.quizzes.files import LoadedQuiz
 from app.quizzes.models import Quiz, QuizVersion
 from app.standards.models import StandardsVersion
+from app.yaml_source import Problem
 
 
 class ContentError(Exception):

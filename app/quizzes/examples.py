@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from app.content.catalogue import Catalogue, LoadedQuiz
+from app.quizzes.files import LoadedQuiz
 from app.quizzes.roleplay_types import Example
 from app.scoring import Rubric, ScoreResult, score_reply
 from app.scoring.evaluation import SliceReport, score_slice
@@ -78,12 +78,13 @@ def scored_spots(loaded: LoadedQuiz, rubrics: dict) -> Iterator[tuple[str, Score
             )
 
 
-def check_examples(catalogue: Catalogue) -> ExamplesReport:
-    """Score every example of every quiz; each difference from its labels is a Mismatch."""
+def check_examples(quizzes: dict[str, LoadedQuiz], rubrics: dict) -> ExamplesReport:
+    """Score every example of every quiz (id -> loaded quiz); each difference from its labels
+    is a Mismatch."""
     report = ExamplesReport()
     ids: set[str] = set()
-    for quiz_id, loaded in sorted(catalogue.quizzes.items()):
-        for key, spot in scored_spots(loaded, catalogue.rubrics):
+    for quiz_id, loaded in sorted(quizzes.items()):
+        for key, spot in scored_spots(loaded, rubrics):
             ids.update(c.id for c in spot.rubric.criteria)
             for n, example in enumerate(spot.examples):
                 _check_one(report, loaded, f"{quiz_id}/{key}/{n}", spot, n, example)
@@ -99,7 +100,7 @@ def _check_one(report, loaded, key, spot: ScoredSpot, n: int, example: Example) 
     report.labels[key], report.predictions[key] = expected, found
     loc = (*spot.loc, "examples", n)
     line = loaded.source.line_of(loc)
-    from app.content.yaml_source import format_loc
+    from app.yaml_source import format_loc
 
     for outcome in result.outcomes():
         if (outcome.id in expected) == outcome.present:

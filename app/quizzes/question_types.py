@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from app.content.schemas import BilingualText, Slug, TextModel
+from app.schema_types import BilingualText, Slug, TextModel
 
 
 @dataclass(frozen=True)

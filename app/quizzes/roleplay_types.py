@@ -11,7 +11,6 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from app.content.schemas import Slug, Strict
 from app.quizzes import rubrics as rubric_tools
 from app.quizzes.question_types import (
     Grade,
@@ -20,6 +19,7 @@ from app.quizzes.question_types import (
     QuestionType,
     register,
 )
+from app.schema_types import Slug, Strict
 from app.scoring import Rubric, RubricError
 
 Language = Literal["ar", "en"]

@@ -91,7 +91,7 @@ def rescore(outcomes: list[dict], flags: dict[str, bool]) -> tuple[int, bool]:
 
 def load_rubric_folder(folder: Path) -> dict[str, dict]:
     """Rubric mappings of a quizzes/rubrics folder by id, through the content loader."""
-    from app.content.yaml_source import load_yaml
+    from app.yaml_source import load_yaml
 
     rubrics = {}
     for path in sorted(folder.glob("*.yaml")):

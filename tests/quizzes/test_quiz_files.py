@@ -4,10 +4,10 @@ import shutil
 
 import pytest
 
-from app.content.catalogue import load_quiz_source
 from app.content.services import ContentError, check_content, sync_content
-from app.content.yaml_source import load_yaml
+from app.quizzes.files import load_quiz_source
 from app.quizzes.rubrics import load_rubric_folder
+from app.yaml_source import load_yaml
 from tests.conftest import REPO_ROOT
 from tests.content_tree import write
 

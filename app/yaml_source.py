@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from app.text import text_problem
 
@@ -157,3 +158,22 @@ def _check_text(node, loc: tuple, display: str, problems: list[Problem]) -> None
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _check_text(item, (*loc, index), display, problems)
+
+
+def validate(model: type[BaseModel], source: SourceFile, problems: list[Problem], prefix=()):
+    """Validate data against a schema; each error becomes a Problem at its line."""
+    data = source.data
+    for part in prefix:
+        data = data[part]
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = (*prefix, *error["loc"])
+            problems.append(source.problem(loc, _message(error)))
+        return None
+
+
+def _message(error: dict) -> str:
+    message = error["msg"]
+    return message.removeprefix("Value error, ")
