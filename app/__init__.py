@@ -137,7 +137,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def check_access_declarations(app: Flask) -> None:
-    from app.auth.access import undeclared_endpoints
+    from app.access import undeclared_endpoints
 
     missing = undeclared_endpoints(app)
     if missing:

@@ -2,8 +2,8 @@ from datetime import date
 
 from flask import Blueprint, render_template, request
 
+from app.access import allow
 from app.audit import services
-from app.auth.access import allow
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
 

@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -13,10 +14,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from app.access import allow, public, signed_in
 from app.auth import services
-from app.auth.access import public, signed_in
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.extensions import db, limiter
+from app.people.forms import ConfirmForm
+from app.people.models import User
 
 bp = Blueprint("auth", __name__)
 
@@ -93,3 +96,15 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/admin/people/<int:user_id>/reset-password", methods=["POST"])
+@allow("admin")
+def reset_password(user_id: int):
+    """An admin gives a person a new random password, shown once (from the person's page)."""
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    temporary = services.reset_password(user, actor=current_user)
+    db.session.commit()
+    return render_template("people/password_reset.html", user=user, temporary=temporary)

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import clock
-from app.auth.access import allow, public, signed_in
+from app.access import allow, public, signed_in
 from app.certification import home, services
 from app.certification import jobs as _jobs  # noqa: F401  (registers the daily steps)
 from app.certification.forms import RevokeForm

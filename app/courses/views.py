@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from app.auth.access import signed_in
+from app.access import signed_in
 from app.courses import services
 from app.courses.models import Course, Lesson
 from app.database import writing

@@ -2,8 +2,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 
 from app import clock
+from app.access import public, signed_in
 from app.assignments import onboarding as assignments
-from app.auth.access import public, signed_in
 from app.auth.views import safe_next
 from app.courses import services as courses
 from app.extensions import db

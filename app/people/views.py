@@ -3,8 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth import services as auth_services
-from app.auth.access import allow
+from app.access import allow
 from app.extensions import db
 from app.people import services
 from app.people.forms import ConfirmForm, DepartmentForm, ImportForm, PersonForm, TeamForm
@@ -105,17 +104,6 @@ def set_active(user_id: int):
     db.session.commit()
     flash(_("Reactivated.") if active else _("Deactivated."), "success")
     return redirect(url_for("people.edit_person", user_id=user.id))
-
-
-@bp.route("/people/<int:user_id>/reset-password", methods=["POST"])
-@allow("admin")
-def reset_password(user_id: int):
-    user = db.get_or_404(User, user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    temporary = auth_services.reset_password(user, actor=current_user)
-    db.session.commit()
-    return render_template("people/password_reset.html", user=user, temporary=temporary)
 
 
 @bp.route("/teams", methods=["GET", "POST"])

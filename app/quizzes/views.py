@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from app.auth.access import allow, signed_in
+from app.access import allow, signed_in
 from app.extensions import db
 from app.quizzes import dialogue, drafts, results, review, services
 from app.quizzes.errors import QuizRefused

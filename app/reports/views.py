@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import clock
+from app.access import allow
 from app.assignments import onboarding as assignments
-from app.auth.access import allow
 from app.courses import services as courses
 from app.i18n import current_language
 from app.page_cache.pages import OVERALL, cached_page

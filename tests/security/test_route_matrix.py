@@ -25,7 +25,7 @@ EXPECTED = {
     "people.new_person": ADMIN,
     "people.edit_person": ADMIN,
     "people.set_active": ADMIN,
-    "people.reset_password": ADMIN,
+    "auth.reset_password": ADMIN,
     "people.teams": ADMIN,
     "people.edit_team": ADMIN,
     "people.departments": ADMIN,
