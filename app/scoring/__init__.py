@@ -3,7 +3,7 @@
 from app.scoring.normalize import normalize
 from app.scoring.result import CriterionOutcome, ScoreResult
 from app.scoring.rubric import Criterion, Rubric, RubricError
-from app.scoring.scorer import score_reply
+from app.scoring.scorer import score_reply, score_rule
 
 __all__ = [
     "Criterion",
@@ -13,4 +13,5 @@ __all__ = [
     "ScoreResult",
     "normalize",
     "score_reply",
+    "score_rule",
 ]

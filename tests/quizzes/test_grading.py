@@ -122,3 +122,29 @@ def test_dialogue_ignores_replies_off_the_path_and_averages_turns(context):
     assert [t["turn"] for t in grade.detail["turns"]] == ["opening"]  # calm was not reached
     assert grade.detail["score"] == grade.detail["turns"][0]["score"]
     assert grade.points == pytest.approx(2 * grade.detail["score"] / 100)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [GOOD_REPLY, POOR_REPLY, "", "Sorry, but it's your fault. According to our policy, no refund."],
+)
+def test_a_reviewers_rescore_follows_the_scorers_rule(context, reply):
+    """Rescoring stored criteria as they were gives the scorer's own score; setting one
+    changes the score by the same rule (a reviewer and the scorer never disagree on arithmetic)."""
+    from app.quizzes.rubrics import rescore
+
+    data = {"id": "r", "type": "roleplay", "language": "en", "customer": "My internet is down.",
+            "rubric": "complaint-handling"}  # fmt: skip
+    detail = _grade(data, reply, context).detail
+    outcomes = detail["outcomes"]
+    assert rescore(outcomes, {}) == (detail["score"], detail["critical_failure"])
+    required = [o for o in outcomes if o["kind"] == "required"]
+    total = sum(o["weight"] for o in required)
+    flags = {o["id"]: True for o in required} | {
+        o["id"]: False for o in outcomes if o not in required
+    }
+    assert rescore(outcomes, flags) == (100, False)
+    blame = next(o for o in outcomes if o["id"] == "blame_customer")
+    score, critical = rescore(outcomes, flags | {"blame_customer": True})
+    assert critical is blame["critical"]
+    assert score == max(0, round(100 * (total - blame["weight"]) / total))
