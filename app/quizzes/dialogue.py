@@ -52,9 +52,9 @@ def check_turn_reply(text: str) -> None:
 
 
 def dialogue_question(version, question_id: str):
-    """The dialogue question of a quiz version, or None."""
+    """The question of a quiz version that takes its replies turn by turn, or None."""
     found = version.question(question_id)
-    return found[1] if found and found[0].name == "roleplay_dialogue" else None
+    return found[1] if found and found[0].sends_turns else None
 
 
 def send_turn_reply(user: User, quiz, token: str, question, turn_id: str, text: str) -> bool:
@@ -91,17 +91,21 @@ def send_turn_reply(user: User, quiz, token: str, question, turn_id: str, text: 
     return True
 
 
-def final_replies(user: User, version_id: int, question, form, context) -> list[dict]:
+def final_replies(sitting, question, form) -> list[dict]:
     """The dialogue's answer at submission: the replies sent so far, plus the reply typed for
-    the turn on screen (empty when none; it then scores 0). Submitting ends the conversation.
-    Deletes the draft in the caller's transaction."""
-    draft = get_draft(user, version_id, question.id)
+    the turn on screen (empty when none; it then scores 0)."""
+    draft = get_draft(sitting.user, sitting.version_id, question.id)
     replies = list(draft.replies) if draft else []
-    _, pending = _dialogue_type().walk(question, replies, context)
+    _, pending = _dialogue_type().walk(question, replies, sitting.context)
     if pending is not None:
         on_screen = form.get(f"turn-{question.id}") == pending.id
         text = form.get(field_name(question.id), "") if on_screen else ""
         replies.append({"turn": pending.id, "text": text})
+    return replies
+
+
+def drop_draft(user: User, version_id: int, question_id: str) -> None:
+    """Submitting ends the conversation: its draft goes, in the caller's transaction."""
+    draft = get_draft(user, version_id, question_id)
     if draft is not None:
         db.session.delete(draft)
-    return replies

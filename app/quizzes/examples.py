@@ -58,24 +58,12 @@ def scored_spots(loaded: LoadedQuiz, rubrics: dict) -> Iterator[tuple[str, Score
     from app.quizzes.question_types import get_type
 
     for question in loaded.questions:
-        if not get_type(question.type).is_roleplay:
-            continue
-        index = _question_index(loaded, question.id)
-        pass_mark = question.pass_mark if question.pass_mark is not None else loaded.quiz.pass_mark
         qtype = get_type(question.type)
-        if question.type == "roleplay":
-            rubric = qtype.bound_rubric(question, rubrics)
-            spot = ScoredSpot(("questions", index), rubric, question.language, pass_mark,
-                              question.examples)  # fmt: skip
-            yield question.id, spot
-            continue
-        for t, turn in enumerate(question.turns):
-            rubric = qtype.turn_rubric(question, turn, rubrics)
-            loc = ("questions", index, "turns", t)
-            yield (
-                f"{question.id}/{turn.id}",
-                ScoredSpot(loc, rubric, question.language, pass_mark, turn.examples),
-            )
+        for key, where, rubric, examples in qtype.example_spots(question, rubrics):
+            loc = ("questions", _question_index(loaded, question.id), *where)
+            pass_mark = question.pass_mark
+            pass_mark = pass_mark if pass_mark is not None else loaded.quiz.pass_mark
+            yield key, ScoredSpot(loc, rubric, question.language, pass_mark, examples)
 
 
 def check_examples(quizzes: dict[str, LoadedQuiz], rubrics: dict) -> ExamplesReport:

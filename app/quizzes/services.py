@@ -19,11 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from app import clock, events
 from app.extensions import db
 from app.people.models import User
-from app.quizzes import dialogue, drafts
-from app.quizzes.answers import read_answer
+from app.quizzes import drafts
 from app.quizzes.errors import QuizRefused
 from app.quizzes.models import Answer, Attempt, Quiz, QuizDraft, QuizVersion, ScoreOverride
-from app.quizzes.question_types import Grade
+from app.quizzes.question_types import Grade, Sitting
 from app.quizzes.versions import VersionView, view_version
 
 
@@ -223,7 +222,7 @@ def check_reply_lengths(version: VersionView, form) -> None:
     """Refuse a reply over the configured limit before anything is graded or stored."""
     limit = current_app.config["MAX_REPLY_CHARS"]
     for number, (qtype, question) in enumerate(version.questions, start=1):
-        length = len(form.get(f"q-{question.id}", "")) if qtype.is_roleplay else 0
+        length = qtype.typed_length(question, form)
         if length > limit:
             message = _(
                 "Your reply to question %(n)s is %(length)s characters long; the limit is "
@@ -234,7 +233,7 @@ def check_reply_lengths(version: VersionView, form) -> None:
 
 
 def _record_attempt(user, quiz, version_id, version: VersionView, form, token) -> Attempt:
-    context = version.context(user.locale)
+    sitting = Sitting(user, version_id, version.context(user.locale))
     attempt = Attempt(
         user_id=user.id, quiz_id=quiz.id, quiz_version_id=version_id,
         idempotency_key=token.key, started_at=token.started, submitted_at=clock.now(), locale=user.locale,
@@ -242,13 +241,12 @@ def _record_attempt(user, quiz, version_id, version: VersionView, form, token) -
     )  # fmt: skip
     grades = []
     for position, (qtype, question) in enumerate(version.questions, start=1):
-        if qtype.name == "roleplay_dialogue":
-            response = dialogue.final_replies(user, version_id, question, form, context)
-        else:
-            response = read_answer(qtype.name, question, form)
-        grade = qtype.grade(question, response, context)
+        response = qtype.read(question, form, sitting)
+        grade = qtype.grade(question, response, sitting.context)
         grades.append(grade)
         attempt.answers.append(_answer_row(question.id, position, response, grade))
+    for qtype, question in version.questions:
+        qtype.close(question, sitting)
     attempt.auto_score, attempt.auto_passed = attempt_outcome(
         [(g.points, g.max_points, g.detail.get("critical_failure", False)) for g in grades],
         version.pass_mark,

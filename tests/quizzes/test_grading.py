@@ -148,3 +148,13 @@ def test_a_reviewers_rescore_follows_the_scorers_rule(context, reply):
     score, critical = rescore(outcomes, flags | {"blame_customer": True})
     assert critical is blame["critical"]
     assert score == max(0, round(100 * (total - blame["weight"]) / total))
+
+
+def test_every_question_type_shows_itself_in_the_form_and_the_result(app):
+    """A type brings its own templates: the quiz and result pages never branch on its name."""
+    from app.quizzes.question_types import REGISTRY
+
+    assert {"single_choice", "ordering", "roleplay", "roleplay_dialogue"} <= set(REGISTRY)
+    for qtype in REGISTRY.values():
+        for name in (qtype.form_template, qtype.result_template):
+            assert app.jinja_env.get_template(name), (qtype.name, name)
