@@ -127,15 +127,19 @@ class FormToken:
 
 def read_token(token: str, user: User, quiz: Quiz) -> FormToken:
     """The idempotency key, start time and version of a form; QuizRefused when not ours."""
-    invalid = QuizRefused(_("This form is no longer valid. Please open the quiz again."), 400)
     try:
         user_id, quiz_id, key, started, *rest = _serializer().loads(token or "")
         started = datetime.fromisoformat(started)
     except (BadSignature, ValueError, TypeError):
-        raise invalid from None
+        raise _invalid_form() from None
     if user_id != user.id or quiz_id != quiz.id:
-        raise invalid
+        raise _invalid_form()
     return FormToken(key, started, rest[0] if rest and isinstance(rest[0], int) else None)
+
+
+def _invalid_form() -> QuizRefused:
+    # Translated only when refused: a valid form is read outside a request too (a script).
+    return QuizRefused(_("This form is no longer valid. Please open the quiz again."), 400)
 
 
 def form_version(quiz: Quiz, token: str) -> QuizVersion:

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from app import events
 from app.content.services import sync_content
 from app.courses.services import CourseLocked
 from app.extensions import db
@@ -149,6 +150,26 @@ def test_the_quiz_services_refuse_a_locked_course_whoever_calls_them(app, quiz_r
         services.save_form(agent, quiz, token, form)
     db.session.rollback()
     assert _attempts() == [] and db.session.scalar(select(func.count(QuizDraft.id))) == 0
+
+
+def test_what_an_attempt_causes_is_in_the_attempts_transaction(synced_quizzes, make_user):
+    """attempt_submitted is sent before the commit: when a receiver fails, nothing is kept."""
+    quiz, agent = db.session.get(Quiz, "basics-quiz"), make_user("agent")
+
+    def failing_receiver(attempt, **_):
+        assert attempt.auto_passed  # the receivers see the recorded, graded attempt
+        raise RuntimeError("a receiver failed")
+
+    events.attempt_submitted.connect(failing_receiver)
+    try:
+        with pytest.raises(RuntimeError, match="a receiver failed"):
+            services.submit_attempt(
+                agent, quiz, MultiDict(ALL_RIGHT), services.issue_token(agent, quiz)
+            )
+    finally:
+        events.attempt_submitted.disconnect(failing_receiver)
+    db.session.rollback()
+    assert _attempts() == []
 
 
 def test_unknown_or_retired_quiz_is_not_found(synced_quizzes, client, login_as):
