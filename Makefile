@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 FLASK := KHIDMA_ENV=development $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The address printed on certificates (and in their QR codes) and e-mails: where `make run` serves.
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint bench translations
 
@@ -26,7 +28,7 @@ run: $(VENV)/.run-deps
 	$(FLASK) db upgrade
 	$(FLASK) content sync
 	$(FLASK) demo load --if-empty
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -47,6 +47,13 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
     VERIFY_LIMIT = os.environ.get("VERIFY_LIMIT", "30 per minute")  # public certificate checks
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")  # per API token
+    # "Forgot password" requests: per address typed in the form (whatever the client: this
+    # bounds the mail one mailbox can be sent), and per client address.
+    RESET_LIMIT_PER_ACCOUNT = os.environ.get("RESET_LIMIT_PER_ACCOUNT", "3 per hour")
+    RESET_LIMIT_PER_ADDRESS = os.environ.get("RESET_LIMIT_PER_ADDRESS", "10 per hour")
+    PASSWORD_RESET_MINUTES = int(os.environ.get("PASSWORD_RESET_MINUTES", "60"))
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
 
     # Uploads (CSV imports) are capped; Flask answers 413 beyond this.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
@@ -68,6 +75,21 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "khidma@localhost")
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    # Single sign-on with the company's OpenID Connect provider (app/auth/sso.py); off while
+    # OIDC_ISSUER is empty. The provider must know <PUBLIC_BASE_URL>/auth/oidc/callback.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "")  # on the sign-in button
+    OIDC_CREATE_ACCOUNTS = _bool("OIDC_CREATE_ACCOUNTS", False)  # unknown e-mails become agents
+    OIDC_ONLY = _bool("OIDC_ONLY", False)  # no password sign-in, except for admins
+    OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+
+    # A Learning Record Store that receives xAPI statements (off when no endpoint is set).
+    XAPI_ENDPOINT = os.environ.get("XAPI_ENDPOINT")
+    XAPI_KEY = os.environ.get("XAPI_KEY")
+    XAPI_SECRET = os.environ.get("XAPI_SECRET")
 
     # Busy pages are kept once rendered and served again until what they show changes
     # (app/page_cache); each worker process keeps its own, within this budget and age.

@@ -25,6 +25,7 @@ def register_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from app import i18n, navigation
+    from app.auth import sso
     from app.database import configure_engine
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.page_cache import pages as page_cache_pages
@@ -46,6 +47,7 @@ def register_extensions(app: Flask) -> None:
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     i18n.init_app(app)
     navigation.init_app(app)
+    sso.init_app(app)
     _import_models()
     page_cache_pages.init_app(app)
 
@@ -62,34 +64,45 @@ def _ensure_sqlite_folder(app: Flask) -> None:
 
 def _import_models() -> None:
     """Every model module, so that metadata (and migrations) see all tables."""
+    from app.api import models as _api  # noqa: F401
     from app.assignments import models as _assignments  # noqa: F401
     from app.audit import models as _audit  # noqa: F401
+    from app.auth import models as _auth  # noqa: F401
     from app.certification import models as _certification  # noqa: F401
     from app.content import models as _content  # noqa: F401
+    from app.conversations import models as _conversations  # noqa: F401
     from app.courses import models as _courses  # noqa: F401
     from app.notifications import models as _notifications  # noqa: F401
     from app.page_cache import models as _page_cache  # noqa: F401
     from app.people import models as _people  # noqa: F401
     from app.quizzes import models as _quizzes  # noqa: F401
     from app.standards import models as _standards  # noqa: F401
+    from app.xapi import models as _xapi  # noqa: F401
 
 
 def register_event_handlers() -> None:
     """Connect each capability's receivers of the domain events (app/events.py). No receiver
     relies on another receiver of the same event having run first."""
     from app.assignments import handlers as _assignments  # noqa: F401
+    from app.auth import handlers as _auth  # noqa: F401
     from app.certification import handlers as _certification  # noqa: F401
+    from app.conversations import handlers as _conversations  # noqa: F401
     from app.courses import handlers as _courses  # noqa: F401
+    from app.placement import handlers as _placement  # noqa: F401
     from app.standards import handlers as _standards  # noqa: F401
+    from app.xapi import handlers as _xapi  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
     from app import url_values
+    from app.api.admin import bp as api_tokens_bp
+    from app.api.views import bp as api_bp
     from app.assignments.views import bp as assignments_bp
     from app.audit.views import bp as audit_bp
     from app.auth.views import bp as auth_bp
     from app.certification.views import bp as certification_bp
     from app.content.views import bp as content_bp
+    from app.conversations.views import bp as conversations_bp
     from app.courses.views import bp as courses_bp
     from app.main.views import bp as main_bp
     from app.notifications.views import bp as notifications_bp
@@ -101,7 +114,8 @@ def register_blueprints(app: Flask) -> None:
     url_values.init_app(app)
     for blueprint in (
         main_bp, auth_bp, people_bp, audit_bp, content_bp, courses_bp, quizzes_bp,
-        notifications_bp, standards_bp, assignments_bp, certification_bp, reports_bp,
+        notifications_bp, standards_bp, assignments_bp, certification_bp, reports_bp, api_bp,
+        api_tokens_bp, conversations_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
 
@@ -115,13 +129,16 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from app.assignments.cli import notify_cli
     from app.content.cli import content_cli
+    from app.conversations.cli import conversations_cli
     from app.demo.cli import demo_cli
     from app.jobs.cli import jobs_cli
     from app.people.cli import people_cli
     from app.quizzes.cli import quizzes_cli
     from app.standards.cli import standards_cli
+    from app.xapi.cli import xapi_cli
 
-    groups = (content_cli, demo_cli, people_cli, quizzes_cli, standards_cli, jobs_cli, notify_cli)
+    groups = (content_cli, demo_cli, people_cli, quizzes_cli, standards_cli, jobs_cli, notify_cli,
+              xapi_cli, conversations_cli)  # fmt: skip
     for group in groups:
         app.cli.add_command(group)
 
@@ -129,9 +146,11 @@ def register_commands(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from app import security
     from app.auth import services as auth_services
+    from app.auth.views import own_password_first
     from app.extensions import login_manager
 
     security.init_app(app)
+    app.before_request(own_password_first)
     login_manager.user_loader(auth_services.load_user_by_session_id)
     auth_services.prepare_stand_in_hash(app)
 

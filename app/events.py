@@ -28,6 +28,14 @@ Sender: the Attempt just recorded (flushed, with its answers and automatic score
 """,
 )
 
+attempt_shown = _signals.signal(
+    "attempt-shown",
+    doc="""
+Sender: the Attempt whose result page is being shown. A receiver returns a dict of what its
+capability adds to the page (placement: `sections`), or None; it changes nothing.
+""",
+)
+
 score_overridden = _signals.signal(
     "score-overridden",
     doc="""
@@ -40,6 +48,15 @@ course_completed = _signals.signal(
     "course-completed",
     doc="""
 Sender: the id of the course just completed. Keyword: user_id.
+""",
+)
+
+course_recognised = _signals.signal(
+    "course-recognised",
+    doc="""
+Sender: the CourseRecognition just recorded (flushed): a course a placement section recognised
+for a user. It counts as complete for prerequisites and the onboarding path, and for the
+certifications that accept recognised courses.
 """,
 )
 
@@ -58,6 +75,16 @@ recomputed (their standing may have moved).
 """,
 )
 
+evidence_wanted = _signals.signal(
+    "evidence-wanted",
+    doc="""
+Sender: None. Keywords: user_ids, rules (the standards' evidence rules), first and last (the
+days of the window). Asked while the standards' statuses are computed: a receiver returns an
+iterable of (user id, Evidence) from its capability, in a fixed number of queries, or None; it
+changes nothing.
+""",
+)
+
 certificate_issued = _signals.signal(
     "certificate-issued",
     doc="""
@@ -70,6 +97,15 @@ content_synced = _signals.signal(
     "content-synced",
     doc="""
 Sender: the Catalogue just loaded into the database. Keyword: report (the SyncReport).
+""",
+)
+
+invitation_requested = _signals.signal(
+    "invitation-requested",
+    doc="""
+Sender: the User to invite to choose a password. Keyword: actor (the User who asked, or None).
+The auth capability sends the link by e-mail; a refusal raises a ValueError whose `message`
+says why (no mail set up, the person is deactivated or has a password already).
 """,
 )
 

@@ -1,5 +1,8 @@
 """Language and time zone of each request, and helpers templates use to show text and dates."""
 
+from datetime import date
+
+from babel import Locale
 from flask import Flask, current_app, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
@@ -44,18 +47,44 @@ def init_app(app: Flask) -> None:
             "t": lambda value: localized(value, lang),
         }
 
-    app.jinja_env.filters["date"] = lambda value, fmt="long": (
-        format_date(value, fmt) if value else ""
-    )
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else ""
-    )
+    # One format per kind on every page; a format argument left in a template is ignored.
+    app.jinja_env.filters["date"] = lambda value, *_: format_day(value)
+    app.jinja_env.filters["datetime"] = lambda value, *_: format_moment(value)
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
     app.jinja_env.filters["reject_page"] = lambda args: {
         k: v for k, v in args.items() if k != "page"
     }
     app.jinja_env.filters["bdi"] = isolate
     app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals["confidence_label"] = confidence_label
+
+
+DATE_FORMAT = "long"  # "5 December 2026", "5 ديسمبر 2026": no figures to misread
+
+
+def format_day(value) -> str:
+    """A date (or the day of a moment, in the installation's time zone; or an ISO date
+    string) as every page shows a date."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return format_date(value, DATE_FORMAT)
+
+
+def format_moment(value) -> str:
+    """A moment as every page shows one: the date as format_day, and the time in hours and
+    minutes (no seconds), in the installation's time zone."""
+    if not value:
+        return ""
+    locale = get_locale() or Locale.parse("en")
+    time_pattern = locale.time_formats["short"].pattern
+    day_pattern = locale.date_formats[DATE_FORMAT].pattern
+    combined = locale.datetime_formats["medium"].replace("{1}", day_pattern)
+    return format_datetime(value, combined.replace("{0}", time_pattern))
 
 
 def isolate(value) -> Markup:
@@ -74,3 +103,15 @@ ROLE_LABELS = {
 
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
+
+
+def confidence_label(confidence: float | None) -> str:
+    """How sure the scorer was, in words: a bare figure such as 0.4 means nothing to a reader.
+    Below 0.6 an answer waits for review (app.quizzes.review.LOW_CONFIDENCE)."""
+    if confidence is None:
+        return ""
+    if confidence < 0.6:
+        return str(_l("the scorer was unsure"))
+    if confidence < 0.85:
+        return str(_l("the scorer was fairly sure"))
+    return str(_l("the scorer was sure"))

@@ -11,17 +11,22 @@ NAVIGATION = [
     ("courses.catalogue", _l("Courses"), {"agent", "manager", "hr", "admin"}),
     ("reports.team_progress", _l("Team progress"), {"manager"}),
     ("quizzes.review_queue", _l("Review queue"), {"manager"}),
+    ("conversations.queue", _l("Conversations to review"), {"manager"}),
     ("standards.heatmap", _l("Standards"), {"manager"}),
     ("standards.profile", _l("My standards"), {"agent"}),
     ("certification.my_certificates", _l("My certificates"), {"agent"}),
+    ("conversations.mine", _l("My conversations"), {"agent"}),
     ("assignments.list_assignments", _l("Assignments"), {"manager", "hr", "admin"}),
     ("standards.company", _l("Standards overview"), {"hr", "admin"}),
+    ("conversations.list_conversations", _l("Conversations"), {"hr", "admin"}),
     ("reports.certification", _l("Certification report"), {"manager", "hr", "admin"}),
+    ("certification.expiring", _l("Expiring soon"), {"manager", "hr", "admin"}),
     ("people.list_people", _l("People"), {"admin"}),
     ("people.teams", _l("Teams"), {"admin"}),
     ("people.departments", _l("Departments"), {"admin"}),
     ("content.status", _l("Content"), {"admin"}),
     ("audit.audit_log", _l("Audit log"), {"admin"}),
+    ("api_tokens.list_tokens", _l("API tokens"), {"admin"}),
 ]
 
 

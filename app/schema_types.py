@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$")]
+StandardId = Annotated[str, StringConstraints(pattern=r"^STD-\d{2,3}$")]
 
 
 class Strict(BaseModel):
@@ -44,3 +53,23 @@ class TextModel(Strict):
                 raise ValueError("must not be empty")
             return _as_mapping(value)
         return value
+
+
+# A field that is either one value (the same in every language, or in the question's language)
+# or a mapping {ar: ..., en: ...}. Validation errors name the branch with these tags; the
+# content checker leaves them out of the field path it reports.
+ONE_LANGUAGE, PER_LANGUAGE = "(one language)", "(per language)"
+UNION_TAGS = frozenset({ONE_LANGUAGE, PER_LANGUAGE})
+
+
+def _which_form(value) -> str:
+    # a mapping when read from a file, the model when it is written back (model_dump)
+    return PER_LANGUAGE if isinstance(value, dict | BaseModel) else ONE_LANGUAGE
+
+
+def one_or_per_language(single, mapping):
+    """The type of a field given as `single` or as the `mapping` model {ar: ..., en: ...}."""
+    return Annotated[
+        Annotated[single, Tag(ONE_LANGUAGE)] | Annotated[mapping, Tag(PER_LANGUAGE)],
+        Discriminator(_which_form),
+    ]

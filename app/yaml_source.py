@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from app.schema_types import UNION_TAGS
 from app.text import text_problem
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -169,7 +170,7 @@ def validate(model: type[BaseModel], source: SourceFile, problems: list[Problem]
         return model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            loc = (*prefix, *error["loc"])
+            loc = (*prefix, *(part for part in error["loc"] if part not in UNION_TAGS))
             problems.append(source.problem(loc, _message(error)))
         return None
 

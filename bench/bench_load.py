@@ -109,7 +109,9 @@ class Client:
         assert status == 302, f"sign-in failed for {self.email}: {status}"
 
 
-def _with_retries(stats: Stats, call, attempts: int = 6):
+def _with_retries(stats: Stats, call, attempts: int = 15):
+    """Send again when the connection died (a killed worker): waits grow to about 25 s in all,
+    so that a machine slow to start a new worker does not end a client's run."""
     for attempt in range(attempts):
         try:
             return call()

@@ -208,7 +208,7 @@ def heap_peak(app, hr_email: str) -> tuple[float, int]:
         rows = report.iter_rows(viewer, report.ReportFilter(), TODAY, "ar", "2026.1")
         tracemalloc.start()
         count = 0
-        for chunk in exports.csv_stream([["report"]], rows, labels):
+        for chunk in exports.csv_stream(rows, labels):
             count += chunk.count("\n")
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()

@@ -18,3 +18,8 @@ def enrol_after_sync(_catalogue, **_) -> None:
 @events.course_completed.connect
 def close_completed(course_id, *, user_id, **_) -> None:
     onboarding.close_assignments(user_id, course_id)
+
+
+@events.course_recognised.connect
+def close_recognised(recognition, **_) -> None:
+    onboarding.close_recognised(recognition)

@@ -28,6 +28,8 @@ class Assignment(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Rule-based assignments carry a key so that running the rule again creates nothing new.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # Set when the assignment was closed because a placement test recognised the course.
+    recognition_id: Mapped[int | None] = mapped_column(ForeignKey("course_recognition.id"))
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     course: Mapped[Course] = relationship()

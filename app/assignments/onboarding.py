@@ -71,6 +71,18 @@ def close_assignments(user_id: int, course_id: str) -> None:
         assignment.completed_at = clock.now()
 
 
+def close_recognised(recognition) -> None:
+    """A course recognised by a placement section closes the user's open assignments of it, as
+    recognised."""
+    open_ones = db.session.scalars(select(Assignment).where(
+        Assignment.user_id == recognition.user_id, Assignment.course_id == recognition.course_id,
+        Assignment.completed_at.is_(None), Assignment.cancelled_at.is_(None),
+    ))  # fmt: skip
+    for assignment in open_ones:
+        assignment.completed_at = clock.now()
+        assignment.recognition_id = recognition.id
+
+
 def open_assignments(user: User) -> list[Assignment]:
     """The user's open assignments, soonest due first, with their courses."""
     query = (

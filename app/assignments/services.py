@@ -61,8 +61,11 @@ def assignable_teams(actor: User) -> list[Team]:
 
 
 def assign_courses(actor: User, course_ids: list[str], *, user_ids=(), team_ids=(),
-                   due_date: date, note: str = "") -> AssignResult:  # fmt: skip
-    """Assign each course to each chosen agent and to every active agent of each chosen team.
+                   due_date: date, note: str = "",
+                   with_prerequisites: bool = False) -> AssignResult:  # fmt: skip
+    """Assign each course to each chosen agent and to every active agent of each chosen team;
+    with_prerequisites: also each agent's missing prerequisites of those courses (see
+    prerequisite_gaps), so that what is assigned can be opened.
 
     An agent who already has an open assignment of a course keeps it; nothing is doubled.
     """
@@ -70,15 +73,67 @@ def assign_courses(actor: User, course_ids: list[str], *, user_ids=(), team_ids=
         raise AssignmentError("due_date", _l("The due date cannot be in the past."))
     course_list = _active_courses(course_ids)
     agents = _targets(actor, set(user_ids), set(team_ids))
-    open_pairs = _open_pairs([a.id for a in agents], [c.id for c in course_list])
+    extra = _missing_prerequisites(agents, course_list) if with_prerequisites else {}
+    every_course = {c.id: c for c in course_list}
+    every_course.update({c.id: c for courses_ in extra.values() for c in courses_})
+    open_pairs = _open_pairs([a.id for a in agents], list(every_course))
     result = AssignResult()
     for agent in agents:
-        for course in course_list:
+        for course in sorted([*course_list, *extra.get(agent.id, [])], key=_reading_order):
             if (agent.id, course.id) in open_pairs:
                 result.already_open += 1
                 continue
             result.created.append(_create(actor, agent, course, due_date, note.strip()))
     return result
+
+
+@dataclass
+class PrerequisiteGap:
+    agent: User
+    missing: list[Course]  # prerequisites not done, not chosen and not already assigned
+
+
+def prerequisite_gaps(actor: User, course_ids: list[str], *, user_ids=(),
+                      team_ids=()) -> list[PrerequisiteGap]:  # fmt: skip
+    """The agents who could not open a chosen course yet: each with the prerequisites (and
+    theirs, all the way down) they have not completed, that are not among the chosen courses
+    and that they are not already assigned."""
+    course_list = _active_courses(course_ids)
+    agents = _targets(actor, set(user_ids), set(team_ids))
+    missing = _missing_prerequisites(agents, course_list)
+    return [PrerequisiteGap(agent, missing[agent.id]) for agent in agents if missing.get(agent.id)]
+
+
+def _missing_prerequisites(agents: list[User], chosen: list[Course]) -> dict[int, list[Course]]:
+    by_id = {course.id: course for course in courses.active_courses()}
+    needed = _prerequisites_of(chosen, by_id) - {course.id for course in chosen}
+    if not needed or not agents:
+        return {}
+    ids = [agent.id for agent in agents]
+    completed = courses.completed_course_ids(ids)
+    assigned = _open_pairs(ids, sorted(needed))
+    return {
+        agent.id: sorted((by_id[c] for c in needed
+                          if c not in completed[agent.id] and (agent.id, c) not in assigned),
+                         key=_reading_order)
+        for agent in agents
+    }  # fmt: skip
+
+
+def _prerequisites_of(chosen: list[Course], by_id: dict[str, Course]) -> set[str]:
+    found: set[str] = set()
+    waiting = [r for course in chosen for r in course.requires]
+    while waiting:
+        course_id = waiting.pop()
+        if course_id in found or course_id not in by_id:
+            continue
+        found.add(course_id)
+        waiting.extend(by_id[course_id].requires)
+    return found
+
+
+def _reading_order(course: Course):
+    return (course.tier, course.position, course.id)
 
 
 def _active_courses(course_ids: list[str]) -> list[Course]:
@@ -194,7 +249,7 @@ def _state(assignment: Assignment, today: date, progress) -> str:
         return "cancelled"
     if assignment.is_overdue(today):
         return "overdue"
-    return "in_progress" if progress is not None and progress.percent > 0 else "assigned"
+    return "in_progress" if progress is not None and progress.status != "open" else "assigned"
 
 
 @dataclass
@@ -202,6 +257,7 @@ class AssignmentFilter:
     state: str = "open"  # open, overdue, completed, cancelled or all
     team_id: int | None = None
     course_id: str = ""
+    user_id: int | None = None
 
 
 def search_assignments(actor: User, flt: AssignmentFilter, page: int, per_page: int = 50):
@@ -233,4 +289,6 @@ def _filtered(query: Select, flt: AssignmentFilter) -> Select:
         query = query.where(User.team_id == flt.team_id)
     if flt.course_id:
         query = query.where(Assignment.course_id == flt.course_id)
+    if flt.user_id:
+        query = query.where(Assignment.user_id == flt.user_id)
     return query

@@ -34,21 +34,33 @@ def _fill_choices(form: AssignForm, lang: str) -> None:
 def new_assignment():
     form = AssignForm()
     _fill_choices(form, current_user.locale)
+    gaps = []
     if form.validate_on_submit():
+        choice = request.form.get("prerequisites")  # "with" or "without", once warned
         try:
-            result = services.assign_courses(
-                current_user, form.course_ids.data, user_ids=form.user_ids.data or [],
-                team_ids=form.team_ids.data or [], due_date=form.due_date.data,
-                note=form.note.data or "",
-            )  # fmt: skip
+            if choice not in ("with", "without"):
+                gaps = services.prerequisite_gaps(current_user, form.course_ids.data,
+                                                  **_targets(form))  # fmt: skip
+            if not gaps:
+                return _assign(form, with_prerequisites=choice == "with")
         except services.AssignmentError as exc:
             getattr(form, exc.field).errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash(_("%(n)s assignments made; %(k)s were already open.",
-                    n=len(result.created), k=result.already_open), "success")  # fmt: skip
-            return redirect(url_for("assignments.list_assignments"))
-    return render_template("assignments/new.html", form=form)
+    return render_template("assignments/new.html", form=form, gaps=gaps)
+
+
+def _targets(form: AssignForm) -> dict:
+    return {"user_ids": form.user_ids.data or [], "team_ids": form.team_ids.data or []}
+
+
+def _assign(form: AssignForm, with_prerequisites: bool):
+    result = services.assign_courses(
+        current_user, form.course_ids.data, **_targets(form), due_date=form.due_date.data,
+        note=form.note.data or "", with_prerequisites=with_prerequisites,
+    )  # fmt: skip
+    db.session.commit()
+    flash(_("%(n)s assignments made; %(k)s were already open.",
+            n=len(result.created), k=result.already_open), "success")  # fmt: skip
+    return redirect(url_for("assignments.list_assignments"))
 
 
 @bp.route("")

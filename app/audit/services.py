@@ -47,8 +47,7 @@ class AuditFilter:
     until: date | None = None
 
 
-def search_entries(flt: AuditFilter, page: int, per_page: int = 50):
-    """A page of entries, newest first, with actors loaded in the same query."""
+def _entries_query(flt: AuditFilter):
     query = select(AuditEntry).options(joinedload(AuditEntry.actor))
     if flt.action:
         query = query.where(AuditEntry.action == flt.action)
@@ -61,8 +60,18 @@ def search_entries(flt: AuditFilter, page: int, per_page: int = 50):
     if flt.until:
         end = datetime.combine(flt.until + timedelta(days=1), time(), UTC)
         query = query.where(AuditEntry.at < end)
-    query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+
+
+def search_entries(flt: AuditFilter, page: int, per_page: int = 50):
+    """A page of entries, newest first, with actors loaded in the same query."""
+    return db.paginate(_entries_query(flt), page=page, per_page=per_page, error_out=False)
+
+
+def iter_entries(flt: AuditFilter, batch: int = 1000):
+    """Every matching entry, newest first, read in batches (for the CSV export)."""
+    query = _entries_query(flt).execution_options(yield_per=batch)
+    yield from db.session.scalars(query)
 
 
 def known_actions() -> list[str]:

@@ -11,6 +11,12 @@ def course_completed(_course_id, *, user_id, **_) -> None:
     renewal.renew_where_refreshed([user_id])
 
 
+@events.course_recognised.connect
+def course_recognised(recognition, **_) -> None:
+    # Only certifications that accept recognised courses can change; evaluating is cheap.
+    services.evaluate_certifications(recognition.user_id)
+
+
 @events.standard_status_changed.connect
 def statuses_changed(_sender, *, user_ids, **_) -> None:
     services.evaluate_users(user_ids)

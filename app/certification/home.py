@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.certification.models import Certificate, Certification, CertificationStanding
+from app.certification.requirements import Requirement, requirement_items
 from app.certification.services import active_certifications, standing_status
+from app.courses.models import Course
 from app.extensions import db
+from app.i18n import current_language
+from app.quizzes.models import Quiz
 
 
 @dataclass
@@ -20,6 +25,7 @@ class CertificationCard:
     status: str
     percent: int
     certificate: Certificate | None
+    left: list[str] = field(default_factory=list)  # what is still to do, in words
 
 
 def standings_of(user_id: int) -> list[CertificationCard]:
@@ -31,14 +37,42 @@ def standings_of(user_id: int) -> list[CertificationCard]:
     )
     rows = {row.certification_id: row for row in db.session.scalars(query)}
     today = clock.today()
+    certifications = active_certifications()
+    items = requirement_items([user_id], certifications)
     cards = []
-    for cert in active_certifications():
+    for cert in certifications:
         row = rows.get(cert.id)
         certificate = row.certificate if row else None
         percent = 100 if certificate else (row.percent if row else 0)
         status = standing_status(certificate, percent, today)
-        cards.append(CertificationCard(cert, status, percent, certificate))
+        left = [] if certificate else [r for r in items.get((user_id, cert.id), []) if not r.met]
+        cards.append(CertificationCard(cert, status, percent, certificate, left))
+    _name_requirements(cards, current_language())
     return cards
+
+
+def _name_requirements(cards: list[CertificationCard], locale: str) -> None:
+    """Each requirement left in words: the course or quiz by its title, the rest as a phrase."""
+    wanted = {kind: {r.ref for card in cards for r in card.left if r.kind == kind}
+              for kind in ("course", "quiz")}  # fmt: skip
+    titles = {}
+    for kind, model in (("course", Course), ("quiz", Quiz)):
+        if wanted[kind]:
+            found = db.session.scalars(select(model).where(model.id.in_(wanted[kind])))
+            titles.update({(kind, item.id): item.title_in(locale) for item in found})
+    for card in cards:
+        card.left = [_requirement_words(r, titles) for r in card.left]
+
+
+def _requirement_words(requirement: Requirement, titles: dict) -> str:
+    if requirement.kind == "acknowledgement":
+        return _("Acknowledge the current service standards")
+    if requirement.kind == "standard":
+        return _("Meet the service standard %(id)s", id=requirement.ref)
+    title = titles.get((requirement.kind, requirement.ref), requirement.ref)
+    if requirement.kind == "course":
+        return _("Complete the course “%(title)s”", title=title)
+    return _("Pass the quiz “%(title)s”", title=title)
 
 
 def certification_home() -> list[CertificationCard]:

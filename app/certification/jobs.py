@@ -1,6 +1,6 @@
 """The certification steps of the daily job."""
 
-from app.certification import renewal, services
+from app.certification import reminders, renewal, services
 from app.jobs.registry import daily_step
 
 
@@ -8,6 +8,13 @@ from app.jobs.registry import daily_step
 def daily_expiries() -> dict:
     """Current certificates past their expiry date become expired (once each)."""
     return {"expired": services.expire_certificates()}
+
+
+@daily_step("certificate expiry reminders", order=35)
+def daily_expiry_reminders() -> dict:
+    """Reminders to holders and their managers on the days before expiry each certification
+    names; each is sent once."""
+    return reminders.send_expiry_reminders()
 
 
 @daily_step("certificate renewals", order=40)

@@ -6,11 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models_base import UTCDateTime, localized, utcnow
 from app.people.models import User
+
+DEFAULT_REMINDER_DAYS = (90, 60, 30, 7)
+REMINDER_DAYS_SQL = "[90, 60, 30, 7]"
 
 
 class Certification(db.Model):
@@ -28,6 +32,14 @@ class Certification(db.Model):
     valid_for_days: Mapped[int] = mapped_column(Integer)
     renew_window_days: Mapped[int] = mapped_column(Integer)
     refresher_courses: Mapped[list] = mapped_column(JSON, default=list)
+    # Days before expiry on which holder and manager are reminded, largest first.
+    reminder_days: Mapped[list] = mapped_column(
+        JSON, default=lambda: list(DEFAULT_REMINDER_DAYS), server_default=REMINDER_DAYS_SQL
+    )
+    # Whether courses recognised by a placement test count as required courses.
+    accept_recognised: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     def title_in(self, locale: str) -> str:

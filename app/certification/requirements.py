@@ -31,14 +31,34 @@ class Standing:
         return round(100 * self.met / self.total) if self.total else 0
 
 
+@dataclass(frozen=True)
+class Requirement:
+    kind: str  # "course", "quiz", "acknowledgement" or "standard"
+    ref: str  # the course, quiz or standard id ("" for the acknowledgement)
+    met: bool
+
+
 def requirement_standings(
     user_ids: list[int], certifications: list[Certification]
 ) -> dict[tuple[int, str], Standing]:
     """(user id, certification id) -> requirements met out of the total."""
+    items = requirement_items(user_ids, certifications)
+    return {key: Standing(sum(r.met for r in reqs), len(reqs)) for key, reqs in items.items()}
+
+
+def requirement_items(
+    user_ids: list[int], certifications: list[Certification]
+) -> dict[tuple[int, str], list[Requirement]]:
+    """(user id, certification id) -> each requirement and whether it is met, in the order the
+    certification lists them."""
     if not user_ids or not certifications:
         return {}
     needs = [c.requirements for c in certifications]
     completed = courses.completed_course_ids(user_ids)
+    if any(c.accept_recognised for c in certifications):
+        recognised = courses.recognised_course_ids(user_ids)
+    else:
+        recognised = {}
     passed = quizzes.passed_quiz_ids(user_ids) if any(r.get("quizzes") for r in needs) else {}
     wants_ack = any(r.get("acknowledge_standards") for r in needs)
     acknowledged = standards.acknowledged_current(user_ids) if wants_ack else set()
@@ -48,12 +68,17 @@ def requirement_standings(
     for user_id in user_ids:
         for cert in certifications:
             req = cert.requirements
-            items = [c in completed[user_id] for c in req.get("courses", [])]
-            items += [q in passed.get(user_id, ()) for q in req.get("quizzes", [])]
+            counted = completed[user_id]
+            if cert.accept_recognised:
+                counted = counted | recognised[user_id]
+            items = [Requirement("course", c, c in counted) for c in req.get("courses", [])]
+            items += [Requirement("quiz", q, q in passed.get(user_id, ()))
+                      for q in req.get("quizzes", [])]  # fmt: skip
             if req.get("acknowledge_standards"):
-                items.append(user_id in acknowledged)
-            items += [statuses.get((user_id, s)) == "met" for s in req.get("standards_met", [])]
-            table[(user_id, cert.id)] = Standing(sum(items), len(items))
+                items.append(Requirement("acknowledgement", "", user_id in acknowledged))
+            items += [Requirement("standard", s, statuses.get((user_id, s)) == "met")
+                      for s in req.get("standards_met", [])]  # fmt: skip
+            table[(user_id, cert.id)] = items
     return table
 
 

@@ -1,10 +1,20 @@
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import clock
 from app.access import allow, public, signed_in
-from app.certification import home, services
+from app.certification import home, reminders, services
 from app.certification import jobs as _jobs  # noqa: F401  (registers the daily steps)
 from app.certification.forms import RevokeForm
 from app.certification.pdf import certificate_pdf as render_pdf
@@ -87,4 +97,17 @@ def verify(code: str):
     return render_template(
         "certification/verify.html", certificate=certificate,
         status=certificate.status(clock.today()),
+    )  # fmt: skip
+
+
+@bp.route("/certification/expiring")
+@allow("manager", "hr", "admin")
+def expiring():
+    """Certificates expiring soon: a manager's teams, or everyone for HR and admins."""
+    longest = reminders.longest_reminder_window() or services.EXPIRING_DAYS
+    days = min(max(request.args.get("days", longest, type=int), 1), 3650)
+    found = reminders.expiring_soon(current_user, days, request.args.get("page", 1, type=int))
+    return render_template(
+        "certification/expiring.html", found=found, days=days, today=clock.today(),
+        choices=sorted({7, 30, 60, 90, longest}),
     )  # fmt: skip

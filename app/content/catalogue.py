@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.content.schemas import CertificationsFile, CourseFile, PathsFile, StandardsFile
+from app.conversations.schemas import ScorecardsFile
 from app.quizzes.files import LoadedQuiz, load_quiz_source
 from app.text import character_problem, refused_character
 from app.yaml_source import Problem, SourceFile, load_yaml, read_text, validate
@@ -35,6 +36,8 @@ class Catalogue:
     standards_source: SourceFile | None = None
     certifications: CertificationsFile | None = None
     certifications_source: SourceFile | None = None
+    scorecards: ScorecardsFile | None = None
+    scorecards_source: SourceFile | None = None
     digest: str = ""
     # Ids of files that failed to load: references to them are not reported a second time.
     broken: set[str] = field(default_factory=set)
@@ -54,6 +57,7 @@ def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
     _load_quizzes(catalogue, problems)
     _load_standards(catalogue, problems)
     _load_certifications(catalogue, problems)
+    _load_scorecards(catalogue, problems)
     catalogue.digest = content_digest(root)
     return catalogue, problems
 
@@ -209,4 +213,10 @@ def _load_standards(catalogue: Catalogue, problems: list[Problem]) -> None:
 def _load_certifications(catalogue: Catalogue, problems: list[Problem]) -> None:
     catalogue.certifications_source, catalogue.certifications = _load_single(
         catalogue, "courses/certifications.yaml", CertificationsFile, problems
+    )
+
+
+def _load_scorecards(catalogue: Catalogue, problems: list[Problem]) -> None:
+    catalogue.scorecards_source, catalogue.scorecards = _load_single(
+        catalogue, "standards/scorecards.yaml", ScorecardsFile, problems
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.content.catalogue import Catalogue
+from app.conversations.scorecards import file_problems
 from app.yaml_source import Problem
 
 
@@ -11,9 +12,11 @@ def cross_check(catalogue: Catalogue, criterion_ids: set[str]) -> list[Problem]:
     _check_course_references(catalogue, problems)
     _check_cycles(catalogue, problems)
     _check_quiz_courses(catalogue, problems)
+    _check_placements(catalogue, problems)
     _check_paths(catalogue, problems)
     _check_standards(catalogue, criterion_ids, problems)
     _check_certifications(catalogue, problems)
+    _check_scorecards(catalogue, problems)
     return problems
 
 
@@ -69,6 +72,12 @@ def _check_cycles(catalogue: Catalogue, problems: list[Problem]) -> None:
 
 def _check_quiz_courses(catalogue: Catalogue, problems: list[Problem]) -> None:
     for loaded in catalogue.quizzes.values():
+        if loaded.quiz.placement:
+            continue  # checked by _check_placements
+        if loaded.quiz.course is None:
+            message = "a quiz needs a course (only a placement quiz has none)"
+            problems.append(loaded.source.problem(("course",), message))
+            continue
         course = catalogue.courses.get(loaded.quiz.course)
         if course is None and loaded.quiz.course in catalogue.broken:
             continue
@@ -79,6 +88,57 @@ def _check_quiz_courses(catalogue: Catalogue, problems: list[Problem]) -> None:
         elif loaded.quiz.id not in course.course.quizzes:
             message = f"course {course.course.id!r} does not list this quiz under quizzes"
             problems.append(loaded.source.problem(("course",), message))
+
+
+def _check_placements(catalogue: Catalogue, problems: list[Problem]) -> None:
+    """A placement quiz has no course and sections that share out all its questions, one
+    section per tier, each tier with courses to recognise; other quizzes have no sections."""
+    tiers = {c.course.tier for c in catalogue.courses.values()}
+    for loaded in catalogue.quizzes.values():
+        quiz, source = loaded.quiz, loaded.source
+        if not quiz.placement:
+            for key in ("sections", "offer_days"):
+                if key in source.data:
+                    problems.append(source.problem((key,), "only a placement quiz has " + key))
+            continue
+        if quiz.course is not None:
+            message = "a placement quiz belongs to no course: leave course out"
+            problems.append(source.problem(("course",), message))
+        if not quiz.sections:
+            problems.append(source.problem(("placement",), "a placement quiz needs sections"))
+        _check_sections(loaded, tiers, problems)
+
+
+def _check_sections(loaded, tiers: set[int], problems: list[Problem]) -> None:
+    source = loaded.source
+    question_ids = [q.get("id") for q in source.data.get("questions") or [] if isinstance(q, dict)]
+    placed: dict[str, str] = {}  # question id -> section id
+    seen_ids: set[str] = set()
+    seen_tiers: set[int] = set()
+    for i, section in enumerate(loaded.quiz.sections):
+        loc = ("sections", i)
+        if section.id in seen_ids:
+            problems.append(source.problem((*loc, "id"), "duplicate section id"))
+        if section.tier in seen_tiers:
+            problems.append(source.problem((*loc, "tier"), "another section tests this tier"))
+        elif section.tier not in tiers:
+            message = f"no course is in tier {section.tier}"
+            problems.append(source.problem((*loc, "tier"), message))
+        seen_ids.add(section.id)
+        seen_tiers.add(section.tier)
+        for j, question_id in enumerate(section.questions):
+            if question_id not in question_ids:
+                message = f"unknown question {question_id!r}"
+                problems.append(source.problem((*loc, "questions", j), message))
+            elif question_id in placed:
+                message = f"question {question_id!r} is already in section {placed[question_id]!r}"
+                problems.append(source.problem((*loc, "questions", j), message))
+            else:
+                placed[question_id] = section.id
+    for index, question_id in enumerate(question_ids):
+        if loaded.quiz.sections and question_id not in placed:
+            message = "the question is in no section"
+            problems.append(source.problem(("questions", index, "id"), message))
 
 
 def _check_paths(catalogue: Catalogue, problems: list[Problem]) -> None:
@@ -138,6 +198,11 @@ def _check_certifications(catalogue: Catalogue, problems: list[Problem]) -> None
         if entry.id in seen:
             problems.append(source.problem((*loc, "id"), "duplicate certification id"))
         seen.add(entry.id)
+        if entry.accept_recognised and not entry.requires.courses:
+            message = (
+                "accept_recognised needs courses under requires: there is nothing to recognise"
+            )
+            problems.append(source.problem((*loc, "accept_recognised"), message))
         refs = [
             (("requires", "courses"), entry.requires.courses, catalogue.courses, "course"),
             (("requires", "quizzes"), entry.requires.quizzes, catalogue.quizzes, "quiz"),
@@ -150,3 +215,12 @@ def _check_certifications(catalogue: Catalogue, problems: list[Problem]) -> None
             for j, ref in enumerate(ids):
                 if ref not in known and ref not in catalogue.broken:
                     problems.append(source.problem((*loc, *where, j), f"unknown {kind} {ref!r}"))
+
+
+def _check_scorecards(catalogue: Catalogue, problems: list[Problem]) -> None:
+    """Criteria must be in the named rubric, standards in standards.yaml."""
+    spec, source = catalogue.scorecards, catalogue.scorecards_source
+    if spec is None:
+        return
+    found = file_problems(spec, catalogue.rubrics, _standard_ids(catalogue))
+    problems.extend(source.problem(loc, message) for loc, message in found)

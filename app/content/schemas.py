@@ -7,10 +7,13 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from app.schema_types import BilingualText, Slug, Strict, TextModel
-
-StandardId = Annotated[str, StringConstraints(pattern=r"^STD-\d{2,3}$")]
-
+from app.schema_types import (
+    BilingualText,
+    Slug,
+    StandardId,
+    Strict,
+    TextModel,
+)
 
 # --- courses ----------------------------------------------------------------------------------
 
@@ -99,10 +102,20 @@ class ChangelogEntry(TextModel):
     changes: BilingualText
 
 
+class EvidenceWeights(Strict):
+    """How much one piece of evidence of each source counts in a standard's score."""
+
+    roleplay: float = Field(default=1, ge=0, le=10)
+    observation: float = Field(default=1, ge=0, le=10)
+    kpi: float = Field(default=1, ge=0, le=10)
+    conversation: float = Field(default=1, ge=0, le=10)
+
+
 class StandardsFile(Strict):
     version: Annotated[str, StringConstraints(min_length=1, max_length=20)]
     published: date
     window_days: int = Field(default=90, ge=7, le=730)
+    evidence_weights: EvidenceWeights = EvidenceWeights()
     changelog: list[ChangelogEntry] = []
     metrics: list[Metric] = []
     standards: list[Standard] = Field(min_length=1)
@@ -132,6 +145,12 @@ class CertificationEntry(TextModel):
     valid_for_days: int = Field(ge=30, le=3650)
     renew_window_days: int = Field(ge=1, le=365)
     refresher_courses: list[Slug] = Field(min_length=1)
+    # Days before expiry on which the holder and their manager are reminded.
+    reminder_days: list[Annotated[int, Field(ge=1, le=3650)]] = Field(
+        default=[90, 60, 30, 7], max_length=12
+    )
+    # Whether courses recognised by a placement test count as its required courses.
+    accept_recognised: bool = False
 
     @field_validator("renew_window_days")
     @classmethod
@@ -139,6 +158,15 @@ class CertificationEntry(TextModel):
         if "valid_for_days" in info.data and value >= info.data["valid_for_days"]:
             raise ValueError("must be shorter than valid_for_days")
         return value
+
+    @field_validator("reminder_days")
+    @classmethod
+    def _reminders_inside_validity(cls, value: list[int], info) -> list[int]:
+        if len(set(value)) != len(value):
+            raise ValueError("name each day once")
+        if "valid_for_days" in info.data and any(d >= info.data["valid_for_days"] for d in value):
+            raise ValueError("every day must be fewer than valid_for_days")
+        return sorted(value, reverse=True)
 
 
 class CertificationsFile(Strict):

@@ -224,6 +224,8 @@ def _sync_certifications(catalogue: Catalogue, report: SyncReport) -> None:
         row.requirements = entry.requires.model_dump()
         row.valid_for_days, row.renew_window_days = entry.valid_for_days, entry.renew_window_days
         row.refresher_courses = list(entry.refresher_courses)
+        row.reminder_days = list(entry.reminder_days)
+        row.accept_recognised = entry.accept_recognised
     for row in existing.values():
         if row.active:
             row.active = False

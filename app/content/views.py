@@ -1,5 +1,6 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -33,7 +34,13 @@ def sync():
             report = services.sync_content(current_app.config["CONTENT_DIR"], actor=current_user)
         except services.ContentError as exc:
             db.session.rollback()
-            flash(_("Nothing was loaded: %(n)d problem(s).", n=len(exc.problems)), "danger")
+            count = len(exc.problems)
+            message = ngettext(
+                "Nothing was loaded: %(num)s problem.",
+                "Nothing was loaded: %(num)s problems.",
+                count,
+            )
+            flash(message, "danger")
         else:
             db.session.commit()
             message = _("Content loaded.") if report.changed else _("No changes.")

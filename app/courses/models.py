@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -92,3 +92,22 @@ class CourseCompletion(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     course_id: Mapped[str] = mapped_column(ForeignKey("course.id"), index=True)
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CourseRecognition(db.Model):
+    """A course the agent is exempt from because a placement test showed they know it: the
+    section's score and the attempt are the reason. It counts as complete for prerequisites
+    and the onboarding path, and for a certification only where that certification says so."""
+
+    __tablename__ = "course_recognition"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    course_id: Mapped[str] = mapped_column(ForeignKey("course.id"), index=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"), index=True)
+    section: Mapped[str] = mapped_column(String(80))  # the placement section's id
+    score: Mapped[float] = mapped_column(Float)  # the section's score, percent
+    recognised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    course: Mapped[Course] = relationship()

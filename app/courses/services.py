@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from app import clock, events
-from app.courses.models import Course, CourseCompletion, Lesson, LessonProgress
+from app.courses.models import (
+    Course,
+    CourseCompletion,
+    CourseRecognition,
+    Lesson,
+    LessonProgress,
+)
+from app.courses.recognition import (  # noqa: F401  (other capabilities use them from here)
+    recognise_course,
+    recognised_course_ids,
+    recognitions_of,
+)
 from app.extensions import db
 from app.people.models import User
 from app.quizzes import services as quizzes
@@ -26,21 +38,29 @@ class Progress:
     quizzes_total: int = 0
     completed: bool = False
     missing: list[Course] = field(default_factory=list)  # prerequisites not yet complete
+    attempts: int = 0  # quiz attempts submitted in the course, passed or not
+    best_score: float | None = None  # the best of those attempts (percent)
+    recognition: CourseRecognition | None = None  # exempt by a placement test
 
     @property
     def percent(self) -> int:
         total = self.lessons_total + self.quizzes_total
-        if self.completed or not total:
-            return 100 if self.completed else 0
+        if self.completed or self.recognition:
+            return 100
+        if not total:
+            return 0
         return round(100 * (self.lessons_done + self.quizzes_passed) / total)
 
     @property
     def status(self) -> str:
         if self.completed:
             return "done"
+        if self.recognition is not None:
+            return "recognised"
         if self.missing:
             return "locked"
-        return "in_progress" if self.lessons_done or self.quizzes_passed else "open"
+        started = self.lessons_done or self.quizzes_passed or self.attempts
+        return "in_progress" if started else "open"
 
 
 class CourseLocked(Exception):
@@ -61,11 +81,18 @@ def progress_for(user_ids: list[int], courses: list[Course]) -> dict[tuple[int, 
     done = _lessons_done(user_ids)
     passed = quizzes.passed_quiz_ids(user_ids)
     completed = completed_course_ids(user_ids)
+    tried = quizzes.attempt_summaries(user_ids)
+    recognised = recognitions_of(user_ids)
+    recognised_ids: dict[int, set[str]] = defaultdict(set)
+    for user_id, course_id in recognised:
+        recognised_ids[user_id].add(course_id)
     by_id = {c.id: c for c in courses}
     table = {}
     for user_id in user_ids:
+        counted = completed[user_id] | recognised_ids[user_id]  # for prerequisites
         for course in courses:
             active_quizzes = set(course.quiz_ids)
+            summaries = [tried[(user_id, q)] for q in course.quiz_ids if (user_id, q) in tried]
             table[(user_id, course.id)] = Progress(
                 course=course,
                 lessons_done=done.get((user_id, course.id), 0),
@@ -73,9 +100,10 @@ def progress_for(user_ids: list[int], courses: list[Course]) -> dict[tuple[int, 
                 quizzes_passed=len(active_quizzes & passed[user_id]),
                 quizzes_total=len(active_quizzes),
                 completed=course.id in completed[user_id],
-                missing=[
-                    by_id[r] for r in course.requires if r in by_id and r not in completed[user_id]
-                ],
+                missing=[by_id[r] for r in course.requires if r in by_id and r not in counted],
+                attempts=sum(n for n, _best in summaries),
+                best_score=max((best for _n, best in summaries), default=None),
+                recognition=recognised.get((user_id, course.id)),
             )
     return table
 
@@ -110,6 +138,11 @@ def completed_course_ids(user_ids: list[int]) -> dict[int, set[str]]:
     return result
 
 
+def done_course_ids(user_id: int) -> set[str]:
+    """Completed or recognised: what counts for prerequisites and the onboarding path."""
+    return completed_course_ids([user_id])[user_id] | recognised_course_ids([user_id])[user_id]
+
+
 def catalogue(user: User) -> list[Progress]:
     """Every active course, in tier order, with the user's standing."""
     courses = active_courses()
@@ -118,9 +151,9 @@ def catalogue(user: User) -> list[Progress]:
 
 
 def check_open(user: User, course: Course) -> None:
-    """Raise CourseLocked when a prerequisite is not complete."""
-    completed = completed_course_ids([user.id])[user.id]
-    missing_ids = [r for r in course.requires if r not in completed]
+    """Raise CourseLocked when a prerequisite is neither complete nor recognised."""
+    done = done_course_ids(user.id)
+    missing_ids = [r for r in course.requires if r not in done]
     if missing_ids:
         missing = list(db.session.scalars(select(Course).where(Course.id.in_(missing_ids))))
         raise CourseLocked(course, missing)

@@ -5,7 +5,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from app.api import errors as api_errors
 from app.extensions import db, login_manager
+
+API_PREFIX = "/api/"  # the JSON API answers every error in its own JSON shape
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please try again.")),
@@ -28,6 +31,8 @@ def wants_json() -> bool:
 
 
 def render_error(code: int, detail: str | None = None):
+    if request.path.startswith(API_PREFIX):
+        return api_errors.response(code, detail)
     title, message = MESSAGES.get(code, MESSAGES[500])
     if wants_json():
         return {"error": str(title), "message": detail or str(message)}, code
@@ -41,7 +46,10 @@ def register(app: Flask) -> None:
     def _http_error(exc: HTTPException):
         if (exc.code or 500) >= 500:
             db.session.rollback()  # an unhandled error: nothing half-written is kept
-        return render_error(exc.code or 500)
+        # abort(code, description=...) from a view says why in its own words (e.g. a quiz that
+        # is not offered); werkzeug's generic English descriptions are not shown.
+        detail = vars(exc).get("description")
+        return render_error(exc.code or 500, detail)
 
     @app.errorhandler(OperationalError)
     def _database_unavailable(exc: OperationalError):

@@ -6,9 +6,12 @@ from app.access import public, signed_in
 from app.assignments import onboarding as assignments
 from app.auth.views import safe_next
 from app.courses import services as courses
+from app.courses.over_time import progress_over_time
 from app.extensions import db
+from app.i18n import text_direction
 from app.page_cache.pages import OVERALL, USER, cached_page
 from app.people.models import Role
+from app.placement import services as placement
 
 bp = Blueprint("main", __name__)
 
@@ -29,9 +32,11 @@ def home():
     return render_template(
         "main/agent_home.html",
         next_lesson=courses.next_lesson(current_user, states, assignments.due_dates(open_ones)),
+        placement=placement.offered_placement(current_user),
         assignments=open_ones,
         states=states,
         today=clock.today(),
+        over_time=progress_over_time(current_user, rtl=text_direction() == "rtl"),
     )
 
 

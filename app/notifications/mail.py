@@ -26,7 +26,7 @@ from app import clock
 from app.database import writing
 from app.extensions import db
 from app.notifications.models import Notification
-from app.notifications.services import mail_configured, message
+from app.notifications.services import BEFORE_SENDING_HOOKS, mail_configured, message, subject
 from app.people.models import User
 
 LEASE = timedelta(minutes=10)
@@ -54,6 +54,8 @@ def send_pending(limit: int = 500) -> SendReport:
     """Send pending mail (and mail whose claim has lapsed); commits after every message."""
     if not mail_configured():
         raise MailNotConfigured("MAIL_SERVER is not set")
+    for prepare in BEFORE_SENDING_HOOKS:
+        prepare()
     report = SendReport()
     candidates = _candidates(limit)
     if not candidates:
@@ -151,10 +153,10 @@ def build_email(note: Notification, user: User) -> EmailMessage:
     config = current_app.config
     with force_locale(user.locale or config["BABEL_DEFAULT_LOCALE"]):
         text = message(note)
-        subject = _("Khidma: %(text)s", text=text)
+        title = _("Khidma: %(text)s", text=subject(note))
         footer = _("You receive this because you have an account on Khidma.")
     mail = EmailMessage()
-    mail["Subject"] = subject[:200]
+    mail["Subject"] = title[:200]
     mail["From"] = config["MAIL_SENDER"]
     mail["To"] = formataddr((user.name(user.locale), user.email))
     mail["Message-ID"] = message_id(note.id)

@@ -30,9 +30,34 @@ MESSAGES = {
     "renewal_due": _l(
         "Your certificate %(certification)s expires on %(until)s: complete %(courses)s to renew it."
     ),
+    "certificate_expiring": _l(
+        "Reminder: your certificate %(certification)s expires on %(until)s."
+    ),
+    "team_certificate_expiring": _l(
+        "Reminder: the certificate %(certification)s of %(person)s expires on %(until)s."
+    ),
     "certificate_expired": _l("Your certificate %(certification)s has expired."),
     "certificate_revoked": _l("Your certificate %(certification)s was revoked: %(reason)s"),
+    "invitation": _l(
+        "You are invited to Khidma. Choose your password with the link below; it works once, "
+        "within %(days)s days."
+    ),
+    "password_reset": _l(
+        "To choose a new Khidma password, open the link below; it works once, within "
+        "%(minutes)s minutes. If you did not ask for it, ignore this message."
+    ),
 }
+# Called by the mail sender before each run, to queue messages that are made only then.
+BEFORE_SENDING_HOOKS: list = []
+
+# Subjects of kinds whose text is too long for one; the others' subject is their text.
+SUBJECTS = {
+    "invitation": _l("You are invited"),
+    "password_reset": _l("Choose a new password"),
+}
+# Sent by e-mail only: their links open an account, and are spent or stale once the person is
+# signed in, so the in-app list does not show them.
+MAIL_ONLY = ("invitation", "password_reset")
 
 
 def notify(user_id: int, kind: str, params: dict, *, link: str | None = None,
@@ -58,10 +83,12 @@ def link_to(endpoint: str, **values) -> str:
 
 def local_date(value, locale: str) -> str:
     """A date written for the recipient (messages are stored already in their language)."""
-    from flask_babel import force_locale, format_date
+    from flask_babel import force_locale
+
+    from app.i18n import format_day
 
     with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return format_date(value, "medium")
+        return format_day(value)
 
 
 def mail_configured() -> bool:
@@ -72,9 +99,15 @@ def message(note: Notification) -> str:
     return str(MESSAGES[note.kind]) % note.params
 
 
+def subject(note: Notification) -> str:
+    return str(SUBJECTS[note.kind]) if note.kind in SUBJECTS else message(note)
+
+
 def unread_count(user_id: int) -> int:
     query = select(func.count(Notification.id)).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None)
+        Notification.user_id == user_id,
+        Notification.read_at.is_(None),
+        Notification.kind.not_in(MAIL_ONLY),
     )
     return db.session.scalar(query) or 0
 
@@ -82,7 +115,7 @@ def unread_count(user_id: int) -> int:
 def recent(user_id: int, limit: int = 50) -> list[Notification]:
     query = (
         select(Notification)
-        .where(Notification.user_id == user_id)
+        .where(Notification.user_id == user_id, Notification.kind.not_in(MAIL_ONLY))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit)
     )

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, EmailField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DateField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.people.fields import EMAIL, EMPLOYEE_NO, PERSON_NAME, UNIT_NAME
@@ -35,6 +35,8 @@ class PersonForm(FlaskForm):
     team_id = SelectField(_l("Team"), coerce=int, choices=[])
     hire_date = DateField(_l("Hire date"), validators=[DataRequired()])
     locale = SelectField(_l("Language"), choices=locale_choices)
+    # Offered (ticked) when a person is added and e-mail is set up.
+    invite = BooleanField(_l("Send an invitation to choose a password by e-mail"))
     submit = SubmitField(_l("Save"))
 
     def validate_name_en(self, field):
@@ -67,3 +69,8 @@ class ConfirmForm(FlaskForm):
     """A form with only its CSRF token, for buttons that change something."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class ConfirmImportForm(ConfirmForm):
+    # Ticked on the page; a request without the box invites nobody.
+    invite = BooleanField(_l("Send each new person an invitation by e-mail"))

@@ -78,15 +78,32 @@ def parse_people_csv(
     if not _check_header(header, result):
         return result
     reader.fieldnames = header
+    _parse_rows(enumerate(reader, start=2), team_departments, departments, default_locale, result)
+    if not result.rows and not result.errors:
+        result.errors.append(RowError(2, "-", N_("the file has a header but no rows")))
+    return result
+
+
+def parse_people_records(
+    records: list[dict[str, str]],
+    team_departments: dict[str, str],
+    departments: set[str],
+    default_locale: str,
+) -> ParsedFile:
+    """The same checks for people given as mappings of column to text (the JSON API); each
+    error's `row` is then the record's index in the list, from 0."""
+    result = ParsedFile()
+    _parse_rows(enumerate(records), team_departments, departments, default_locale, result)
+    return result
+
+
+def _parse_rows(numbered, team_departments, departments, default_locale, result) -> None:
     seen: dict[tuple[str, str], int] = {}
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in numbered:
         row = _parse_row(number, raw, team_departments, departments, default_locale, result)
         if row is not None:
             _check_duplicates(row, seen, result)
             result.rows.append(row)
-    if not result.rows and not result.errors:
-        result.errors.append(RowError(2, "-", N_("the file has a header but no rows")))
-    return result
 
 
 def _check_header(header: list[str], result: ParsedFile) -> bool:

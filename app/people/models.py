@@ -7,6 +7,7 @@ from datetime import date, datetime
 from flask_login import UserMixin
 from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false as sa_false
 
 from app.extensions import db
 from app.models_base import UTCDateTime, utcnow
@@ -62,6 +63,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     # Bumped on password change or deactivation so that existing sessions stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Set by an administrator: the person must choose their own at the next sign-in.
+    password_temporary: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
+    )
+    # When the last invitation was sent; it is accepted once the person has a password.
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Moves whenever data this person's pages show changes (app/page_cache/tracking.py).
     data_generation: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -84,6 +91,10 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
+
+    @property
+    def invitation_pending(self) -> bool:
+        return self.invited_at is not None and not self.password_hash and self.active
 
 
 class PendingImport(db.Model):

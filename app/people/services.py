@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -58,8 +59,9 @@ def _apply_team(values: dict) -> dict:
     return values
 
 
-def create_person(values: dict, *, actor: User | None) -> User:
-    """Create a person (no password yet: an admin sets one) and record it."""
+def create_person(values: dict, *, actor: User | None, invite: bool = False) -> User:
+    """Create a person and record it. They have no password yet: with `invite`, an e-mail
+    asks them to choose one; otherwise an admin sets a temporary one."""
     values = _apply_team(dict(values))
     values["email"] = values["email"].strip().lower()
     _check_unique(None, values["employee_no"], values["email"])
@@ -68,7 +70,23 @@ def create_person(values: dict, *, actor: User | None) -> User:
     db.session.flush()
     audit.record("person_created", "user", user.id, actor=actor, after=snapshot(user))
     _after_person_saved(user)
+    if invite and user.active:
+        invite_person(user, actor=actor)
     return user
+
+
+def invite_person(user: User, *, actor: User | None) -> None:
+    """Send (or send again) the e-mail inviting a person to choose a password."""
+    try:
+        events.invitation_requested.send(user, actor=actor)
+    except ValueError as exc:  # the account capability's refusal, with its message
+        raise PeopleError("invite", getattr(exc, "message", str(exc))) from None
+
+
+def can_invite() -> bool:
+    """Invitations go by e-mail: only when mail is set up (MAIL_SERVER, as notifications
+    send it)."""
+    return bool(current_app.config.get("MAIL_SERVER"))
 
 
 def update_person(user: User, values: dict, *, actor: User | None) -> bool:
@@ -138,7 +156,7 @@ class PeopleFilter:
     role: str = ""
     department_id: int | None = None
     team_id: int | None = None
-    status: str = "active"
+    status: str = "active"  # active, inactive, invited (invitation not accepted yet) or all
 
 
 def search_people(flt: PeopleFilter, page: int, per_page: int = 50):
@@ -162,6 +180,10 @@ def search_people(flt: PeopleFilter, page: int, per_page: int = 50):
         query = query.where(User.team_id == flt.team_id)
     if flt.status in ("active", "inactive"):
         query = query.where(User.active.is_(flt.status == "active"))
+    elif flt.status == "invited":
+        query = query.where(
+            User.active.is_(True), User.invited_at.is_not(None), User.password_hash.is_(None)
+        )
     query = query.order_by(User.name_en, User.id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
@@ -207,6 +229,7 @@ def _save_named(model, obj, values: dict, actor: User, kind: str):
 class ImportReport:
     errors: list[importer.RowError] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
+    invited: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
     rows: int = 0
@@ -225,13 +248,32 @@ def check_people_csv(raw: bytes, default_locale: str) -> tuple[importer.ParsedFi
         message = importer.N_("the file is not UTF-8 text (byte %(byte)s)")
         report.errors.append(importer.RowError(1, "-", message, {"byte": exc.args[0]}))
         return importer.ParsedFile(), report
-    teams = dict(db.session.execute(select(Team.code, Department.code).join(Team.department)).all())
-    departments = set(db.session.scalars(select(Department.code)))
+    teams, departments = _placements()
     parsed = importer.parse_people_csv(text, teams, departments, default_locale)
+    return parsed, _checked(parsed, report)
+
+
+def check_people_records(
+    records: list[dict[str, str]], default_locale: str
+) -> tuple[importer.ParsedFile, ImportReport]:
+    """Validate people given as mappings of CSV column to text (the JSON API) with the rules
+    of the CSV import, without writing anything; errors name the record's index."""
+    teams, departments = _placements()
+    parsed = importer.parse_people_records(records, teams, departments, default_locale)
+    return parsed, _checked(parsed, ImportReport())
+
+
+def _placements() -> tuple[dict[str, str], set[str]]:
+    """Team code -> department code, and the department codes."""
+    teams = dict(db.session.execute(select(Team.code, Department.code).join(Team.department)).all())
+    return teams, set(db.session.scalars(select(Department.code)))
+
+
+def _checked(parsed: importer.ParsedFile, report: ImportReport) -> ImportReport:
     report.errors.extend(parsed.errors)
     report.rows = len(parsed.rows)
     _check_email_owners(parsed.rows, report)
-    return parsed, report
+    return report
 
 
 def _check_email_owners(rows: list[importer.PersonRow], report: ImportReport) -> None:
@@ -244,12 +286,34 @@ def _check_email_owners(rows: list[importer.PersonRow], report: ImportReport) ->
             report.errors.append(importer.RowError(row.row, "email", message, {"owner": owner}))
 
 
-def import_people(raw: bytes, *, actor: User | None, default_locale: str) -> ImportReport:
-    """Upsert people by employee number; writes nothing unless every row is valid.
+def import_people(
+    raw: bytes, *, actor: User | None, default_locale: str, invite: bool = False
+) -> ImportReport:
+    """Upsert people by employee number; writes nothing unless every row is valid. With
+    `invite`, each new active person is sent an invitation.
 
     The caller commits on success and rolls back otherwise.
     """
+    if invite and not can_invite():
+        raise PeopleError(
+            "invite", _l("E-mail is not set up (MAIL_SERVER), so no invitation can be sent.")
+        )
     parsed, report = check_people_csv(raw, default_locale)
+    return _upsert(parsed, report, actor=actor, source="csv", invite=invite)
+
+
+def import_people_records(
+    records: list[dict[str, str]], *, actor: User | None, default_locale: str, source: str
+) -> ImportReport:
+    """Upsert people given as mappings of CSV column to text, with the CSV import's rules and
+    its all-or-nothing behaviour. The caller commits on success and rolls back otherwise."""
+    parsed, report = check_people_records(records, default_locale)
+    return _upsert(parsed, report, actor=actor, source=source)
+
+
+def _upsert(
+    parsed, report: ImportReport, *, actor: User | None, source: str, invite: bool = False
+) -> ImportReport:
     if not report.ok:
         return report
     existing = {u.employee_no: u for u in db.session.scalars(select(User))}
@@ -259,15 +323,18 @@ def import_people(raw: bytes, *, actor: User | None, default_locale: str) -> Imp
         values = _row_values(row, team_ids, department_ids)
         user = existing.get(row.employee_no)
         if user is None:
-            create_person(values, actor=actor)
+            create_person(values, actor=actor, invite=invite and row.active)
             report.created.append(row.employee_no)
+            if invite and row.active:
+                report.invited.append(row.employee_no)
         elif update_person(user, values, actor=actor):
             report.updated.append(row.employee_no)
         else:
             report.unchanged += 1
     audit.record(
-        "people_imported", "import", "csv", actor=actor,
-        after={"created": len(report.created), "updated": len(report.updated)},
+        "people_imported", "import", source, actor=actor,
+        after={"created": len(report.created), "updated": len(report.updated),
+               "invited": len(report.invited)},
     )  # fmt: skip
     return report
 
@@ -292,12 +359,16 @@ def stage_import(raw: bytes, filename: str, *, actor: User) -> PendingImport:
     return uploads.stage_upload(PendingImport, raw, filename, actor=actor)
 
 
-def apply_staged_import(token: str, *, actor: User, default_locale: str) -> ImportReport | None:
+def apply_staged_import(
+    token: str, *, actor: User, default_locale: str, invite: bool = False
+) -> ImportReport | None:
     """Import a staged file once; None when the token is unknown, used, or someone else's."""
     pending = uploads.open_upload(PendingImport, token, actor=actor)
     if pending is None:
         return None
-    report = import_people(pending.content, actor=actor, default_locale=default_locale)
+    report = import_people(
+        pending.content, actor=actor, default_locale=default_locale, invite=invite
+    )
     if report.ok:
         pending.applied_at = utcnow()
     return report

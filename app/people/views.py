@@ -3,10 +3,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import clock
 from app.access import allow
 from app.extensions import db
 from app.people import services
-from app.people.forms import ConfirmForm, DepartmentForm, ImportForm, PersonForm, TeamForm
+from app.people.forms import (
+    ConfirmForm,
+    ConfirmImportForm,
+    DepartmentForm,
+    ImportForm,
+    PersonForm,
+    TeamForm,
+)
 from app.people.importer import COLUMNS, REQUIRED_COLUMNS
 from app.people.models import Department, Role, Team, User
 
@@ -53,7 +61,8 @@ def _person_values(form: PersonForm) -> dict:
 def _save_person(form: PersonForm, user: User | None):
     try:
         if user is None:
-            user = services.create_person(_person_values(form), actor=current_user)
+            invite = bool(form.invite.data) and services.can_invite()
+            user = services.create_person(_person_values(form), actor=current_user, invite=invite)
         else:
             services.update_person(user, _person_values(form), actor=current_user)
     except services.PeopleError as exc:
@@ -67,12 +76,16 @@ def _save_person(form: PersonForm, user: User | None):
 @bp.route("/people/new", methods=["GET", "POST"])
 @allow("admin")
 def new_person():
-    form = PersonForm(locale=current_app.config["BABEL_DEFAULT_LOCALE"])
+    form = PersonForm(locale=current_app.config["BABEL_DEFAULT_LOCALE"], invite=True)
     form.team_id.choices = _team_choices()
     if form.validate_on_submit() and (user := _save_person(form, None)):
         flash(_("%(name)s was added.", name=user.name(current_user.locale)), "success")
+        if user.invited_at:
+            flash(_("An invitation is on its way to %(email)s.", email=user.email), "success")
         return redirect(url_for("people.edit_person", user_id=user.id))
-    return render_template("people/form.html", form=form, user=None)
+    return render_template(
+        "people/form.html", form=form, user=None, can_invite=services.can_invite()
+    )
 
 
 @bp.route("/people/<int:user_id>", methods=["GET", "POST"])
@@ -86,7 +99,10 @@ def edit_person(user_id: int):
     if form.validate_on_submit() and _save_person(form, user):
         flash(_("Saved."), "success")
         return redirect(url_for("people.edit_person", user_id=user.id))
-    return render_template("people/form.html", form=form, user=user, action_form=ConfirmForm())
+    return render_template(
+        "people/form.html", form=form, user=user, action_form=ConfirmForm(),
+        can_invite=services.can_invite(), now=clock.now(),
+    )  # fmt: skip
 
 
 @bp.route("/people/<int:user_id>/active", methods=["POST"])
@@ -103,6 +119,24 @@ def set_active(user_id: int):
         return redirect(url_for("people.edit_person", user_id=user.id))
     db.session.commit()
     flash(_("Reactivated.") if active else _("Deactivated."), "success")
+    return redirect(url_for("people.edit_person", user_id=user.id))
+
+
+@bp.route("/people/<int:user_id>/invite", methods=["POST"])
+@allow("admin")
+def invite(user_id: int):
+    """Send the invitation (again): a new link, the earlier one stops working."""
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.invite_person(user, actor=current_user)
+    except services.PeopleError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("An invitation is on its way to %(email)s.", email=user.email), "success")
     return redirect(url_for("people.edit_person", user_id=user.id))
 
 
@@ -186,8 +220,9 @@ def import_people():
             pending = services.stage_import(raw, form.file.data.filename or "", actor=current_user)
             db.session.commit()
         return render_template(
-            "people/import_preview.html", report=report, pending=pending, confirm=ConfirmForm()
-        )
+            "people/import_preview.html", report=report, pending=pending,
+            confirm=ConfirmImportForm(), can_invite=services.can_invite(),
+        )  # fmt: skip
     return render_template(
         "people/import.html", form=form, columns=COLUMNS, required=REQUIRED_COLUMNS
     )
@@ -196,10 +231,18 @@ def import_people():
 @bp.route("/people/import/<token>", methods=["POST"])
 @allow("admin")
 def confirm_import(token: str):
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
         abort(400)
     default_locale = current_app.config["BABEL_DEFAULT_LOCALE"]
-    report = services.apply_staged_import(token, actor=current_user, default_locale=default_locale)
+    try:
+        report = services.apply_staged_import(
+            token, actor=current_user, default_locale=default_locale, invite=form.invite.data
+        )
+    except services.PeopleError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "danger")
+        return redirect(url_for("people.import_people"))
     if report is None:
         abort(404)
     if not report.ok:  # the database changed since the preview
@@ -211,4 +254,6 @@ def confirm_import(token: str):
           created=len(report.created), updated=len(report.updated), same=report.unchanged),
         "success",
     )  # fmt: skip
+    if report.invited:
+        flash(_("Invitations queued for new people: %(n)s.", n=len(report.invited)), "success")
     return redirect(url_for("people.list_people"))

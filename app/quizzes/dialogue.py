@@ -81,7 +81,8 @@ def send_turn_reply(user: User, quiz, token: str, question, turn_id: str, text: 
     if draft is None:
         draft = DialogueDraft(user_id=user.id, quiz_version_id=version_id, question_id=question.id)
         db.session.add(draft)
-    draft.replies = [*replies, {"turn": turn_id, "text": text}]
+    served = pending.served_language(user.locale, question.language)
+    draft.replies = [*replies, {"turn": turn_id, "text": text, "served": served}]
     draft.updated_at = clock.now()
     try:
         db.session.commit()
@@ -100,7 +101,8 @@ def final_replies(sitting, question, form) -> list[dict]:
     if pending is not None:
         on_screen = form.get(f"turn-{question.id}") == pending.id
         text = form.get(field_name(question.id), "") if on_screen else ""
-        replies.append({"turn": pending.id, "text": text})
+        served = pending.served_language(sitting.context.locale, question.language)
+        replies.append({"turn": pending.id, "text": text, "served": served})
     return replies
 
 

@@ -7,6 +7,7 @@ Branches may only lead to later turns, so every conversation ends.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from app.quizzes.question_types import Grade, GradingContext, Sitting, register
@@ -16,11 +17,12 @@ from app.quizzes.roleplay_types import (
     RoleplayDialogue,
     RubricScored,
     Turn,
-    bind_or_problems,
+    bind_scenario,
     example_problems,
     grade_reply,
     pass_mark_of,
     reply_view,
+    scenario_problems,
 )
 from app.quizzes.rubrics import rescore
 from app.scoring import Rubric
@@ -65,8 +67,15 @@ class RoleplayDialogueType(RubricScored):
         scored, pending = dialogue.conversation(
             sitting.user, sitting.version_id, question, sitting.context
         )
-        transcript = [{"customer": t["customer"], "text": t["text"]} for t in scored]
-        return {"transcript": transcript, "pending": pending}
+        transcript = [
+            {"customer": t["customer"], "language": t.get("served") or question.language,
+             "text": t["text"]}
+            for t in scored
+        ]  # fmt: skip
+        shown = {"transcript": transcript, "pending": pending}
+        if pending is not None:
+            shown["customer"] = self.pending_customer(question, pending, sitting.context.locale)
+        return shown
 
     def close(self, question: RoleplayDialogue, sitting: Sitting) -> None:
         from app.quizzes import dialogue
@@ -75,8 +84,9 @@ class RoleplayDialogueType(RubricScored):
 
     def example_spots(self, question: RoleplayDialogue, rubrics: dict) -> list[tuple]:
         return [
-            (f"{question.id}/{turn.id}", ("turns", t), self.turn_rubric(question, turn, rubrics),
-             turn.examples)
+            (f"{question.id}/{turn.id}", ("turns", t),
+             partial(self.turn_rubric, question, turn, rubrics),
+             turn.languages(question.language), turn.examples)
             for t, turn in enumerate(question.turns)
         ]  # fmt: skip
 
@@ -101,11 +111,12 @@ class RoleplayDialogueType(RubricScored):
         ]
         return round(sum(s for s, _ in results) / len(results)), any(c for _, c in results)
 
-    def turn_rubric(self, question: RoleplayDialogue, turn: Turn, rubrics: dict) -> Rubric:
-        from app.quizzes import rubrics as rubric_tools
-
-        data = rubrics[question.rubric]
-        return rubric_tools.bind(data, turn.key_points, turn.criteria, turn.customer)
+    def turn_rubric(
+        self, question: RoleplayDialogue, turn: Turn, rubrics: dict, lang: str | None = None
+    ) -> Rubric:
+        """The rubric bound to a turn for a reply in `lang` (default: the turn's first)."""
+        lang = lang or turn.languages(question.language)[0]
+        return bind_scenario(rubrics[question.rubric], turn, turn.criteria, lang, question.language)
 
     def problems(self, question: RoleplayDialogue, rubrics: dict) -> Problems:
         if question.rubric not in rubrics:
@@ -114,21 +125,33 @@ class RoleplayDialogueType(RubricScored):
         found: Problems = _structure_problems(question)
         for i, turn in enumerate(question.turns):
             prefix = ("turns", i)
-            rubric = bind_or_problems(
-                rubrics[question.rubric], turn.key_points, turn.criteria, turn.customer,
-                found, prefix,
-            )  # fmt: skip
-            if rubric is not None:
+            data = rubrics[question.rubric]
+            turn_found = scenario_problems(data, turn, turn.criteria, question.language, prefix)
+            found += turn_found
+            if not turn_found:
+                rubric = self.turn_rubric(question, turn, rubrics)
                 found += example_problems(turn.examples, rubric, prefix)
                 found += _branch_criteria_problems(turn, rubric, prefix)
         return found
 
-    def score_turn(self, question, turn: Turn, text: str, context: GradingContext) -> dict:
-        """The stored detail of one reply to one turn."""
-        rubric = self.turn_rubric(question, turn, context.rubrics)
+    def score_turn(
+        self, question, turn: Turn, text: str, context: GradingContext, served: str | None = None
+    ) -> dict:
+        """The stored detail of one reply to one turn: scored in the reply's language, with the
+        customer's message as served (in `served`, else in the agent's language)."""
+        served = served or turn.served_language(context.locale, question.language)
+        scored_in = turn.served_and_scored(text, served, question.language)[1]
+        rubric = self.turn_rubric(question, turn, context.rubrics, scored_in)
         pass_mark = pass_mark_of(question, context)
-        detail = grade_reply(text, rubric, question.language, pass_mark, context.locale)
-        return detail | {"turn": turn.id, "customer": turn.customer}
+        detail = grade_reply(text, rubric, scored_in, pass_mark, context.locale)
+        customer = turn.customer_in(served, question.language)
+        return detail | {"turn": turn.id, "customer": customer, "served": served}
+
+    def pending_customer(self, question: RoleplayDialogue, turn: Turn, locale: str) -> dict:
+        """The customer's message of the turn waiting for a reply, as an agent in `locale`
+        is served it: {"text", "language"}."""
+        served = turn.served_language(locale, question.language)
+        return {"text": turn.customer_in(served, question.language), "language": served}
 
     def walk(self, question: RoleplayDialogue, replies: list[dict], context: GradingContext):
         """Score replies along the conversation: (scored turns, the turn now waiting for a reply
@@ -140,7 +163,12 @@ class RoleplayDialogueType(RubricScored):
             if turn is None or not isinstance(reply, dict) or reply.get("turn") != turn.id:
                 break
             text = reply.get("text") if isinstance(reply.get("text"), str) else ""
-            detail = self.score_turn(question, turn, text, context)
+            served = (
+                reply.get("served")
+                if reply.get("served") in turn.languages(question.language)
+                else None
+            )
+            detail = self.score_turn(question, turn, text, context, served)
             scored.append(detail)
             turn = next_turn(question, turn, detail)
         return scored, turn

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from app.quizzes.files import LoadedQuiz
 from app.quizzes.roleplay_types import Example
-from app.scoring import Rubric, ScoreResult, score_reply
+from app.scoring import Rubric, ScoreResult, reply_language, score_reply
 from app.scoring.evaluation import SliceReport, score_slice
 
 
@@ -39,13 +39,22 @@ class ExamplesReport:
 
 @dataclass(frozen=True)
 class ScoredSpot:
-    """One place that holds examples: a role-play question or a dialogue turn."""
+    """One place that holds examples: a role-play question or a dialogue turn. A reply is
+    scored in the language it is written in, with the rubric bound for that language."""
 
     loc: tuple  # location in the file, e.g. ("questions", 3) or ("questions", 3, "turns", 1)
-    rubric: Rubric
-    language: str
+    bind: Callable[[str], Rubric]  # the rubric bound for a reply in a language
+    languages: tuple[str, ...]  # the languages the customer's message is written in
     pass_mark: int
     examples: list[Example]
+
+    @property
+    def rubric(self) -> Rubric:
+        return self.bind(self.languages[0])
+
+    def score(self, text: str) -> ScoreResult:
+        language = reply_language(text, self.languages[0])
+        return score_reply(text, self.bind(language), language, self.pass_mark)
 
 
 def _question_index(loaded: LoadedQuiz, question_id: str) -> int:
@@ -59,11 +68,11 @@ def scored_spots(loaded: LoadedQuiz, rubrics: dict) -> Iterator[tuple[str, Score
 
     for question in loaded.questions:
         qtype = get_type(question.type)
-        for key, where, rubric, examples in qtype.example_spots(question, rubrics):
+        for key, where, bind, languages, examples in qtype.example_spots(question, rubrics):
             loc = ("questions", _question_index(loaded, question.id), *where)
             pass_mark = question.pass_mark
             pass_mark = pass_mark if pass_mark is not None else loaded.quiz.pass_mark
-            yield key, ScoredSpot(loc, rubric, question.language, pass_mark, examples)
+            yield key, ScoredSpot(loc, bind, languages, pass_mark, examples)
 
 
 def check_examples(quizzes: dict[str, LoadedQuiz], rubrics: dict) -> ExamplesReport:
@@ -81,7 +90,7 @@ def check_examples(quizzes: dict[str, LoadedQuiz], rubrics: dict) -> ExamplesRep
 
 
 def _check_one(report, loaded, key, spot: ScoredSpot, n: int, example: Example) -> None:
-    result = score_reply(example.text, spot.rubric, spot.language, spot.pass_mark)
+    result = spot.score(example.text)
     found = frozenset(o.id for o in result.outcomes() if o.present)
     expected = frozenset(example.criteria) | frozenset(example.violations)
     report.count += 1
@@ -114,7 +123,7 @@ def question_scorer(
     spot = spots.get(question_id)
     if spot is None:
         return None
-    return lambda text: score_reply(text, spot.rubric, spot.language, spot.pass_mark)
+    return spot.score
 
 
 def contract_json(result: ScoreResult) -> dict:

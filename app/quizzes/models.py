@@ -15,7 +15,8 @@ class Quiz(db.Model):
     __tablename__ = "quiz"
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
-    course_id: Mapped[str] = mapped_column(ForeignKey("course.id"), index=True)
+    # None for a placement quiz, which tests several tiers and belongs to no course.
+    course_id: Mapped[str | None] = mapped_column(ForeignKey("course.id"), index=True)
     title: Mapped[dict] = mapped_column(JSON)
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("quiz_version.id", use_alter=True)
@@ -23,6 +24,7 @@ class Quiz(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     current_version: Mapped["QuizVersion | None"] = relationship(foreign_keys=[current_version_id])
+    course = relationship("Course", viewonly=True)
 
     def title_in(self, locale: str) -> str:
         return localized(self.title, locale)

@@ -10,11 +10,12 @@ far) reaches the database only in `read`, `show` and `close`, which run inside t
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from app.quizzes import answers
 from app.schema_types import BilingualText, Slug, TextModel
@@ -92,10 +93,26 @@ class MultipleChoice(QuestionBase):
         return self
 
 
+# The result page says whether the statement is true beside the mark; an explanation that
+# opens with its own verdict ("False. ...") reads as contradicting a "✓ correct".
+_VERDICTS = re.compile(r"^\s*(true|false|correct|wrong|صح|صحيح|خطأ|خاطئ|خاطئة)\b\s*[.:!،,-]", re.I)
+
+
 class TrueFalse(QuestionBase):
     type: Literal["true_false"]
     prompt: BilingualText
     answer: bool
+
+    @field_validator("explanation")
+    @classmethod
+    def _no_verdict(cls, value: BilingualText | None):
+        for text in (value.ar, value.en) if value else ():
+            if _VERDICTS.match(text):
+                raise ValueError(
+                    "do not open with True or False: the result page already says whether the "
+                    "statement is true; explain why"
+                )
+        return value
 
 
 class OrderingItem(TextModel):
@@ -145,7 +162,9 @@ class QuestionType(ABC):
 
     def example_spots(self, question: QuestionBase, rubrics: dict) -> list[tuple]:
         """Where the author's `examples:` answers sit and the rubric they are scored with:
-        (key, location below the question, bound rubric, examples) for each place."""
+        (key, location below the question, bind, languages, examples) for each place, where
+        bind(language) is the rubric bound for a reply in that language and languages are the
+        ones the customer's message is written in."""
         return []
 
     @abstractmethod
@@ -216,6 +235,7 @@ class MultipleChoiceType(QuestionType):
 class TrueFalseType(QuestionType):
     name, schema = "true_false", TrueFalse
     form_template = "quizzes/types/true_false.html"
+    result_template = "quizzes/types/true_false_result.html"
 
     def read(self, question: TrueFalse, form, sitting=None) -> Any:
         return answers.true_or_false(question, form)

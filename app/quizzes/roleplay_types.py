@@ -3,13 +3,19 @@ whose next customer turn depends on how the previous reply scored (`roleplay_dia
 
 Pure Python (no Flask). Both name a shared rubric and add their scenario's key points; the
 scorer in app.scoring judges each reply.
+
+A customer message and its key points are given in one language (`language` says which) or per
+language (`customer: {ar: ..., en: ...}`, `key_points: {ar: [...], en: [...]}`). The agent is
+served the message in their own language when it exists (else in the one there is), and a
+reply is scored in the language it is written in, with that language's key points.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from functools import partial
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from app.quizzes import answers
 from app.quizzes import rubrics as rubric_tools
@@ -19,14 +25,101 @@ from app.quizzes.question_types import (
     GradingContext,
     QuestionBase,
     QuestionType,
+    Sitting,
     register,
 )
-from app.schema_types import Slug, Strict
-from app.scoring import Rubric, RubricError
+from app.schema_types import Slug, Strict, one_or_per_language
+from app.scoring import Rubric, RubricError, reply_language
 
 Language = Literal["ar", "en"]
+LANGUAGES = ("ar", "en")
 Reply = Field(min_length=1, max_length=5000)
 MAX_TURNS = 12
+Problems = list[tuple[tuple, str]]
+Message = Annotated[str, Field(min_length=1, max_length=5000)]
+PointList = list[list[str]]
+
+
+class CustomerByLanguage(Strict):
+    """The customer's message in each language it is written in."""
+
+    ar: Message | None = None
+    en: Message | None = None
+
+    @model_validator(mode="after")
+    def _one_language(self):
+        if self.ar is None and self.en is None:
+            raise ValueError("give the customer's message in ar, en or both")
+        return self
+
+
+class KeyPointsByLanguage(Strict):
+    """The key points in each language: what a reply in that language should restate."""
+
+    ar: PointList | None = None
+    en: PointList | None = None
+
+
+Customer = one_or_per_language(Message, CustomerByLanguage)
+KeyPoints = one_or_per_language(PointList, KeyPointsByLanguage)
+
+
+class Scenario:
+    """What the customer says and the points a reply should restate, in one or two languages.
+    `language` is the question's own: the language of a single-language message. Mixed into
+    the schemas that have `customer` and `key_points` fields."""
+
+    def languages(self, language: str | None) -> tuple[str, ...]:
+        """The languages the customer's message is written in."""
+        if isinstance(self.customer, str):
+            return (language,) if language else ()
+        return tuple(lang for lang in LANGUAGES if getattr(self.customer, lang) is not None)
+
+    def served_language(self, locale: str, language: str | None) -> str:
+        """The language an agent working in `locale` is served: theirs when the message
+        exists in it, else the message's own."""
+        languages = self.languages(language) or (locale,)
+        return locale if locale in languages else languages[0]
+
+    def customer_in(self, lang: str, language: str | None) -> str:
+        """The customer's message in `lang`, or in the language it exists in."""
+        if isinstance(self.customer, str):
+            return self.customer
+        return getattr(self.customer, self.served_language(lang, language))
+
+    def key_points_in(self, lang: str, language: str | None) -> PointList:
+        """The key points a reply in `lang` is checked for."""
+        points = self.key_points
+        if isinstance(points, list):
+            return points
+        return getattr(points, lang) or getattr(points, self.served_language(lang, language)) or []
+
+    def language_problems(self, language: str | None) -> Problems:
+        """A single-language message needs its language; key points per language need the
+        customer's message in that language, and each language of the message its points."""
+        if isinstance(self.customer, str) and not language:
+            message = "needed when customer is a single text (ar or en); or give customer as {ar: ..., en: ...}"  # noqa: E501
+            return [(("language",), message)]
+        spoken = self.languages(language)
+        points = self.key_points
+        if isinstance(points, list):
+            return []
+        given = [lang for lang in LANGUAGES if getattr(points, lang) is not None]
+        found: Problems = [
+            (("key_points", lang), f"no customer message in {lang}: add customer.{lang} or "
+             f"remove these key points")
+            for lang in given if lang not in spoken
+        ]  # fmt: skip
+        found += [
+            (("key_points",), f"the key points in {lang} are missing (the customer speaks {lang})")
+            for lang in spoken if given and lang not in given
+        ]  # fmt: skip
+        return found
+
+    def served_and_scored(self, text: str, locale: str, language: str | None) -> tuple[str, str]:
+        """(the language the agent was served, the language their reply is scored in)."""
+        served = self.served_language(locale, language)
+        return served, reply_language(text, served)
 
 
 class Example(Strict):
@@ -38,12 +131,12 @@ class Example(Strict):
     note: str | None = None
 
 
-class Roleplay(QuestionBase):
+class Roleplay(Scenario, QuestionBase):
     type: Literal["roleplay"]
-    language: Language
-    customer: str = Field(min_length=1, max_length=5000)
+    language: Language | None = None
+    customer: Customer
     rubric: Slug
-    key_points: list[list[str]] = []
+    key_points: KeyPoints = []
     criteria: dict[str, Any] = {}
     pass_mark: int | None = Field(default=None, ge=0, le=100)
     examples: list[Example] = []
@@ -58,10 +151,10 @@ class Branch(Strict):
     goto: Slug
 
 
-class Turn(Strict):
+class Turn(Scenario, Strict):
     id: Slug
-    customer: str = Field(min_length=1, max_length=5000)
-    key_points: list[list[str]] = []
+    customer: Customer
+    key_points: KeyPoints = []
     criteria: dict[str, Any] = {}
     examples: list[Example] = []
     branches: list[Branch] = []
@@ -69,13 +162,10 @@ class Turn(Strict):
 
 class RoleplayDialogue(QuestionBase):
     type: Literal["roleplay_dialogue"]
-    language: Language
+    language: Language | None = None
     rubric: Slug
     pass_mark: int | None = Field(default=None, ge=0, le=100)
     turns: list[Turn] = Field(min_length=1, max_length=MAX_TURNS)
-
-
-Problems = list[tuple[tuple, str]]
 
 
 def bind_or_problems(rubric_data, key_points, overrides, customer, problems: Problems, prefix=()):
@@ -123,6 +213,28 @@ def grade_reply(text: str, rubric: Rubric, language: str, pass_mark: int, locale
     return rubric_tools.result_detail(text, result, locale)
 
 
+def bind_scenario(rubric_data: dict, scenario: Scenario, overrides, lang: str, language) -> Rubric:
+    """The rubric bound to a question or turn for a reply in `lang`."""
+    return rubric_tools.bind(
+        rubric_data, scenario.key_points_in(lang, language), overrides,
+        scenario.customer_in(lang, language),
+    )  # fmt: skip
+
+
+def scenario_problems(rubric_data, scenario: Scenario, overrides, language, prefix=()) -> Problems:
+    """The scenario's language problems, then the rubric bound in each language it speaks."""
+    found: Problems = [((*prefix, *where), m) for where, m in scenario.language_problems(language)]
+    if found:
+        return found
+    for lang in scenario.languages(language):
+        key_points, customer = (
+            scenario.key_points_in(lang, language),
+            scenario.customer_in(lang, language),
+        )
+        bind_or_problems(rubric_data, key_points, overrides, customer, found, prefix)
+    return found
+
+
 def reply_view(detail: dict, prefix: str = "", turn: int | None = None) -> dict:
     """One scored reply as the result and review pages show it: its highlighted text and its
     outcomes, with the key a reviewer's override uses for each criterion (`turn/criterion` in a
@@ -158,7 +270,15 @@ class RoleplayType(RubricScored):
         return answers.reply(question, form)
 
     def example_spots(self, question: Roleplay, rubrics: dict) -> list[tuple]:
-        return [(question.id, (), self.bound_rubric(question, rubrics), question.examples)]
+        bind = partial(self.bound_rubric, question, rubrics)
+        languages = question.languages(question.language)
+        return [(question.id, (), bind, languages, question.examples)]
+
+    def show(self, question: Roleplay, sitting: Sitting) -> dict:
+        """The customer's message as this agent is served it, {"text", "language"}."""
+        served = question.served_language(sitting.context.locale, question.language)
+        return {"customer": {"text": question.customer_in(served, question.language),
+                             "language": served}}  # fmt: skip
 
     def replies(self, detail: dict) -> list[dict]:
         return [reply_view(detail)]
@@ -169,30 +289,34 @@ class RoleplayType(RubricScored):
     def regrade(self, detail: dict, flags: dict[str, bool]) -> tuple[int, bool]:
         return rubric_tools.rescore(detail["outcomes"], flags)
 
-    def bound_rubric(self, question: Roleplay, rubrics: dict) -> Rubric:
-        return rubric_tools.bind(
-            rubrics[question.rubric], question.key_points, question.criteria, question.customer
+    def bound_rubric(self, question: Roleplay, rubrics: dict, lang: str | None = None) -> Rubric:
+        """The rubric bound to the question for a reply in `lang` (default: its first)."""
+        lang = lang or question.languages(question.language)[0]
+        return bind_scenario(
+            rubrics[question.rubric], question, question.criteria, lang, question.language
         )
 
     def problems(self, question: Roleplay, rubrics: dict) -> Problems:
         if question.rubric not in rubrics:
             return _unknown_rubric(question.rubric, rubrics)
-        found: Problems = []
-        rubric = bind_or_problems(
-            rubrics[question.rubric], question.key_points, question.criteria,
-            question.customer, found,
-        )  # fmt: skip
-        if rubric is not None:
-            found += example_problems(question.examples, rubric, ())
+        found = scenario_problems(
+            rubrics[question.rubric], question, question.criteria, question.language
+        )
+        if not found:
+            found += example_problems(question.examples, self.bound_rubric(question, rubrics), ())
         return found
 
     def grade(self, question: Roleplay, answer: Any, context: GradingContext | None = None):
+        """The reply is scored in the language it is written in; the detail records the
+        language the customer's message was served in and the message itself."""
         context = context or GradingContext()
-        rubric = self.bound_rubric(question, context.rubrics)
-        pass_mark = pass_mark_of(question, context)
         text = answer if isinstance(answer, str) else ""
-        detail = grade_reply(text, rubric, question.language, pass_mark, context.locale)
-        detail |= {"kind": "roleplay", "pass_mark": pass_mark}
+        served, scored_in = question.served_and_scored(text, context.locale, question.language)
+        rubric = self.bound_rubric(question, context.rubrics, scored_in)
+        pass_mark = pass_mark_of(question, context)
+        detail = grade_reply(text, rubric, scored_in, pass_mark, context.locale)
+        detail |= {"kind": "roleplay", "pass_mark": pass_mark, "served": served,
+                   "customer": question.customer_in(served, question.language)}  # fmt: skip
         points = question.points * detail["score"] / 100
         return Grade(points, question.points, detail["passed"], detail)
 

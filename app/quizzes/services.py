@@ -10,14 +10,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock, events
 from app.extensions import db
+from app.i18n import format_moment
 from app.people.models import User
 from app.quizzes import drafts
 from app.quizzes.errors import QuizRefused
@@ -57,6 +58,21 @@ def passed_quiz_ids(user_ids: list[int]) -> dict[int, set[str]]:
     return passed
 
 
+def attempt_summaries(user_ids: list[int]) -> dict[tuple[int, str], tuple[int, float]]:
+    """(user id, quiz id) -> (attempts submitted, best score), a manager's latest override
+    standing in for the automatic score it reviewed."""
+    latest = latest_override_ids()
+    score = func.coalesce(ScoreOverride.score, Attempt.auto_score)
+    query = (
+        select(Attempt.user_id, Attempt.quiz_id, func.count(Attempt.id), func.max(score))
+        .outerjoin(latest, latest.c.attempt_id == Attempt.id)
+        .outerjoin(ScoreOverride, ScoreOverride.id == latest.c.id)
+        .where(Attempt.user_id.in_(user_ids))
+        .group_by(Attempt.user_id, Attempt.quiz_id)
+    )
+    return {(u, q): (n, best) for u, q, n, best in db.session.execute(query)}
+
+
 # --- what may be taken ------------------------------------------------------------------------
 
 
@@ -70,7 +86,8 @@ def get_takeable_quiz(quiz_id: str) -> Quiz | None:
 
 def check_quiz_open(user: User, quiz: Quiz) -> None:
     """Ask the capabilities that gate quizzes whether the user may open this one; a refusal is
-    their exception (CourseLocked while the quiz's course is not open to the user yet)."""
+    their exception (CourseLocked while the quiz's course is not open to the user yet,
+    QuizRefused when a placement quiz is not offered to them)."""
     events.quiz_opening.send(quiz, user=user)
 
 
@@ -91,14 +108,18 @@ def attempts_state(user: User, quiz: Quiz, version: VersionView) -> AttemptsStat
     ).one()
     state = AttemptsState(used, version.max_attempts, None, None)
     if version.max_attempts and used >= version.max_attempts:
-        state.refusal = _("You have used all %(n)s attempts at this quiz.", n=used)
+        state.refusal = ngettext(
+            "You have used your only attempt at this quiz.",
+            "You have used all %(num)s attempts at this quiz.",
+            used,
+        )
         return state
     if last is not None and version.wait_minutes:
         last = last if last.tzinfo else last.replace(tzinfo=UTC)
         next_at = last + timedelta(minutes=version.wait_minutes)
         if next_at > clock.now():
             state.next_at = next_at
-            when = format_datetime(next_at, "short")
+            when = format_moment(next_at)
             state.refusal = _("You can try this quiz again from %(when)s.", when=when)
     return state
 
@@ -204,7 +225,7 @@ def submit_attempt(user: User, quiz: Quiz, form, token: str) -> Attempt:
         # the same form won a race in another request: show that attempt
         db.session.rollback()
         return attempt_by_key(user, form_token.key)
-    # Course completion and standards evidence move now, in this transaction, not tonight.
+    # Course completion, placement and standards evidence move now, in this transaction.
     events.attempt_submitted.send(attempt)
     db.session.commit()
     return attempt

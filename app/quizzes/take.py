@@ -21,6 +21,8 @@ class QuestionView:
     options: list = field(default_factory=list)  # choices or ordering items, as shown
     transcript: list[dict] = field(default_factory=list)  # dialogue: earlier turns
     pending: object | None = None  # dialogue: the customer turn waiting for a reply
+    # role-play: the customer's message as this agent is served it, {"text", "language"}
+    customer: dict | None = None
 
 
 @dataclass

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from app import events
 from app.access import allow, signed_in
 from app.extensions import db
 from app.quizzes import dialogue, drafts, results, review, services
@@ -45,7 +46,10 @@ def _render_take(quiz, token: str, *, given=None, error=None, status=200):
 @signed_in
 def take(quiz_id: str):
     quiz = _quiz_or_404(quiz_id)
-    services.check_quiz_open(current_user, quiz)
+    try:
+        services.check_quiz_open(current_user, quiz)
+    except QuizRefused as exc:  # e.g. a placement test not offered to this user
+        abort(exc.status, description=exc.message)
     saved = drafts.draft_answers(current_user, quiz.current_version_id)
     return _render_take(quiz, services.issue_token(current_user, quiz), given=saved)
 
@@ -109,7 +113,19 @@ def result(attempt_id: int):
         abort(404)
     view = results.view_attempt(attempt)
     owner = attempt.user_id == current_user.id
-    return render_template("quizzes/result.html", view=view, owner=owner, flag_form=FlagForm())
+    return render_template(
+        "quizzes/result.html", view=view, owner=owner, flag_form=FlagForm(),
+        next_attempt=results.next_attempt(view), **_result_parts(attempt),
+    )  # fmt: skip
+
+
+def _result_parts(attempt) -> dict:
+    """What other capabilities add to a result page (placement: `sections`, each tier's score
+    and the courses it recognised), asked through the attempt_shown event."""
+    parts = {"sections": []}
+    for _receiver, found in events.attempt_shown.send(attempt):
+        parts.update(found or {})
+    return parts
 
 
 @bp.route("/answers/<int:answer_id>/flag", methods=["POST"])

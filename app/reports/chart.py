@@ -1,13 +1,15 @@
-"""Bar charts drawn on the server as SVG geometry (no script, no inline style: the CSP forbids
-both), with the numbers also written as text for screen readers and print."""
+"""The certification report's charts: status bars for the table and the totals chart (the
+geometry is app/charts). Pure Python."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.charts import BarChart, bar_chart
+
 BAR_HEIGHT = 22
 GAP = 8
-WIDTH = 100  # the SVG's viewBox is 100 units wide; bars are a share of it
+WIDTH = 100  # the status bars of the report table are a share of a 100-unit viewBox
 
 
 @dataclass(frozen=True)
@@ -31,3 +33,9 @@ def status_bars(totals: dict[str, int], labels: dict) -> list[Bar]:
 
 def chart_height(bars: list[Bar]) -> int:
     return len(bars) * (BAR_HEIGHT + GAP)
+
+
+def status_chart(totals: dict[str, int], labels: dict, rtl: bool) -> BarChart:
+    """The certification report's totals per status as labelled bars."""
+    return bar_chart([(key, str(labels.get(key, key)), count) for key, count in totals.items()],
+                     rtl)  # fmt: skip

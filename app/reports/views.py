@@ -1,27 +1,20 @@
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    render_template,
-    request,
-    send_file,
-    stream_with_context,
-)
-from flask_babel import format_datetime
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import clock
+from app import exports as files
 from app.access import allow
 from app.assignments import onboarding as assignments
+from app.certification import report
 from app.courses import services as courses
-from app.i18n import current_language
+from app.courses.over_time import progress_over_time
+from app.i18n import current_language, text_direction
 from app.page_cache.pages import OVERALL, cached_page
 from app.people import services as people
-from app.reports import certification_report as report
 from app.reports import digest as _digest  # noqa: F401  (registers the daily step)
 from app.reports import exports, team
-from app.reports.chart import status_bars
+from app.reports.chart import status_bars, status_chart
 from app.standards import services as standards
 
 # Pages keep the addresses they had before reports owned them (/team, /certification/report).
@@ -55,6 +48,7 @@ def certification():
         page=page, pages=max(1, -(-count // report.PER_PAGE)), labels=report.STATUS_LABELS,
         options=report.filter_options(current_user), bars=status_bars(totals, report.STATUS_LABELS),
         current_version=version, today=today,
+        chart=status_chart(totals, report.STATUS_LABELS, text_direction() == "rtl"),
     )  # fmt: skip
 
 
@@ -62,37 +56,32 @@ def _export_parts():
     flt, today, locale = report.filter_from_args(request.args), clock.today(), current_language()
     version = _current_version()
     options = report.filter_options(current_user)
-    generated = format_datetime(clock.now(), "medium")
-    preamble = [[_("Certification status report")], [_("Generated"), generated]]
-    preamble += report.describe_filter(flt, options, locale) or [[_("Filters"), _("none")]]
+    now = files.local_now()
+    about = [[_("Certification status report")], [_("Generated"), now]]
+    about += report.describe_filter(flt, options, locale) or [[_("Filters"), _("none")]]
     rows = report.iter_rows(current_user, flt, today, locale, version)
     labels = {key: str(label) for key, label in report.STATUS_LABELS.items()}
-    return preamble, rows, labels
-
-
-def _filename(extension: str) -> str:
-    return f"certification-report-{clock.now().strftime('%Y%m%d-%H%M')}.{extension}"
+    codes = {
+        "department_id": {d.id: d.code for d in options.departments},
+        "team_id": {t.id: t.code for t in options.teams},
+        "manager_id": {m.id: m.employee_no for m in options.managers},
+    }
+    return flt, about, rows, labels, lambda ext: exports.file_name(flt, codes, now, ext)
 
 
 @bp.route("/reports/certification.csv")
 @allow(*VIEWERS)
 def certification_csv():
-    preamble, rows, labels = _export_parts()
-    body = stream_with_context(exports.csv_stream(preamble, rows, labels))
-    response = Response(body, mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    _flt, _about, rows, labels, name = _export_parts()
+    return files.csv_response(name("csv"), exports.header_row(), exports.table(rows, labels))
 
 
 @bp.route("/reports/certification.xlsx")
 @allow(*VIEWERS)
 def certification_xlsx():
-    preamble, rows, labels = _export_parts()
-    return send_file(
-        exports.xlsx_file(preamble, rows, labels), as_attachment=True,
-        download_name=_filename("xlsx"),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )  # fmt: skip
+    _flt, about, rows, labels, name = _export_parts()
+    workbook = exports.xlsx_file(about, rows, labels, rtl=current_language() == "ar")
+    return files.xlsx_response(name("xlsx"), workbook)
 
 
 @bp.route("/team")
@@ -111,4 +100,5 @@ def agent_detail(user_id: int):
     return render_template(
         "reports/agent_detail.html", agent=agent, states=courses.catalogue(agent),
         assignments=assignments.open_assignments(agent), today=clock.today(),
+        over_time=progress_over_time(agent, rtl=text_direction() == "rtl"),
     )  # fmt: skip

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from app.scoring.normalize import reply_language
 from app.scoring.rubric import Rubric
 from app.scoring.scorer import score_reply
 
@@ -94,16 +95,28 @@ def load_quiz_examples(folder: str | Path) -> list[LabelledReply]:
             else:
                 continue
             for name, spot in spots:
-                out.extend(_examples(name, q["language"], spot))
+                out.extend(_examples(name, q.get("language"), spot))
     return out
 
 
-def _examples(name: str, language: str, spot: dict) -> Iterable[LabelledReply]:
+def _examples(name: str, language: str | None, spot: dict) -> Iterable[LabelledReply]:
+    """A spot's examples. A spot may give the customer and key points per language
+    ({ar: ..., en: ...}); each example is then read with those of the language it is written in."""
     for n, ex in enumerate(spot.get("examples") or [], 1):
         labels = frozenset(ex.get("criteria") or []) | frozenset(ex.get("violations") or [])
+        lang = reply_language(ex["text"], language or "ar")
+        customer, key_points = spot["customer"], spot.get("key_points") or []
+        scenario = name
+        if isinstance(customer, dict):
+            customer, scenario = (
+                customer.get(lang) or next(iter(customer.values())),
+                f"{name}@{lang}",
+            )
+        if isinstance(key_points, dict):
+            key_points = key_points.get(lang) or []
         yield LabelledReply(
-            f"{name}/{n}", name, language, spot["customer"], spot.get("key_points") or [],
-            ex["text"], labels, spot.get("criteria") or None,
+            f"{name}/{n}", scenario, lang, customer, key_points, ex["text"], labels,
+            spot.get("criteria") or None,
         )  # fmt: skip
 
 

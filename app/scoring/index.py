@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from app.scoring import packdata
 from app.scoring.analysis import Analysis
 from app.scoring.lexicon import term_key, token_keys
 from app.scoring.normalize import is_arabic, is_number
@@ -30,143 +31,11 @@ ANY_ACRONYM = "#"  # the acronym-table key of `#acronym`
 # Words typed in capitals that a customer knows: everyday acronyms, units, currencies and brands,
 # and ordinary words typed in capitals for emphasis. Any other 2-6 letters in capitals are
 # matched by `#acronym` as unexplained internal jargon (HOTAC, SKU, MCC).
-_EVERYDAY_CAPITALS_TEXT = """
-    ok tv id sms pin atm usb vip eu uk us usa uae gps pdf faq vat am pm asap hr ceo dm pc it
-    dvd cd nhs bbc mot hd ai app url www dj gp uv icu er pa mr mrs ms dr st jr sr no yes so
-    not now very all you today free please never sorry help hi hey dear thank thanks wow omg
-    lol fyi btw and or but the is are was we i me my our your new big real full more any
-    again must do does did will can cant wont dont asked every one two three wifi sim iban
-    tax eta gmt utc tbc rsvp ps nb cvv led lcd hd mb gb kb km kg cm mm ml sar aed usd eur
-    gbp egp kwd qar jod dhl ups tnt bt ee hsbc ikea
-"""
-EVERYDAY_CAPITALS = frozenset(_EVERYDAY_CAPITALS_TEXT.split())
+EVERYDAY_CAPITALS = packdata.words("en", "everyday_capitals")
 _ACRONYM_LETTERS = re.compile(r"^[a-z]{2,6}$")
 _MIN_PREFIX = 2
 # Frequent English words one typo away from a pattern word ("well"/"will", "sent"/"send").
-_NO_FUZZ = frozenset(
-    [
-        "well",
-        "were",
-        "when",
-        "what",
-        "with",
-        "your",
-        "have",
-        "here",
-        "there",
-        "them",
-        "that",
-        "this",
-        "then",
-        "than",
-        "they",
-        "will",
-        "would",
-        "could",
-        "should",
-        "been",
-        "being",
-        "from",
-        "just",
-        "like",
-        "some",
-        "such",
-        "much",
-        "more",
-        "most",
-        "also",
-        "only",
-        "very",
-        "into",
-        "onto",
-        "over",
-        "under",
-        "after",
-        "before",
-        "about",
-        "again",
-        "once",
-        "make",
-        "made",
-        "take",
-        "took",
-        "give",
-        "gave",
-        "went",
-        "want",
-        "need",
-        "know",
-        "think",
-        "feel",
-        "felt",
-        "tell",
-        "told",
-        "said",
-        "says",
-        "same",
-        "each",
-        "every",
-        "both",
-        "many",
-        "even",
-        "ever",
-        "still",
-        "back",
-        "down",
-        "look",
-        "good",
-        "great",
-        "best",
-        "sure",
-        "time",
-        "sent",
-        "send",
-        "lost",
-        "cost",
-        "case",
-        "call",
-        "calls",
-        "called",
-        "fill",
-        "fell",
-        "hold",
-        "held",
-        "care",
-        "card",
-        "cart",
-        "line",
-        "link",
-        "live",
-        "life",
-        "love",
-        "move",
-        "more",
-        "note",
-        "nice",
-        "hope",
-        "help",
-        "here",
-        "hear",
-        "year",
-        "years",
-        "week",
-        "weeks",
-        "days",
-        "hour",
-        "hours",
-        "date",
-        "data",
-        "done",
-        "door",
-        "does",
-        "doing",
-        "form",
-        "from",
-        "four",
-        "fine",
-        "find",
-    ]
-)
+_NO_FUZZ = packdata.words("en", "no_typo_tolerance")
 
 
 def max_edits(word: str) -> int:

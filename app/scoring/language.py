@@ -81,9 +81,22 @@ def check_packs(folder: Path = PACKS) -> list[str]:
         try:
             load_pack(path)
             load_proclitics(path)
+            _check_engine(path)
         except PackError as exc:
             problems.append(str(exc))
     return problems
+
+
+def _check_engine(path: Path) -> None:
+    """The rule engine's word lists (app/scoring/packdata.py): lists of words, or mappings."""
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    engine = (data or {}).get("engine")
+    if not isinstance(engine, dict):
+        raise PackError(f"{path}: engine: must be a mapping of word lists")
+    for key, value in engine.items():
+        if not isinstance(value, (list, dict)) or not value:
+            raise PackError(f"{path}: engine.{key}: must be a non-empty list or mapping")
 
 
 @dataclass(frozen=True)

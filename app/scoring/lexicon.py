@@ -3,146 +3,30 @@
 A token is reduced to a small set of keys; a pattern term matches a token when its key is in
 that set. English keys are the word and its Snowball stem. Arabic keys are the word and the
 forms left after stripping clitics (conjunctions, prepositions, the article, future and
-aspect markers, attached pronouns), because Arabic glues them onto the word.
+aspect markers, attached pronouns), because Arabic glues them onto the word. The words are
+data in the language packs (app/scoring/packdata.py).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+from app.scoring import packdata
 from app.scoring.normalize import is_arabic, is_number
 
-_NOT_FORMS = {"won't": ["will", "not"], "can't": ["can", "not"], "shan't": ["shall", "not"]}
-_NOT_FORMS |= {"ain't": ["is", "not"], "cannot": ["can", "not"]}
-_SUFFIX_FORMS = {"'ll": "will", "'ve": "have", "'re": "are", "'m": "am", "'d": "would"}
-_S_PRONOUNS = frozenset({"it", "that", "there", "here", "what", "who", "he", "she", "where"})
+_NOT_FORMS = {k: str(v).split() for k, v in packdata.mapping("en", "contractions").items()}
+_SUFFIX_FORMS = {k: str(v) for k, v in packdata.mapping("en", "contraction_endings").items()}
+_S_PRONOUNS = packdata.words("en", "is_after")
 # Apostrophe-less spellings and chat abbreviations that agents really type.
-_SHORTHAND = {
-    "dont": "do not",
-    "doesnt": "does not",
-    "didnt": "did not",
-    "wont": "will not",
-    "cant": "can not",
-    "isnt": "is not",
-    "wasnt": "was not",
-    "arent": "are not",
-    "werent": "were not",
-    "shouldnt": "should not",
-    "couldnt": "could not",
-    "wouldnt": "would not",
-    "havent": "have not",
-    "hasnt": "has not",
-    "shouldve": "should have",
-    "im": "i am",
-    "ive": "i have",
-    "ill": "i will",
-    "youre": "you are",
-    "youll": "you will",
-    "youve": "you have",
-    "theyre": "they are",
-    "theyll": "they will",
-    "weve": "we have",
-    "theres": "there is",
-    "thats": "that is",
-    "whats": "what is",
-    "u": "you",
-    "ur": "your",
-    "abt": "about",
-    "pls": "please",
-    "plz": "please",
-    "thx": "thanks",
-    "thanx": "thanks",
-    "tnx": "thanks",
-    "sry": "sorry",
-    "tmrw": "tomorrow",
-    "tmr": "tomorrow",
-    "msg": "message",
-    "wkend": "weekend",
-    "thru": "through",
-    "coz": "because",
-    "cuz": "because",
+_SHORTHAND = {k: str(v) for k, v in packdata.mapping("en", "shorthand").items()}
+_EN_NUMBERS = {k: str(v) for k, v in packdata.mapping("en", "number_words").items()}
+_AR_NUMBERS = {
+    str(w): n for n, spellings in packdata.mapping("ar", "number_words").items() for w in spellings
 }
-
-_EN_NUMBERS = {
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-    "ten": "10",
-    "eleven": "11",
-    "twelve": "12",
-    "thirteen": "13",
-    "fourteen": "14",
-    "fifteen": "15",
-    "sixteen": "16",
-    "seventeen": "17",
-    "eighteen": "18",
-    "nineteen": "19",
-    "twenty": "20",
-    "thirty": "30",
-    "forty": "40",
-    "fifty": "50",
-    "sixty": "60",
-    "seventy": "70",
-    "eighty": "80",
-    "ninety": "90",
-    "hundred": "100",
-    "twice": "2",
-}
-_AR_NUMBER_WORDS = {
-    "2": "اثنين اتنين اثنان ثنتين تنين",
-    "3": "ثلاث ثلاثه تلات تلاته تلت",
-    "4": "اربع اربعه",
-    "5": "خمس خمسه",
-    "6": "سته",
-    "7": "سبع سبعه",
-    "8": "ثمان ثماني ثمانيه تمن تمانيه تمنيه تماني",
-    "9": "تسع تسعه",
-    "10": "عشر عشره",
-    "11": "احدعش حداشر احداشر",
-    "12": "اثنعش اطنعش اتناشر",
-    "13": "ثلطعش تلتاشر ثلتعش",
-    "14": "اربعطعش اربعتاشر",
-    "15": "خمسطعش خمستاشر",
-    "20": "عشرين",
-    "30": "ثلاثين تلاتين",
-    "40": "اربعين",
-    "50": "خمسين",
-    "60": "ستين",
-    "70": "سبعين",
-    "80": "ثمانين تمانين",
-    "90": "تسعين",
-    "100": "ميه مئه مائه مية",
-}
-_AR_NUMBERS = {w: n for n, words in _AR_NUMBER_WORDS.items() for w in words.split()}
-
 # Clitics, longest first so the most specific strip is tried before the shorter one.
-_AR_CONJ = ("و", "ف")
-_AR_PREFIXES = ("بال", "كال", "وال", "فال", "عال", "ال", "لل", "ب", "ل", "ك", "س", "ه", "ح")
-_AR_SUFFIXES = (
-    "كم",
-    "كن",
-    "ها",
-    "هم",
-    "هن",
-    "نا",
-    "ني",
-    "لك",
-    "لي",
-    "له",
-    "ك",
-    "ه",
-    "ي",
-    "ا",
-    "ات",
-    "ين",
-    "ون",
-    "ش",
-)
+_AR_CONJ = packdata.sequence("ar", "conjunctions")
+_AR_PREFIXES = packdata.sequence("ar", "prefixes")
+_AR_SUFFIXES = packdata.sequence("ar", "suffixes")
 _MIN_AR_STEM = 2
 
 

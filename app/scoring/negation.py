@@ -1,149 +1,34 @@
 """Negators, clause breaks and question cues in Arabic (MSA and dialects) and English.
 
-These decide whether a match is negated ("I won't transfer you", "مش هحولك") and whether it
+The words are data in the language packs (app/scoring/packdata.py); these functions decide
+with them whether a match is negated ("I won't transfer you", "مش هحولك") and whether it
 sits inside a question ("would you like a refund?"), where an offer is not yet a commitment.
 """
 
 from __future__ import annotations
 
+from app.scoring import packdata
+
 NEGATION_WINDOW = 5
 
-_EN_NEGATORS = frozenset({"not", "no", "never", "nothing", "nobody", "none", "neither", "nor"})
-_AR_NEGATORS = frozenset(
-    [
-        "ما",
-        "مش",
-        "مو",
-        "مب",
-        "موب",
-        "ليس",
-        "ليست",
-        "لست",
-        "لسنا",
-        "لن",
-        "لا",
-        "لم",
-        "مافي",
-        "مافيه",
-        "ماني",
-        "مانيش",
-        "محد",
-        "محدش",
-        "ماحد",
-        "مهوش",
-        "مهيش",
-        "مارح",
-        "ماراح",
-        "مابي",
-        "ولا",
-    ]
-)
+_EN_NEGATORS = packdata.words("en", "negators")
+_AR_NEGATORS = packdata.words("ar", "negators")
 # "ما" after these words is a conjunction ("بعد ما"، "كل ما"، "أول ما"), not a negator.
-_MA_CONJUNCTIONS = frozenset(
-    [
-        "كل",
-        "بعد",
-        "اول",
-        "حسب",
-        "مثل",
-        "زي",
-        "قبل",
-        "عند",
-        "لما",
-        "بين",
-        "الا",
-        "حين",
-        "طالما",
-        "مهما",
-        "بما",
-        "فيما",
-    ]
-)
-_EN_NOT_AFTER = frozenset({"only", "matter", "doubt", "later", "longer"})
-_CIRCUMFIX_EXCEPTIONS = frozenset(["مشمش", "معاش", "منعش", "مغشوش", "مدهش", "مفتش", "مرعش"])
+_MA_CONJUNCTIONS = packdata.words("ar", "ma_conjunctions")
+_EN_NOT_AFTER = packdata.words("en", "not_negating_before")
+_CIRCUMFIX_EXCEPTIONS = packdata.words("ar", "circumfix_exceptions")
 
 _CANDIDATES = _EN_NEGATORS | _AR_NEGATORS | {"و" + w for w in _AR_NEGATORS}
 _CANDIDATES |= {"ف" + w for w in _AR_NEGATORS}
 
-CLAUSE_BREAK_WORDS = frozenset(
-    [
-        "but",
-        "however",
-        "although",
-        "though",
-        "yet",
-        "بس",
-        "لكن",
-        "ولكن",
-        "لكنه",
-        "لكنها",
-        "بل",
-        "انما",
-        "وانما",
-    ]
-)
-
-_EN_QUESTION_CUES = frozenset(
-    [
-        "what",
-        "which",
-        "how",
-        "would",
-        "do",
-        "does",
-        "did",
-        "shall",
-        "should",
-        "could",
-        "can",
-        "is",
-        "are",
-        "or",
-        "when",
-        "where",
-        "who",
-        "whether",
-    ]
-)
-_AR_QUESTION_CUES = frozenset(
-    [
-        "هل",
-        "شو",
-        "ايش",
-        "وش",
-        "ايه",
-        "اي",
-        "ايهما",
-        "انهي",
-        "ماذا",
-        "متى",
-        "كيف",
-        "ليش",
-        "لماذا",
-        "ولا",
-        "او",
-        "ام",
-        "تحب",
-        "تبي",
-        "بدك",
-        "تفضل",
-        "بتفضل",
-        "بتحب",
-        "يناسبك",
-        "بيناسبك",
-        "ترغب",
-        "تريد",
-        "عايز",
-        "عاوز",
-        "حابب",
-        "تحبي",
-    ]
-)
-_AR_OPENING_QUESTION_CUES = frozenset({"ما", "شنو", "وشو"})
+CLAUSE_BREAK_WORDS = packdata.all_words("clause_breaks")
+_EN_QUESTION_CUES = packdata.words("en", "question_cues")
+_AR_QUESTION_CUES = packdata.words("ar", "question_cues")
+_AR_OPENING_QUESTION_CUES = packdata.words("ar", "opening_question_cues")
 
 
 # "rather than passing you on", "instead of blaming you": the second word opens a negation
-_EN_PAIR_NEGATORS = {"than": "rather", "of": "instead"}
+_EN_PAIR_NEGATORS = {k: str(v) for k, v in packdata.mapping("en", "pair_negators").items()}
 
 
 def may_negate(norm: str) -> bool:

@@ -150,3 +150,21 @@ def is_arabic(word: str) -> bool:
 def is_number(word: str) -> bool:
     """True for a normalised number token."""
     return bool(word) and word[0].isdigit()
+
+
+_ARABIC_LETTER_RE = re.compile(
+    "[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufefc]"
+)
+_LATIN_LETTER_RE = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+def reply_language(text: str, default: str) -> str:
+    """The language a reply is written in, by its letters: "ar" when Arabic letters are at
+    least as many as Latin ones, "en" when Latin ones are more, `default` when it has no
+    letters at all. Replies mix both (English product words in an Arabic sentence), so the
+    share decides, not the first word."""
+    arabic = len(_ARABIC_LETTER_RE.findall(text or ""))
+    latin = len(_LATIN_LETTER_RE.findall(text or ""))
+    if not arabic and not latin:
+        return default
+    return "ar" if arabic >= latin else "en"

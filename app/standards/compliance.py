@@ -2,8 +2,9 @@
 
 Evidence values are between 0 and 1: a role-play criterion met or a forbidden one avoided is 1,
 an observation rating is met 1 / partly 0.5 / not met 0 (n/a is not evidence), and a KPI figure
-is 1 when it meets its target. The score is their mean over the window; the standard's
-thresholds turn it into a status.
+is 1 when it meets its target. The score is their mean over the window, each weighted by its
+source's weight (`evidence_weights` in standards.yaml, 1 by default); the standard's thresholds
+turn it into a status.
 """
 
 from __future__ import annotations
@@ -49,10 +50,11 @@ class Evidence:
     standard_id: str
     value: float
     on: date
-    source: str  # "roleplay" | "observation" | "kpi"
-    ref_id: int  # the attempt, observation or KPI value
+    source: str  # "roleplay" | "observation" | "kpi" | "conversation"
+    ref_id: int  # the attempt, observation, KPI value or conversation
     label: str = ""  # the criterion, rating or metric
     note: dict = field(default_factory=dict, compare=False)
+    weight: float = 1.0  # its source's weight
 
 
 @dataclass(frozen=True)
@@ -82,12 +84,12 @@ def status_for(score: float | None, met: float, developing: float) -> str:
 
 
 def assess(items: list[Evidence], rule: Rule, today: date, window_days: int) -> Assessment:
-    """The status of one agent on one standard from the evidence in the window."""
-    values = [
-        e.value for e in items if e.standard_id == rule.id and in_window(e.on, today, window_days)
-    ]
-    score = sum(values) / len(values) if values else None
-    return Assessment(status_for(score, rule.met, rule.developing), score, len(values))
+    """The status of one agent on one standard from the evidence in the window: the weighted
+    mean of its values (evidence of weight 0 is listed but does not count)."""
+    found = [e for e in items if e.standard_id == rule.id and in_window(e.on, today, window_days)]
+    total = sum(e.weight for e in found)
+    score = sum(e.value * e.weight for e in found) / total if total > 0 else None
+    return Assessment(status_for(score, rule.met, rule.developing), score, len(found))
 
 
 def observation_value(rating: str) -> float | None:

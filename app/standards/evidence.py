@@ -4,6 +4,7 @@ of agents or the length of their history (only the window is read)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ from flask import current_app
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
+from app import events
 from app.extensions import db
 from app.quizzes.models import Answer, Attempt, Quiz, ScoreOverride
 from app.quizzes.services import latest_override_ids
@@ -31,19 +33,26 @@ def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-def load_evidence(user_ids: list[int], rules: list[Rule], today: date,
-                  window_days: int) -> dict[int, list[Evidence]]:  # fmt: skip
-    """Every piece of evidence in the window for each agent, in four queries."""
+def load_evidence(user_ids: list[int], rules: list[Rule], today: date, window_days: int,
+                  weights: dict[str, float] | None = None) -> dict[int, list[Evidence]]:  # fmt: skip
+    """Every piece of evidence in the window for each agent, in a fixed number of queries,
+    each carrying its source's weight (1 when `weights` does not name the source)."""
     found: dict[int, list[Evidence]] = defaultdict(list)
     if not user_ids:
         return found
     first = compliance.window_start(today, window_days)
-    for user_id, item in _roleplay(user_ids, rules, first, today):
-        found[user_id].append(item)
-    for user_id, item in _observations(user_ids, rules, first, today):
-        found[user_id].append(item)
-    for user_id, item in _kpis(user_ids, rules, first, today):
-        found[user_id].append(item)
+    own = (_roleplay, _observations, _kpis)
+    sources = [source(user_ids, rules, first, today) for source in own]
+    # Other capabilities' evidence (e.g. reviewed conversations), through evidence_wanted.
+    asked = events.evidence_wanted.send(
+        None, user_ids=user_ids, rules=rules, first=first, last=today
+    )
+    sources += [answer for _receiver, answer in asked if answer is not None]
+    weights = weights or {}
+    for source in sources:
+        for user_id, item in source:
+            weight = weights.get(item.source, 1.0)
+            found[user_id].append(item if weight == item.weight else replace(item, weight=weight))
     return found
 
 
@@ -71,12 +80,19 @@ def _roleplay(user_ids, rules, first: date, last: date):
     for row in db.session.execute(query):
         override = overrides.get(row.attempt_id)
         flags = override[1] if override and override[0] in (None, row.id) else None
-        note = {"quiz": row.title, "question": row.question_id, "overridden": bool(flags)}
+        note = {"quiz": row.title, "question": row.question_id, "overridden": bool(flags),
+                "titles": criterion_titles(row.detail or {})}  # fmt: skip
         on = row.submitted_at.astimezone(zone).date()
         for item in compliance.roleplay_evidence(
             row.detail or {}, flags, rules, on, row.attempt_id, note
         ):
             yield row.user_id, item
+
+
+def criterion_titles(detail: dict) -> dict[str, dict]:
+    """Each criterion's title in both languages, as the scored answer stored it."""
+    replies = detail.get("turns") or [detail]
+    return {o["id"]: o.get("title") or {} for reply in replies for o in reply.get("outcomes", [])}
 
 
 def _overrides(user_ids, start: datetime, end: datetime) -> dict[int, tuple[int | None, dict]]:

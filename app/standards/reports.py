@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
+from zoneinfo import ZoneInfo
 
+from flask import current_app
+from flask_babel import format_date
+from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
+from app import charts as chart
 from app import clock
 from app.extensions import db
 from app.people.models import Department, Role, Team, User
@@ -48,7 +53,8 @@ def agent_profile(agent: User) -> Profile:
     version = services.cached_current_version()
     rules, window = services.rules_of(version), services.window_days_of(version)
     today = clock.today()
-    found = evidence.load_evidence([agent.id], rules, today, window).get(agent.id, [])
+    weights = services.evidence_weights_of(version)
+    found = evidence.load_evidence([agent.id], rules, today, window, weights).get(agent.id, [])
     history = _history(agent.id)
     stored = services.stored_statuses([agent.id])
     rows = []
@@ -56,12 +62,20 @@ def agent_profile(agent: User) -> Profile:
         items = sorted((e for e in found if e.standard_id == rule.id),
                        key=lambda e: (e.on, e.ref_id), reverse=True)  # fmt: skip
         trend = charts.sparkline(history.get(rule.id, []), today - timedelta(TREND_DAYS), today)
-        row = stored.get((agent.id, rule.id))
         assessment = compliance.assess(items, rule, today, window)
-        rows.append(StandardView(standard, assessment, items, trend, row.since if row else None))
+        since = _since(stored.get((agent.id, rule.id)), assessment.status, agent.hire_date)
+        rows.append(StandardView(standard, assessment, items, trend, since))
     recent = observations.observations_of(agent.id, limit=20)
     corrected = observations.corrected_ids([o.id for o in recent])
     return Profile(agent, version, window, rows, recent, corrected)
+
+
+def _since(row: ComplianceStatus | None, status: str, hired: date | None) -> date | None:
+    """Since when the status shown holds: never before the agent joined, and only when the
+    stored status is the one shown."""
+    if row is None or row.status != status:
+        return None
+    return max(row.since, hired) if hired else row.since
 
 
 def _history(user_id: int) -> dict[str, list[tuple[date, str]]]:
@@ -153,6 +167,58 @@ def _weakest_first(score: float | None) -> tuple[int, float]:
     return (1, 0.0) if score is None else (0, score)
 
 
+# --- team trends ------------------------------------------------------------------------------
+
+
+@dataclass
+class StandardTrend:
+    standard: dict
+    shares: list[float | None]  # per period: share of the agents with a status who met it
+    chart: object  # app.reports.chart.LineChart
+
+
+@dataclass
+class TeamTrends:
+    ends: list[date]  # the last day of each period, oldest first (the last one is today)
+    labels: list[str]
+    rows: list[StandardTrend]
+
+
+def team_trends(heatmap: Heatmap, rtl: bool, months: int = 6) -> TeamTrends:
+    """For each standard, the share of the heatmap's agents meeting it at the end of each of
+    the last months, from the recorded status changes (one query)."""
+    ends = chart.month_ends(clock.today(), months)
+    agent_ids = [agent.id for agent in heatmap.agents]
+    history: dict[tuple[int, str], list[tuple[date, str]]] = defaultdict(list)
+    if agent_ids:
+        query = (
+            select(ComplianceChange.user_id, ComplianceChange.standard_id,
+                   ComplianceChange.changed_on, ComplianceChange.status)
+            .where(ComplianceChange.user_id.in_(agent_ids), ComplianceChange.changed_on <= ends[-1])
+            .order_by(ComplianceChange.changed_on, ComplianceChange.id)
+        )  # fmt: skip
+        for user_id, standard_id, day, status in db.session.execute(query):
+            history[(user_id, standard_id)].append((day, status))
+    labels = [format_date(end, "LLL") for end in ends]
+    rows = []
+    for standard in heatmap.standards:
+        shares = [_share_met(history, agent_ids, standard["id"], end) for end in ends]
+        values = [(label, None if v is None else round(100 * v))
+                  for label, v in zip(labels, shares, strict=True)]  # fmt: skip
+        line = chart.line_chart(values, 100, rtl, top_label="100%")
+        rows.append(StandardTrend(standard, shares, line))
+    return TeamTrends(ends, labels, rows)
+
+
+def _share_met(history, agent_ids: list[int], standard_id: str, end: date) -> float | None:
+    statuses = []
+    for user_id in agent_ids:
+        before = [status for day, status in history.get((user_id, standard_id), []) if day <= end]
+        if before and before[-1] != "no_evidence":
+            statuses.append(before[-1])
+    return sum(s == "met" for s in statuses) / len(statuses) if statuses else None
+
+
 # --- company view -----------------------------------------------------------------------------
 
 
@@ -238,10 +304,7 @@ class AckFilter:
     state: str = ""  # "", "done" or "pending"
 
 
-def acknowledgement_page(flt: AckFilter, page: int, per_page: int = 50):
-    """Active agents with the time they acknowledged the current version (or None)."""
-    version = services.cached_current_version()
-    version_id = version.id if version else -1
+def _acknowledgement_query(flt: AckFilter, version_id: int):
     query = (
         select(User)
         .options(joinedload(User.team))
@@ -257,7 +320,19 @@ def acknowledgement_page(flt: AckFilter, page: int, per_page: int = 50):
         query = query.where(User.id.in_(acked))
     elif flt.state == "pending":
         query = query.where(User.id.not_in(acked))
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return query
+
+
+def _version_id() -> int:
+    version = services.cached_current_version()
+    return version.id if version else -1
+
+
+def acknowledgement_page(flt: AckFilter, page: int, per_page: int = 50):
+    """Active agents with the time they acknowledged the current version (or None)."""
+    version_id = _version_id()
+    result = db.paginate(_acknowledgement_query(flt, version_id), page=page, per_page=per_page,
+                         error_out=False)  # fmt: skip
     times = dict(db.session.execute(
         select(Acknowledgement.user_id, Acknowledgement.acknowledged_at).where(
             Acknowledgement.version_id == version_id,
@@ -265,3 +340,39 @@ def acknowledgement_page(flt: AckFilter, page: int, per_page: int = 50):
         )
     ).all())  # fmt: skip
     return result, times
+
+
+def all_acknowledgements(flt: AckFilter, batch: int = 1000):
+    """Every matching agent with the time they acknowledged the current version (or None),
+    read in batches for an export: (user, team, acknowledged_at)."""
+    version_id = _version_id()
+    listed = _acknowledgement_query(flt, version_id).subquery()
+    Listed = aliased(User, listed)
+    query = (
+        select(Listed, Team, Acknowledgement.acknowledged_at)
+        .outerjoin(Team, Team.id == Listed.team_id)
+        .outerjoin(Acknowledgement, (Acknowledgement.user_id == Listed.id)
+                   & (Acknowledgement.version_id == version_id))
+        .order_by(Listed.name_en, Listed.id)
+    )  # fmt: skip
+    yield from db.session.execute(query.execution_options(yield_per=batch))
+
+
+def acknowledgement_table(flt: AckFilter, locale: str):
+    """The header and rows of the acknowledgement export; times in the installation's zone."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    header = [_("Employee number"), _("Name"), _("Team"), _("Acknowledged"),
+              _("Acknowledged at")]  # fmt: skip
+    yes, no = _("yes"), _("Not yet")
+
+    def rows():
+        for user, team, at in all_acknowledgements(flt):
+            when = _utc(at).astimezone(zone) if at else ""
+            yield [user.employee_no, user.name(locale), team.name(locale) if team else "",
+                   yes if at else no, when]  # fmt: skip
+
+    return header, rows()
+
+
+def _utc(moment):
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

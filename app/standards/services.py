@@ -60,6 +60,11 @@ def window_days_of(version: StandardsVersion | None) -> int:
     return int(version.definition.get("window_days") or DEFAULT_WINDOW_DAYS)
 
 
+def evidence_weights_of(version: StandardsVersion | None) -> dict[str, float]:
+    """Each evidence source's weight (`evidence_weights` in standards.yaml; 1 if not given)."""
+    return dict(version.definition.get("evidence_weights") or {}) if version else {}
+
+
 def metrics_of(version: StandardsVersion | None) -> dict[str, dict]:
     return {m["id"]: m for m in version.definition.get("metrics", [])} if version else {}
 

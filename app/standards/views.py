@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import clock
+from app import clock, exports
 from app.access import allow, signed_in
 from app.extensions import db
-from app.i18n import current_language
+from app.i18n import current_language, text_direction
 from app.people import services as people
 from app.people.models import Department, Role, Team
 from app.standards import forms, kpis, observations, reports, services
@@ -41,7 +41,8 @@ def _acknowledgement_banner():
 @allow("agent")
 def profile():
     data = reports.agent_profile(current_user)
-    return render_template("standards/profile.html", profile=data, own=True)
+    metrics = services.metrics_of(data.version)
+    return render_template("standards/profile.html", profile=data, own=True, metrics=metrics)
 
 
 @bp.route("/agents/<int:user_id>")
@@ -51,7 +52,8 @@ def agent_profile(user_id: int):
     if agent is None or agent.role != Role.AGENT:
         abort(404)
     data = reports.agent_profile(agent)
-    return render_template("standards/profile.html", profile=data, own=False)
+    metrics = services.metrics_of(data.version)
+    return render_template("standards/profile.html", profile=data, own=False, metrics=metrics)
 
 
 @bp.route("/team")
@@ -59,7 +61,8 @@ def agent_profile(user_id: int):
 def heatmap():
     team_id = request.args.get("team", type=int)
     data = reports.team_heatmap(current_user, request.args.get("sort", ""), team_id)
-    return render_template("standards/heatmap.html", heatmap=data, team_id=team_id)
+    trends = reports.team_trends(data, rtl=text_direction() == "rtl")
+    return render_template("standards/heatmap.html", heatmap=data, team_id=team_id, trends=trends)
 
 
 @bp.route("/company")
@@ -89,20 +92,47 @@ def acknowledge():
                            standards=services.standards_of(version))  # fmt: skip
 
 
+def _ack_filter() -> reports.AckFilter:
+    args = request.args
+    state = args.get("state", "")
+    return reports.AckFilter(args.get("team", type=int), args.get("department", type=int),
+                             state if state in ("done", "pending") else "")  # fmt: skip
+
+
 @bp.route("/acknowledgements")
 @allow("hr", "admin")
 def acknowledgements():
-    args = request.args
-    flt = reports.AckFilter(
-        args.get("team", type=int), args.get("department", type=int), args.get("state", "")
-    )
-    page, times = reports.acknowledgement_page(flt, args.get("page", type=int) or 1)
+    flt = _ack_filter()
+    page, times = reports.acknowledgement_page(flt, request.args.get("page", type=int) or 1)
     return render_template(
         "standards/acknowledgements.html", page=page, times=times, flt=flt,
         version=services.cached_current_version(),
         teams=db.session.scalars(select(Team).order_by(Team.code)).all(),
         departments=db.session.scalars(select(Department).order_by(Department.code)).all(),
     )  # fmt: skip
+
+
+@bp.route("/acknowledgements.<any(csv, xlsx):kind>")
+@allow("hr", "admin")
+def acknowledgements_export(kind: str):
+    """Every matching agent and when they acknowledged the current version, as CSV or XLSX."""
+    flt, lang = _ack_filter(), current_language()
+    version = services.cached_current_version()
+    header, rows = reports.acknowledgement_table(flt, lang)
+    parts = [f"version-{version.version}" if version else "", flt.state]
+    for label, model, key in (("department", Department, flt.department_id),
+                              ("team", Team, flt.team_id)):  # fmt: skip
+        found = db.session.get(model, key) if key else None
+        parts.append(f"{label}-{found.code}" if found else "")
+    name = exports.file_name("standards-acknowledgements", parts, exports.local_now(), kind)
+    if kind == "csv":
+        return exports.csv_response(name, header, rows)
+    about = [[_("Acknowledgement of the service standards")],
+             [_("Version"), version.version if version else ""],
+             [_("Generated"), exports.local_now()]]  # fmt: skip
+    workbook = exports.xlsx_file(_("Acknowledgements"), header, rows, about=about,
+                                 about_title=_("Report"), rtl=lang == "ar")  # fmt: skip
+    return exports.xlsx_response(name, workbook)
 
 
 # --- observations -----------------------------------------------------------------------------

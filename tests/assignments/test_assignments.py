@@ -38,9 +38,11 @@ def _assignments(user=None):
 
 
 def _post(client, **fields):
+    """The assignment form as sent once the manager has seen any warning about prerequisites
+    and chosen to assign only what they picked (prerequisites=None: as first sent)."""
     data = {"course_ids": ["talking"], "due_date": (TODAY + timedelta(days=14)).isoformat(),
-            "note": "Please finish before the audit", **fields}  # fmt: skip
-    return client.post("/assignments/new", data=data)
+            "note": "Please finish before the audit", "prerequisites": "without", **fields}  # fmt: skip
+    return client.post("/assignments/new", data={k: v for k, v in data.items() if v is not None})
 
 
 def test_manager_assigns_to_one_agent_with_due_date_and_note(teams, client, login):
@@ -183,3 +185,51 @@ def test_a_note_with_a_direction_override_is_refused(teams, client, login):
     page = _post(client, user_ids=[teams["a1"].id], note="Finish by \u202e0202 lirpA").text
     assert 'id="note-errors"' in page and "U+202E RIGHT-TO-LEFT OVERRIDE" in page
     assert _assignments() == []
+
+
+def test_the_form_offers_searchable_checkbox_lists_that_work_without_script(teams, client, login):
+    login(teams["manager"])
+    html = client.get("/assignments/new").get_data(as_text=True)
+    assert "Ctrl" not in html and "<select" not in html
+    for name, value in (("course_ids", "talking"), ("user_ids", teams["a1"].id),
+                        ("team_ids", teams["own"].id)):  # fmt: skip
+        assert f'type="checkbox" name="{name}" value="{value}"' in html
+    assert f'value="{teams["b1"].id}"' not in html  # another manager's agent is not offered
+    assert 'type="search"' in html and '<script src="/static/js/picker.js">' in html
+    assert client.get("/static/js/picker.js").status_code == 200
+    # Ticking several boxes is a plain form post: two agents, two courses, four assignments.
+    _post(client, user_ids=[teams["a1"].id, teams["a2"].id], course_ids=["basics", "talking"])
+    assert len(_assignments()) == 4
+
+
+def test_assigning_a_course_whose_prerequisites_are_not_done_warns_first(teams, client, login):
+    login(teams["manager"])
+    done = teams["a2"]
+    read_lessons(done, "basics")
+    pass_quiz(done, "basics-quiz")
+    db.session.commit()
+    response = _post(client, user_ids=[teams["a1"].id, done.id], prerequisites=None)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="prerequisite-warning"' in html
+    assert f'<li data-agent="{teams["a1"].id}">' in html and f'data-agent="{done.id}"' not in html
+    assert '<span data-course="basics">Course basics</span>' in html
+    assert _assignments() == []  # nothing is assigned until the manager decides
+    assert 'name="prerequisites" value="with"' in html
+
+
+def test_the_prerequisites_can_be_assigned_with_the_course(teams, client, login):
+    login(teams["manager"])
+    response = _post(client, user_ids=[teams["a1"].id, teams["a2"].id], prerequisites="with")
+    assert response.status_code == 302
+    assigned = {(a.user_id, a.course_id) for a in _assignments()}
+    assert assigned == {(teams[k].id, c) for k in ("a1", "a2") for c in ("basics", "talking")}
+
+
+def test_or_only_the_chosen_course_and_no_warning_when_nothing_is_missing(teams, client, login):
+    login(teams["manager"])
+    _post(client, user_ids=[teams["a1"].id], prerequisites="without")
+    assert [a.course_id for a in _assignments()] == ["talking"]
+    # The prerequisite is assigned already: nothing left to warn about.
+    _post(client, user_ids=[teams["a1"].id], course_ids=["basics"])
+    response = _post(client, user_ids=[teams["a1"].id], course_ids=["talking"], prerequisites=None)
+    assert response.status_code == 302

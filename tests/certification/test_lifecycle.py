@@ -262,3 +262,27 @@ def test_lesson_reading_alone_does_not_issue_a_quiz_certification(app, content_r
     agent = make_user("agent")
     read_lessons(agent, "basics")
     assert _certificates(agent, "quizzer") == []
+
+
+def test_a_partial_standing_names_what_is_left(app, content_root, make_user, client, login):
+    with_certifications(content_root)
+    publish_standards("2026.1")
+    agent = make_user("agent")
+    complete(agent, "basics")
+    login(agent)
+
+    def left(html, certification_id):
+        card = html.split(f'data-certification="{certification_id}"')[1]
+        return card.split('class="small mt-1 requirements-left"')[1].split("</ul>")[0]
+
+    home = client.get("/").get_data(as_text=True)
+    starter = left(home, "starter")
+    assert "In progress: 50%" in home and "<li>Complete the course “Course talking”</li>" in starter
+    assert "basics" not in starter  # what is done is not listed
+    page = client.get("/certificates").get_data(as_text=True)
+    excellence = page.split('data-certification="excellence"')[1].split("</ul>")[0]
+    assert "Complete the course “Course talking”" in excellence
+    assert "Meet the service standard STD-01" in excellence
+    assert "Meet the service standard STD-02" in excellence
+    quizzer = page.split('data-certification="quizzer"')[1].split("</ul>")[0]
+    assert "Acknowledge the current service standards" in quizzer

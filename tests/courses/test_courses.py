@@ -206,3 +206,66 @@ def test_manager_sees_only_own_team_agents(synced, client, login_as, make_user, 
     other_team = make_team(code="other")
     stranger = make_user("agent", team=other_team)
     assert client.get(f"/team/agents/{stranger.id}").status_code == 404
+
+
+def _failed_attempt(user, score: float, n: int, quiz_id="basics-quiz"):
+    """A submitted attempt that did not pass (a role-play answered, for example)."""
+    quiz = db.session.get(Quiz, quiz_id)
+    now = datetime.now(UTC)
+    db.session.add(Attempt(
+        user_id=user.id, quiz_id=quiz_id, quiz_version_id=quiz.current_version_id,
+        idempotency_key=f"f-{user.id}-{n}", started_at=now, submitted_at=now, locale="en",
+        auto_score=score, auto_passed=False, pass_mark=70,
+    ))  # fmt: skip
+    db.session.commit()
+
+
+def _cell(html: str, course_id: str) -> str:
+    return html.split(f'data-course="{course_id}" data-status="')[1].split("</td>")[0]
+
+
+def test_team_progress_shows_attempts_and_best_score_as_the_agent_sees_them(
+    synced, client, login_as, make_user, login, pages_rendered_every_time
+):
+    manager = login_as("manager")
+    team = db.session.scalar(select(Team).where(Team.manager_id == manager.id))
+    agent = make_user("agent", team=team)
+    _failed_attempt(agent, 40, 1)
+    _failed_attempt(agent, 55.4, 2)
+    cell = _cell(client.get("/team").get_data(as_text=True), "basics")
+    assert cell.startswith('in_progress"') and "Not started" not in cell
+    assert "Attempts: 2 · best score 55%" in cell
+    client.post("/logout")
+    login(agent)
+    own = client.get("/courses/basics").get_data(as_text=True)
+    assert "In progress: 0%" in own and "Attempts: 2 · best score 55%" in own
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_agent_sees_their_progress_over_time_as_a_chart_with_its_figures(
+    synced, client, login, make_user, app, monkeypatch, lang, pages_rendered_every_time
+):
+    from datetime import date
+
+    monkeypatch.setitem(app.config, "FIXED_NOW", datetime(2026, 4, 10, 9, tzinfo=UTC))
+    agent = make_user("agent", hire_date=date(2026, 2, 3), locale=lang)
+    for course_id, day in (("basics", datetime(2026, 2, 20, 8, tzinfo=UTC)),
+                           ("talking", datetime(2026, 3, 31, 22, tzinfo=UTC))):  # fmt: skip
+        db.session.add(CourseCompletion(user_id=agent.id, course_id=course_id, completed_at=day))
+    db.session.commit()
+    login(agent)
+    html = client.get("/").get_data(as_text=True)
+    figure = html.split('id="over-time-chart"')[1].split("</figure>")[0]
+    assert 'role="img"' in figure and "<polyline" in figure and figure.count("<circle") == 3
+    desc = figure.split('<desc id="over-time-chart-desc">')[1].split("</desc>")[0]
+    table = html.split('id="over-time-table"')[1].split("</table>")[0]
+    if lang == "en":  # since the month of hire; 22:00 UTC on 31 March is 1 April in Riyadh
+        assert desc == "Feb: 1; Mar: 1; Apr: 2"
+        assert "Courses completed by the end of each month, out of 2" in figure
+        assert '<th scope="row" class="fw-normal">Apr</th><td>2</td>' in table
+    xs = [float(p.split(",")[0]) for p in figure.split('points="')[1].split('"')[0].split()]
+    assert xs == sorted(xs, reverse=lang == "ar")  # time runs with the reading direction
+    client.post("/logout")
+    login(make_user("hr"))
+    detail = client.get(f"/team/agents/{agent.id}").get_data(as_text=True)
+    assert 'id="over-time-chart"' in detail and 'id="over-time-table"' in detail

@@ -23,6 +23,16 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 CHROMIUM = os.environ.get("KHIDMA_CHROMIUM", "/usr/bin/chromium")
 DEMO_PASSWORD = "khidma-demo-2026"
+PHONE = {"width": 390, "height": 844}
+# The page's width against the window's, and the elements that stick out (to say which).
+PAGE_WIDTHS = """() => {
+  const inner = window.innerWidth, root = document.documentElement;
+  const out = [...document.querySelectorAll('body *')].filter(e => {
+    const r = e.getBoundingClientRect();
+    return r.width && (r.right > inner + 1 || r.left < -1) && !e.closest('.table-responsive');
+  }).slice(0, 5).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className);
+  return {scroll: root.scrollWidth, inner: inner, sticking_out: out};
+}"""
 
 
 def _require_browser():
@@ -140,6 +150,20 @@ class Journey:
         assert not self.console_errors, f"{label}: console errors {self.console_errors}"
         violations = accessibility_violations(self.page)
         assert not violations, f"{label}: {json.dumps(violations, ensure_ascii=False)[:1500]}"
+        self._check_phone_width(label, lang)
+
+    def _check_phone_width(self, label: str, lang: str) -> None:
+        """At 390 px (a phone) the page never scrolls sideways; a screenshot is kept."""
+        wide = self.page.viewport_size
+        self.page.set_viewport_size(PHONE)
+        try:
+            self.page.wait_for_timeout(50)
+            path = ARTIFACTS / f"{self.name}-{lang}-{self.shots:02d}-{label}-390px.png"
+            self.page.screenshot(path=str(path), full_page=True)
+            widths = self.page.evaluate(PAGE_WIDTHS)
+            assert widths["scroll"] <= widths["inner"], f"{label} at 390 px: {widths}"
+        finally:
+            self.page.set_viewport_size(wide)
 
     def _check_nav_side(self, lang: str) -> None:
         brand = self.page.locator(".navbar-brand").bounding_box()

@@ -167,14 +167,23 @@ def _assign_refresher_to_team(visit, lang):
     page = visit.page
     visit.go("/assignments/new")
     visit.check_page("assign", lang)
-    page.select_option("select[name=course_ids]", "communication")
-    page.locator("select[name=team_ids] option").first.click()
-    page.select_option("select[name=team_ids]", index=0)
+    search = page.locator("#course_ids-search")
+    search.fill("communication" if lang == "en" else "التواصل")  # the list filters as one types
+    assert (
+        page.locator("#course_ids-list .picker-item:visible").count()
+        < page.locator("#course_ids-list .picker-item").count()
+    )
+    page.check("input[name=course_ids][value=communication]")
+    page.locator("input[name=team_ids]").first.check()
     page.fill("input[name=due_date]", (date.today() + timedelta(days=14)).isoformat())
     page.fill("textarea[name=note]", "Refresher before the busy season")
-    page.click("form.row button[type=submit], form.row input[type=submit]")
+    page.click("#assign-form > div > input[type=submit]")
     page.wait_for_load_state()
-    assert "/assignments" in page.url
+    if page.locator("#prerequisite-warning").count():  # new hires have not done the basics
+        visit.check_page("assign-prerequisites", lang)
+        page.click("#assign-with-prerequisites")
+        page.wait_for_load_state()
+    assert "/assignments" in page.url and "/new" not in page.url
     assert page.locator("text=Refresher before the busy season").count() >= 1
 
 

@@ -11,6 +11,11 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "app" / "translations"
 
 
+def _key(value):
+    """A message id or text, hashable: plural forms come as lists or tuples."""
+    return value if isinstance(value, str) else tuple(value)
+
+
 def _ids(catalog) -> set[str]:
     return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
 
@@ -32,7 +37,12 @@ def test_every_arabic_string_is_translated_and_compiled():
     po = read_po((TRANSLATIONS / "ar/LC_MESSAGES/messages.po").open("rb"), locale="ar")
     untranslated = [m.id for m in po if m.id and (not m.string or "fuzzy" in m.flags)]
     assert not untranslated, untranslated[:10]
+    # Arabic has six plural forms (zero, one, two, few, many, other): each is written
+    plurals = [m.id[0] for m in po if isinstance(m.id, tuple)]
+    incomplete = [m.id[0] for m in po if isinstance(m.id, tuple) and not all(m.string)]
+    assert po.num_plurals == 6 and plurals, po.num_plurals
+    assert not incomplete, f"fill every msgstr[n] of: {incomplete[:5]}"
     mo = read_mo((TRANSLATIONS / "ar/LC_MESSAGES/messages.mo").open("rb"))
-    compiled = {m.id: m.string for m in mo if m.id}
-    stale = [m.id for m in po if m.id and compiled.get(m.id) != m.string]
+    compiled = {_key(m.id): _key(m.string) for m in mo if m.id}
+    stale = [m.id for m in po if m.id and compiled.get(_key(m.id)) != _key(m.string)]
     assert not stale, f"run `pybabel compile -d app/translations`: {stale[:5]}"

@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -82,7 +83,7 @@ def test_csv_upload_preview_then_confirm(client, login_as):
         content_type="multipart/form-data",
     )  # fmt: skip
     html = preview.get_data(as_text=True)
-    assert "1 row(s) ready to import" in html
+    assert "1 row ready to import" in html
     assert db.session.scalar(select(User).where(User.employee_no == "E1")) is None
     action = html.split('action="/admin/people/import/')[1].split('"')[0]
     done = client.post(f"/admin/people/import/{action}")
@@ -157,3 +158,20 @@ def test_team_and_department_forms_refuse_them_too(client, login_as, make_depart
     assert 'id="name_ar-errors"' in page and "U+2066 LEFT-TO-RIGHT ISOLATE" in page
     assert db.session.scalar(select(Team.id)) is None
     assert db.session.scalar(select(Department.id).where(Department.code == "d1")) is None
+
+
+def test_the_people_list_comes_in_pages_and_keeps_its_filters(client, login_as, make_user):
+    login_as("admin")
+    for n in range(60):
+        make_user("agent", name_en=f"Paged agent {n:02d}")
+    first = client.get("/admin/people?role=agent").get_data(as_text=True)
+    assert first.count("Paged agent") == 50 and "60 people" in first
+    assert 'href="/admin/people?page=2&amp;role=agent"' in first
+    second = client.get("/admin/people?role=agent&page=2").get_data(as_text=True)
+
+    def names(html):
+        return set(re.findall(r"Paged agent \d\d", html))
+
+    assert len(names(second)) == 10 and names(first) | names(second) == {
+        f"Paged agent {n:02d}" for n in range(60)
+    }

@@ -198,7 +198,7 @@ def test_dialogue_turn_by_turn_then_submit(synced_quizzes, client, login_as, ope
     assert done.status_code == 302
     answer = db.session.scalar(select(Answer).where(Answer.question_id == "bill"))
     assert [t["turn"] for t in answer.detail["turns"]] == ["opening", "angry"]
-    assert answer.response["answer"][1] == {"turn": "angry", "text": GOOD_REPLY}
+    assert answer.response["answer"][1] == {"turn": "angry", "text": GOOD_REPLY, "served": "en"}
     assert db.session.scalar(select(func.count(DialogueDraft.id))) == 0
     result = client.get(done.headers["Location"]).get_data(as_text=True)
     assert "Turn 2" in result and "I want a manager" in result

@@ -2,15 +2,16 @@
 
 import csv
 import io
+import unicodedata
 from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 
+from app.certification import report
 from app.certification import services as certification
 from app.certification.models import Certificate
 from app.extensions import db
-from app.reports import certification_report as report
 from tests.certification.helpers import complete, travel, with_certifications
 from tests.query_counter import count_queries
 
@@ -66,7 +67,12 @@ def test_hr_sees_every_status_for_every_agent(company, client, login_as):
     totals = html.split('id="status-totals"')[1]
     for status in report.STATUSES:
         assert f'<tr data-status="{status}">' in totals
-    assert "<svg" in totals and "<rect" in totals and "style=" not in html.split("<main")[1]
+    assert "style=" not in html.split("<main")[1]
+    chart = html.split('id="status-chart"')[1].split("</figure>")[0]
+    assert 'role="img"' in chart and chart.count("<rect") == len(report.STATUSES)
+    assert '<title id="status-chart-title">Certification status totals</title>' in chart
+    desc = chart.split('<desc id="status-chart-desc">')[1].split("</desc>")[0]
+    assert "Certified: 1; Expiring within 30 days: 1; Expired: 1; Revoked: 1" in desc
     everything = client.get("/certification/report").get_data(as_text=True)
     assert "18 rows" in everything  # 6 agents x 3 certifications
 
@@ -135,6 +141,21 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
+HEADER = [
+    "Employee number",
+    "Name",
+    "Department",
+    "Team",
+    "Manager",
+    "Certification",
+    "Status",
+    "Certified until",
+    "Progress (%)",
+    "Verification code",
+    "Standards version",
+]
+
+
 def test_csv_export_honours_filters_and_neutralises_formulas(company, client, login_as):
     login_as("hr")
     response = client.get(
@@ -142,12 +163,8 @@ def test_csv_export_honours_filters_and_neutralises_formulas(company, client, lo
     )
     assert response.mimetype == "text/csv" and response.is_streamed
     rows = _csv_rows(response.data)
-    assert rows[0] == ["Certification status report"] and rows[1][0] == "Generated"
-    assert ["Manager", "Majed"] in rows and ["Certification", "Starter"] in rows
-    header = rows.index(["Employee number", "Name", "Department", "Team", "Manager", "Certification",
-                         "Status", "Certified until", "Progress (%)", "Verification code",
-                         "Standards version"])  # fmt: skip
-    body = rows[header + 1 :]
+    assert rows[0] == HEADER  # the first row is the header: no title or filter lines above it
+    body = rows[1:]
     assert {row[1] for row in body} == {
         "Fadi certified",
         "Hala revoked",
@@ -157,17 +174,52 @@ def test_csv_export_honours_filters_and_neutralises_formulas(company, client, lo
     assert certified[6] == "Certified" and certified[7] == "2027-03-01" and certified[8] == "100"
 
 
+def test_export_file_names_carry_the_report_and_its_filters(company, client, login_as):
+    login_as("hr")
+    response = client.get(
+        f"/reports/certification.csv?certification_id=starter&status=certified"
+        f"&team_id={company['team_a'].id}&manager_id={company['m2'].id}"
+    )
+    disposition = response.headers["Content-Disposition"]
+    manager_no = company["m2"].employee_no.lower()
+    assert disposition == (
+        "attachment; filename=certification-report_certification-starter_status-certified_"
+        f"team-{company['team_a'].code}_manager-{manager_no}_2026-03-01T0900.csv"
+    )
+    xlsx = client.get("/reports/certification.xlsx")
+    assert (
+        "filename=certification-report_2026-03-01T0900.xlsx" in xlsx.headers["Content-Disposition"]
+    )
+
+
 def test_xlsx_export_parses_back(company, client, login_as):
     login_as("hr")
     response = client.get("/reports/certification.xlsx?status=expired")
-    sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert rows[0][0] == "Certification status report"
-    assert rows[2][:2] == ["Status", "Expired"]
-    header = next(i for i, row in enumerate(rows) if row[:1] == ["Employee number"])
-    body = rows[header + 1 :]
-    assert [row[1] for row in body] == ["Bader expired"]
-    assert body[0][7] == "2026-01-01"
+    book = load_workbook(io.BytesIO(response.data), read_only=True)
+    report_sheet, about = book.worksheets
+    rows = [list(row) for row in report_sheet.iter_rows(values_only=True)]
+    assert rows[0] == HEADER
+    assert [row[1] for row in rows[1:]] == ["Bader expired"]
+    assert rows[1][7] == "2026-01-01"
+    notes = [list(row) for row in about.iter_rows(values_only=True)]
+    assert notes[0][0] == "Certification status report"
+    assert notes[1] == ["Generated", "2026-03-01T09:00:00+03:00"]
+    assert ["Status", "Expired"] in notes
+    full = load_workbook(io.BytesIO(response.data))  # sheet views need a full load
+    assert not any(sheet.sheet_view.rightToLeft for sheet in full.worksheets)
+
+
+def test_arabic_exports_read_right_to_left_without_invisible_marks(
+    company, client, make_user, login
+):
+    login(make_user("hr", locale="ar"))
+    book = load_workbook(io.BytesIO(client.get("/reports/certification.xlsx").data))
+    assert all(sheet.sheet_view.rightToLeft for sheet in book.worksheets)
+    generated = [row for row in book.worksheets[1].iter_rows(values_only=True)][1][1]
+    assert generated == "2026-03-01T09:00:00+03:00"
+    text = client.get("/reports/certification.csv").data.decode("utf-8-sig")
+    assert not [c for c in text if unicodedata.category(c) in ("Cf", "Cc") and c not in "\r\n"]
+    assert csv.reader(io.StringIO(text)).__next__()[0] == "الرقم الوظيفي"
 
 
 def test_arabic_csv_for_an_arabic_reader(company, client, make_user, login):

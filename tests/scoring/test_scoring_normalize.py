@@ -5,7 +5,7 @@ import pytest
 from app.scoring import normalize
 from app.scoring.analysis import analyse
 from app.scoring.lexicon import expand_english, token_keys
-from app.scoring.normalize import normalize_word
+from app.scoring.normalize import normalize_word, reply_language
 
 
 @pytest.mark.parametrize(
@@ -80,3 +80,19 @@ def test_arabic_clitics_are_stripped_into_keys():
 def test_english_keys_include_stem_and_number():
     assert "refund" in token_keys("refunded")
     assert "5" in token_keys("five")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'm so sorry about the two days.", "en"),
+        ("أعتذر لك عن اليومين.", "ar"),
+        # Arabic with English product words is Arabic: the share of letters decides
+        ("تم تصعيد الـ ticket للـ tier 2 وبيعملوا remote reset للـ ONT", "ar"),
+        ("Sorry, the SLA is 48 hours, شكرًا", "en"),
+        ("٤٨ 12 ... !!", "fr-default"),
+        ("", "fr-default"),
+    ],
+)
+def test_reply_language_is_the_script_most_of_its_letters_are_in(text, expected):
+    assert reply_language(text, "fr-default") == expected

@@ -1,6 +1,7 @@
 """Report exports never hand a spreadsheet a formula, however the text is dressed: full-width
 signs (＝ ＋ － ＠) that a spreadsheet may read as = + - @, and invisible characters in front
-(zero-width space, byte order mark, direction marks) that hide the sign from a plain check."""
+(zero-width space, byte order mark, direction marks) that hide the sign from a plain check.
+Those invisible characters are not exported at all."""
 
 import csv
 import io
@@ -25,6 +26,13 @@ DISGUISED = [
     "\u2060 =1+1",  # word joiner and a space
 ]
 PLAIN = ["Dana Saleh", "\u200bFadi", "سارة-أحمد", "Hala + Jood"]
+# As exported: the invisible characters are dropped (they split text for a spreadsheet) and
+# what would then run as a formula starts with an apostrophe.
+EXPORTED = {
+    '\'＝HYPERLINK("http://x.example","open")', "'＋1+cmd|' /C calc'!A0", "'－2+3",
+    "'＠SUM(1+1)*cmd|' /C calc'!A0", "'=1+1", "'+1+1", "'-1+1", "'@SUM(1)",
+    "'＝1+1", "' =1+1", "Dana Saleh", "Fadi", "سارة-أحمد", "Hala + Jood",
+}  # fmt: skip
 
 
 @pytest.fixture
@@ -40,14 +48,14 @@ def agents(app, content_root, make_user):
 
 def _names_in_csv(data: bytes) -> set[str]:
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    header = next(i for i, row in enumerate(rows) if row[:1] == ["Employee number"])
-    return {row[1] for row in rows[header + 1 :]}
+    assert rows[0][0] == "Employee number"
+    return {row[1] for row in rows[1:]}
 
 
 def _names_in_xlsx(data: bytes) -> set[str]:
     rows = list(load_workbook(io.BytesIO(data), read_only=True).active.iter_rows(values_only=True))
-    header = next(i for i, row in enumerate(rows) if row[:1] == ("Employee number",))
-    return {row[1] for row in rows[header + 1 :]}
+    assert rows[0][0] == "Employee number"
+    return {row[1] for row in rows[1:]}
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -56,4 +64,4 @@ def test_disguised_formulas_are_exported_as_plain_text(agents, client, login_as,
     response = client.get(f"/reports/certification.{kind}?certification_id=starter")
     assert response.status_code == 200
     names = (_names_in_csv if kind == "csv" else _names_in_xlsx)(response.data)
-    assert names == {"'" + name for name in DISGUISED} | set(PLAIN)
+    assert names == EXPORTED

@@ -6,6 +6,7 @@ decision about who may use it.
 
 import pytest
 
+from app.api import tokens
 from app.content.services import sync_content
 from app.extensions import db
 from app.people.models import ROLES, Team
@@ -13,6 +14,7 @@ from app.people.models import ROLES, Team
 PUBLIC = {"anonymous", *ROLES}
 SIGNED_IN = set(ROLES)
 ADMIN = {"admin"}
+NOBODY: set[str] = set()
 
 EXPECTED = {
     "main.home": SIGNED_IN,
@@ -21,11 +23,17 @@ EXPECTED = {
     "auth.login": PUBLIC,
     "auth.logout": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
+    "auth.oidc_login": PUBLIC,  # 404 unless single sign-on is configured
+    "auth.oidc_callback": PUBLIC,
+    "auth.forgot_password": PUBLIC,
+    "auth.accept_invitation": PUBLIC,
+    "auth.reset_password": PUBLIC,
     "people.list_people": ADMIN,
     "people.new_person": ADMIN,
     "people.edit_person": ADMIN,
     "people.set_active": ADMIN,
-    "auth.reset_password": ADMIN,
+    "auth.admin_reset_password": ADMIN,
+    "people.invite": ADMIN,
     "people.teams": ADMIN,
     "people.edit_team": ADMIN,
     "people.departments": ADMIN,
@@ -33,6 +41,7 @@ EXPECTED = {
     "people.import_people": ADMIN,
     "people.confirm_import": ADMIN,
     "audit.audit_log": ADMIN,
+    "audit.audit_csv": ADMIN,
     "content.status": ADMIN,
     "content.sync": ADMIN,
     "notifications.inbox": SIGNED_IN,
@@ -60,6 +69,7 @@ EXPECTED = {
     "standards.company": {"hr", "admin"},
     "standards.acknowledge": SIGNED_IN,
     "standards.acknowledgements": {"hr", "admin"},
+    "standards.acknowledgements_export": {"hr", "admin"},
     "standards.new_observation": {"manager"},
     "standards.observation": SIGNED_IN,
     "standards.edit_observation": {"manager"},
@@ -78,8 +88,50 @@ EXPECTED = {
     "certification.revoke": {"hr", "admin"},
     "certification.verify": PUBLIC,
     "reports.certification": {"manager", "hr", "admin"},
+    "certification.expiring": {"manager", "hr", "admin"},
     "reports.certification_csv": {"manager", "hr", "admin"},
     "reports.certification_xlsx": {"manager", "hr", "admin"},
+    # conversations
+    "conversations.import_conversations": {"manager", "admin"},
+    "conversations.list_conversations": {"manager", "hr", "admin"},
+    "conversations.mine": {"agent"},
+    "conversations.detail": SIGNED_IN,
+    "conversations.review": {"manager"},
+    "conversations.dispute": {"agent"},
+    "conversations.disputes": {"manager"},
+    "conversations.resolve": {"manager"},
+    "conversations.queue": {"manager"},
+    # API tokens (the admin page) and the JSON API, which no session opens: API_SCOPES below
+    "api_tokens.list_tokens": ADMIN,
+    "api_tokens.revoke": ADMIN,
+    "api.openapi_document": PUBLIC,
+    "api.upsert_people": NOBODY,
+    "api.deactivate_person": NOBODY,
+    "api.create_assignments": NOBODY,
+    "api.list_assignments": NOBODY,
+    "api.certification_status": NOBODY,
+    "api.person_certifications": NOBODY,
+    "api.standards_status": NOBODY,
+    "api.person_standards": NOBODY,
+    "api.list_attempts": NOBODY,
+    "api.person_attempts": NOBODY,
+    "api.import_conversations": NOBODY,
+}
+
+# Which token scopes open each API endpoint (None: no token needed).
+API_SCOPES = {
+    "api.openapi_document": None,
+    "api.upsert_people": {"people:write"},
+    "api.deactivate_person": {"people:write"},
+    "api.create_assignments": {"assignments:write"},
+    "api.list_assignments": {"assignments:write", "reports:read"},
+    "api.certification_status": {"reports:read"},
+    "api.person_certifications": {"reports:read"},
+    "api.standards_status": {"reports:read"},
+    "api.person_standards": {"reports:read"},
+    "api.list_attempts": {"reports:read"},
+    "api.person_attempts": {"reports:read"},
+    "api.import_conversations": {"conversations:write"},
 }
 
 
@@ -125,6 +177,11 @@ def _url_args(rule, world) -> dict:
         "assignment_id": 999999,
         "certificate_id": 999999,
         "code": "NONE-NONE-NONE",
+        "employee_no": world["agent"].employee_no,
+        "token_id": 999999,
+        "kind": "csv",
+        "conversation_id": 999999,
+        "dispute_id": 999999,
     }
     return {name: values[name] for name in rule.arguments}
 
@@ -167,3 +224,72 @@ def test_logout_requires_sign_in(client):
 
 def test_team_with_no_manager_is_fine_for_the_matrix(world):
     assert db.session.get(Team, world["team"].id).manager_id == world["users"]["manager"].id
+
+
+# --- the JSON API: every endpoint, every scope, no token, a revoked token ----------------------
+
+
+def _api_rules(app):
+    return [rule for rule in _rules(app) if rule.endpoint.startswith("api.")]
+
+
+def test_every_api_route_has_a_scope_expectation(app):
+    endpoints = {rule.endpoint for rule in _api_rules(app)}
+    assert endpoints == set(API_SCOPES), "declare each API endpoint's scopes in API_SCOPES"
+
+
+def _api_failures(app, client, world, secret, allowed) -> list[str]:
+    failures = []
+    for rule in _api_rules(app):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            scopes = API_SCOPES[rule.endpoint]
+            url = rule.build(_url_args(rule, world))[1]
+            headers = {"Authorization": f"Bearer {secret}"} if secret else {}
+            response = client.open(url, method=method, headers=headers, json={})
+            expected = scopes is None or allowed(scopes)
+            denied = response.status_code in (401, 403)
+            if expected == denied or response.status_code >= 500:
+                failures.append(f"{method} {url} ({rule.endpoint}): {response.status_code}")
+            if denied and not response.is_json:
+                failures.append(f"{method} {url}: a refusal that is not JSON")
+    return failures
+
+
+def _token(world, scopes):
+    row, secret = tokens.create_token("matrix", sorted(scopes), actor=world["users"]["admin"])
+    db.session.commit()
+    return row, secret
+
+
+@pytest.mark.parametrize(
+    "scope", ["people:write", "reports:read", "assignments:write", "conversations:write"]
+)
+def test_api_matrix_one_scope(app, client, world, scope):
+    _row, secret = _token(world, {scope})
+    failures = _api_failures(app, client, world, secret, lambda needed: scope in needed)
+    assert not failures, "\n".join(failures)
+
+
+def test_api_matrix_every_scope(app, client, world):
+    _row, secret = _token(world, set(tokens.SCOPES))
+    failures = _api_failures(app, client, world, secret, lambda needed: True)
+    assert not failures, "\n".join(failures)
+
+
+def test_api_matrix_no_token(app, client, world):
+    failures = _api_failures(app, client, world, None, lambda needed: False)
+    assert not failures, "\n".join(failures)
+
+
+def test_api_matrix_revoked_token(app, client, world):
+    row, secret = _token(world, set(tokens.SCOPES))
+    tokens.revoke_token(row, actor=world["users"]["admin"])
+    db.session.commit()
+    failures = _api_failures(app, client, world, secret, lambda needed: False)
+    assert not failures, "\n".join(failures)
+
+
+def test_api_matrix_signed_in_admin_without_token(app, client, world, login):
+    login(world["users"]["admin"])
+    failures = _api_failures(app, client, world, None, lambda needed: False)
+    assert not failures, "\n".join(failures)

@@ -107,6 +107,13 @@ def team(make_user, make_team, synced):
     }
 
 
+# Criterion titles as the complaint-handling rubric names them (stored with each answer).
+TITLES = {
+    "restate": {"ar": "إعادة صياغة تفاصيل الشكوى", "en": "Restating the specifics"},
+    "policy_speak": {"ar": "التحجج بالسياسة والأنظمة", "en": "Hiding behind policy"},
+}
+
+
 @pytest.fixture
 def roleplay(synced):
     """Store a scored role-play answer as the quiz flow does; returns its attempt."""
@@ -122,9 +129,12 @@ def roleplay(synced):
             locale="en", auto_score=50, auto_passed=False, pass_mark=70,
         )  # fmt: skip
         result = {"criteria": criteria or {}, "violations": violations or {}}
+        outcomes = [{"id": cid, "title": TITLES.get(cid, {})}
+                    for cid in [*(criteria or {}), *(violations or {})]]  # fmt: skip
         attempt.answers.append(Answer(
             question_id="q1", position=1, response={"text": "..."}, points=5, max_points=10,
-            detail={"kind": "roleplay", "score": 50, "result": result}, score=50,
+            detail={"kind": "roleplay", "score": 50, "result": result, "outcomes": outcomes},
+            score=50,
         ))  # fmt: skip
         db.session.add(attempt)
         db.session.commit()

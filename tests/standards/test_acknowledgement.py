@@ -1,5 +1,10 @@
 """A new standards version asks every active agent to acknowledge it; edits do not."""
 
+import csv
+import io
+from zoneinfo import ZoneInfo
+
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.content.services import sync_content
@@ -85,3 +90,39 @@ def test_hr_sees_who_has_and_has_not_acknowledged(team, client, login, make_user
     assert f'data-user="{done.id}"' not in html and f'data-user="{team["stranger"].id}"' not in html
     department = client.get(f"/standards/acknowledgements?department={done.department_id}")
     assert f'data-user="{done.id}"' in department.get_data(as_text=True)
+
+
+def test_hr_exports_the_acknowledgements_as_csv_and_xlsx(team, client, login, make_user, now):
+    done, pending = team["agents"]
+    services.acknowledge_standards(done, services.current_version())
+    db.session.commit()
+    login(make_user("hr", locale="ar"))
+    response = client.get(f"/standards/acknowledgements.csv?team={done.team_id}")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith(
+        "attachment; filename=standards-acknowledgements_version-2026-1_team-own_"
+    )
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0] == ["الرقم الوظيفي", "الاسم", "الفريق", "تم الإقرار", "وقت الإقرار"]
+    by_number = {row[0]: row for row in rows[1:]}
+    assert set(by_number) == {done.employee_no, pending.employee_no}
+    assert by_number[done.employee_no][4] == (
+        db.session.scalar(select(Acknowledgement.acknowledged_at))
+        .astimezone(ZoneInfo("Asia/Riyadh"))
+        .isoformat()
+    )
+    assert by_number[pending.employee_no][3:] == ["ليس بعد", ""]
+    pending_only = client.get("/standards/acknowledgements.xlsx?state=pending")
+    book = load_workbook(io.BytesIO(pending_only.data))
+    sheet = book.worksheets[0]
+    assert sheet.sheet_view.rightToLeft
+    numbers = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert set(numbers) == {pending.employee_no, team["stranger"].employee_no}
+    assert ["النسخة", "2026.1"] in [list(r) for r in book.worksheets[1].iter_rows(values_only=True)]
+
+
+def test_only_hr_and_admins_export_acknowledgements(team, client, login, make_user):
+    for person, expected in ((team["manager"], 403), (team["agents"][0], 403)):
+        login(person)
+        assert client.get("/standards/acknowledgements.csv").status_code == expected
+        client.post("/logout")

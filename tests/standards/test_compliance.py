@@ -119,3 +119,12 @@ def test_sparkline_steps_through_status_changes():
     assert points[0][1] > points[-1][1]  # developing is drawn lower than met
     assert len(points) == 4  # start, step across, step up, carry on to today
     assert charts.sparkline([], first, last) is None
+
+
+def test_each_source_counts_with_its_weight():
+    observed = Evidence("STD-03", 1.0, TODAY, "observation", 1)
+    heard = [Evidence("STD-03", 0.0, TODAY, "conversation", n, weight=0.25) for n in range(4)]
+    result = compliance.assess([observed, *heard], RULE, TODAY, 30)
+    assert result.score == 0.5 and result.status == "developing" and result.count == 5
+    ignored = [Evidence("STD-03", 0.0, TODAY, "conversation", 9, weight=0.0)]
+    assert compliance.assess(ignored, RULE, TODAY, 30).status == "no_evidence"

@@ -2,12 +2,13 @@
 count that does not grow with the team."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from app.extensions import db
 from app.standards import services
+from app.standards.models import ComplianceChange, ComplianceStatus
 from tests.html_checks import active_content
 from tests.query_counter import count_queries
 from tests.standards.conftest import NOW
@@ -99,8 +100,11 @@ def test_profile_shows_status_score_trend_and_evidence(measured_team, client, lo
     row = html.split('data-standard="STD-03"')[1].split("</tr>")[0]
     assert 'data-status="met"' in row and "100%" in row and "<polyline" in row
     evidence = html.split('id="evidence-STD-07"')[1].split("</section>")[0]
-    assert "criterion policy_speak" in evidence and "Quiz" in evidence
-    assert "KPI csat_pct" in html.split('id="evidence-STD-10"')[1].split("</section>")[0]
+    # criteria and KPIs by their names, never by their ids
+    assert "criterion <bdi>Hiding behind policy</bdi>" in evidence and "Quiz" in evidence
+    assert "policy_speak" not in evidence
+    kpi = html.split('id="evidence-STD-10"')[1].split("</section>")[0]
+    assert "csat_pct" not in kpi and "KPI <bdi>Customer satisfaction</bdi>" in kpi
 
 
 def test_manager_sees_own_agents_profiles_only(measured_team, client, login):
@@ -126,3 +130,51 @@ def test_company_view_shares_and_least_met(measured_team, client, login, make_us
     client.post("/logout")
     login(measured_team["manager"])
     assert client.get("/standards/company").status_code == 403
+
+
+def test_an_agent_hired_today_is_not_told_of_a_time_before_they_joined(
+    synced, client, login, make_user
+):
+    services.recompute_statuses()  # the nightly statuses, from before the agent was hired
+    db.session.commit()
+    earlier = NOW.date() - timedelta(days=120)
+    agent = make_user("agent", hire_date=NOW.date())
+    db.session.add(ComplianceStatus(user_id=agent.id, standard_id="STD-03", status="no_evidence",
+                                    since=earlier, computed_on=earlier))  # fmt: skip
+    db.session.commit()
+    login(agent)
+    row = client.get("/standards/me").get_data(as_text=True).split('data-standard="STD-03"')[1]
+    row = row.split("</tr>")[0]
+    assert 'data-status="no_evidence"' in row
+    assert "since March 15, 2026" in row and "since November 15, 2025" not in row
+
+
+def _change(agent, standard_id, status, day):
+    db.session.add(ComplianceChange(user_id=agent.id, standard_id=standard_id, status=status,
+                                    changed_on=day))  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_heatmap_draws_each_standards_trend_with_a_text_alternative(team, client, login, lang):
+    first, second = team["agents"]
+    _change(first, "STD-03", "not_met", date(2025, 12, 10))
+    _change(second, "STD-03", "met", date(2026, 1, 5))
+    _change(first, "STD-03", "met", date(2026, 2, 20))
+    db.session.commit()
+    team["manager"].locale = lang
+    db.session.commit()
+    login(team["manager"])
+    html = client.get("/standards/team").get_data(as_text=True)
+    _no_inline_code(html)
+    figure = html.split('id="trend-STD-03"')[1].split("</figure>")[0]
+    assert 'role="img"' in figure and "<polyline" in figure
+    assert 'aria-labelledby="trend-STD-03-title trend-STD-03-desc"' in figure
+    desc = figure.split('<desc id="trend-STD-03-desc">')[1].split("</desc>")[0]
+    if lang == "en":  # Oct, Nov: no evidence; Dec: 0 of 1; Jan: 1 of 2; Feb, Mar: 2 of 2
+        assert desc == "Oct: –; Nov: –; Dec: 0%; Jan: 50%; Feb: 100%; Mar: 100%"
+    table = html.split('id="trend-table"')[1].split("</table>")[0]
+    row = table.split("STD-03</bdi></th>")[1].split("</tr>")[0]
+    assert row == "<td>–</td><td>–</td><td>0%</td><td>50%</td><td>100%</td><td>100%</td>"
+    points = [float(p.split(",")[0]) for p in figure.split('points="')[1].split('"')[0].split()]
+    # Time runs with the reading direction: from the left in English, from the right in Arabic.
+    assert points == sorted(points, reverse=lang == "ar")

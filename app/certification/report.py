@@ -33,6 +33,7 @@ class ReportFilter:
     manager_id: int | None = None
     certification_id: str = ""
     status: str = ""
+    user_id: int | None = None  # one person's cells (the API's per-person status)
     older_version: bool = False  # only certificates earned under an older standards version
     sort: str = "name"
     descending: bool = False
@@ -91,6 +92,9 @@ def _cells(viewer: User, flt: ReportFilter, today: date, current_version: str | 
             User.employee_no,
             User.name_ar,
             User.name_en,
+            Department.code.label("department_code"),
+            Team.code.label("team_code"),
+            Manager.employee_no.label("manager_employee_no"),
             Department.name_ar.label("department_ar"),
             Department.name_en.label("department_en"),
             Team.name_ar.label("team_ar"),
@@ -142,6 +146,8 @@ def _filtered(query: Select, flt: ReportFilter, current_version: str | None) -> 
         query = query.where(Team.manager_id == flt.manager_id)
     if flt.certification_id:
         query = query.where(Certification.id == flt.certification_id)
+    if flt.user_id:
+        query = query.where(User.id == flt.user_id)
     if flt.older_version:
         query = query.where(Certificate.standards_version.is_not(None))
         if current_version:
@@ -183,11 +189,17 @@ def totals(viewer: User, flt: ReportFilter, today: date, current_version: str | 
 
 
 def page_of_rows(viewer, flt, today, locale, current_version, page: int, per_page=None):
+    records = page_of_records(viewer, flt, today, locale, current_version, page, per_page)
+    return [to_row(r, locale) for r in records]
+
+
+def page_of_records(viewer, flt, today, locale, current_version, page: int, per_page=None):
+    """One page of the cells as selected, codes included (the API answers with codes)."""
     query = _ordered(_with_status(_cells(viewer, flt, today, current_version), flt, today),
                      flt, today, locale)  # fmt: skip
     per_page = per_page or PER_PAGE
     query = query.offset((page - 1) * per_page).limit(per_page)
-    return [to_row(r, locale) for r in db.session.execute(query)]
+    return list(db.session.execute(query))
 
 
 def iter_rows(viewer, flt, today, locale, current_version, batch: int = 1000):

@@ -1,0 +1,90 @@
+"""Forms of the conversation pages. The review form has a rating and a comment per scorecard
+item, so it is built per request."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Optional
+
+from app.conversations.reviews import COMMENT
+from app.models_base import localized
+from app.text import Follows
+
+
+def rating_choices():
+    return [
+        ("met", _l("Met")),
+        ("partly", _l("Partly met")),
+        ("not_met", _l("Not met")),
+        ("na", _l("Not applicable")),
+    ]
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV or JSON file"), validators=[FileRequired()])
+    submit = SubmitField(_l("Import"))
+
+
+class DisputeForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why do you disagree with this review?"), validators=[DataRequired(), Follows(COMMENT)]
+    )
+    submit = SubmitField(_l("Dispute the review"))
+
+
+def outcome_choices():
+    return [("upheld", _l("Uphold the review")), ("changed", _l("Change the review"))]
+
+
+def field_key(item_id: str) -> str:
+    return item_id.replace("-", "_")
+
+
+def _add_items(form_class, items: list[dict], locale: str) -> None:
+    for item in items:
+        key = field_key(item["id"])
+        field = SelectField(localized(item["title"], locale), choices=rating_choices)
+        setattr(form_class, f"rating_{key}", field)
+        setattr(form_class, f"comment_{key}", StringField(
+            _l("Comment"), validators=[Optional(), Follows(COMMENT)]
+        ))  # fmt: skip
+
+
+def review_form(items: list[dict], locale: str, **kwargs):
+    """A rating and a comment per scorecard item."""
+
+    class Form(FlaskForm):
+        submit = SubmitField(_l("Save the review"))
+
+    _add_items(Form, items, locale)
+    return Form(**kwargs)
+
+
+def resolve_form(items: list[dict], locale: str, **kwargs):
+    """Uphold the review, or change it with new ratings; a note either way."""
+
+    class Form(FlaskForm):
+        outcome = SelectField(_l("Decision"), choices=outcome_choices)
+        note = TextAreaField(_l("Your reasons"), validators=[DataRequired(), Follows(COMMENT)])
+        submit = SubmitField(_l("Resolve the dispute"))
+
+    _add_items(Form, items, locale)
+    return Form(**kwargs)
+
+
+def ratings_of(form, items: list[dict]) -> dict[str, tuple[str, str]]:
+    return {
+        item["id"]: (
+            form[f"rating_{field_key(item['id'])}"].data,
+            form[f"comment_{field_key(item['id'])}"].data or "",
+        )
+        for item in items
+    }
+
+
+def values_of(ratings: dict[str, str], comments: dict[str, str] | None = None) -> dict:
+    """Form data from ratings (the automatic ones, or the disputed review's)."""
+    values = {f"rating_{field_key(k)}": v for k, v in ratings.items()}
+    values |= {f"comment_{field_key(k)}": v for k, v in (comments or {}).items()}
+    return values

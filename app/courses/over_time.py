@@ -1,0 +1,43 @@
+"""An agent's progress over time: how many courses they had completed at the end of each of
+the last months since they joined, drawn as a line (geometry in app/charts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import format_date
+from sqlalchemy import func, select
+
+from app import charts, clock
+from app.courses.models import Course, CourseCompletion
+from app.extensions import db
+from app.people.models import User
+
+
+@dataclass
+class ProgressOverTime:
+    labels: list[str]  # one per month, oldest first; the last is this month (to today)
+    completed: list[int]  # courses completed by the end of each month
+    total: int  # active courses
+    chart: charts.LineChart
+
+
+def progress_over_time(agent: User, rtl: bool, months: int = 6) -> ProgressOverTime:
+    """Courses completed by the end of each month, from the month the agent was hired (at
+    most `months` months, at least two points so that a line shows)."""
+    today = clock.today()
+    hired = agent.hire_date or today
+    since_hire = (today.year - hired.year) * 12 + today.month - hired.month + 1
+    ends = charts.month_ends(today, max(2, min(months, since_hire)))
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    done = [at.astimezone(zone).date() for at in db.session.scalars(
+        select(CourseCompletion.completed_at).where(CourseCompletion.user_id == agent.id)
+    )]  # fmt: skip
+    completed = [sum(day <= end for day in done) for end in ends]
+    total = db.session.scalar(select(func.count(Course.id)).where(Course.active)) or 0
+    labels = [format_date(end, "LLL") for end in ends]
+    line = charts.line_chart(list(zip(labels, completed, strict=True)), max(total, 1), rtl,
+                             top_label=str(total))  # fmt: skip
+    return ProgressOverTime(labels, completed, total, line)

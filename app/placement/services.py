@@ -1,0 +1,147 @@
+"""The placement test: when it is offered, how its sections are scored, and the courses each
+passed section recognises.
+
+A placement quiz is an ordinary quiz file flagged `placement: true`, with no course and with
+sections (documented at the end of quizzes/EXAMPLE.yaml). It is offered to an agent during the first
+`offer_days` days after their hire date; the attempt is recorded by the quiz capability, and
+this module reacts to it in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app import clock
+from app.courses import recognition as recognitions
+from app.courses.models import Course, CourseRecognition
+from app.extensions import db
+from app.people.models import Role, User
+from app.quizzes.errors import QuizRefused
+from app.quizzes.models import Attempt, Quiz
+
+DEFAULT_OFFER_DAYS = 14
+
+
+@dataclass
+class SectionResult:
+    id: str
+    tier: int
+    title: dict | None
+    score: float  # percent of the section's points, one decimal
+    pass_mark: int
+    passed: bool
+    recognised: list[CourseRecognition] = field(default_factory=list)
+
+
+def placement_header(quiz: Quiz, definition: dict | None = None) -> dict | None:
+    """The quiz file's header when the quiz (in this version) is a placement quiz."""
+    if quiz.course_id is not None:
+        return None
+    if definition is None:
+        if quiz.current_version is None:
+            return None
+        definition = quiz.current_version.definition
+    header = definition["quiz"]
+    return header if header.get("placement") else None
+
+
+def offer_ends(user: User, header: dict) -> date:
+    """The first day on which the test is no longer offered."""
+    return user.hire_date + timedelta(days=header.get("offer_days") or DEFAULT_OFFER_DAYS)
+
+
+def offered_placement(user: User) -> Quiz | None:
+    """The placement quiz to show on an agent's home: within the offer window after their
+    hire date, while the quiz's attempts policy leaves them an attempt."""
+    if user.role != Role.AGENT or not user.active:
+        return None
+    candidates = db.session.scalars(
+        select(Quiz).where(Quiz.course_id.is_(None), Quiz.active).order_by(Quiz.id)
+    )
+    for quiz in candidates:
+        header = placement_header(quiz)
+        if header is None or clock.today() >= offer_ends(user, header):
+            continue
+        allowed = int((header.get("attempts") or {}).get("max", 0))
+        if not allowed or _attempts_used(user, quiz) < allowed:
+            return quiz
+    return None
+
+
+def _attempts_used(user: User, quiz: Quiz) -> int:
+    query = select(func.count(Attempt.id)).where(
+        Attempt.user_id == user.id, Attempt.quiz_id == quiz.id
+    )
+    return db.session.scalar(query)
+
+
+def check_offered(user: User, quiz: Quiz) -> None:
+    """Raise QuizRefused (403) unless the placement quiz is offered to this person now."""
+    header = placement_header(quiz)
+    if header is None:
+        raise QuizRefused(_("This quiz belongs to no course and cannot be taken."), 403)
+    if user.role != Role.AGENT:
+        raise QuizRefused(_("The placement test is for agents in their first days."), 403)
+    ends = offer_ends(user, header)
+    if clock.today() >= ends:
+        days = (ends - user.hire_date).days
+        message = _(
+            "The placement test is offered during the first %(n)s days after the hire date; "
+            "that time has passed. Your onboarding path starts with the first course.",
+            n=days,
+        )
+        raise QuizRefused(message, 403)
+
+
+# --- scoring the sections -----------------------------------------------------------------------
+
+
+def section_results(attempt: Attempt) -> list[SectionResult]:
+    """Each section's score and outcome in a placement attempt (empty for other attempts),
+    with the courses it recognised."""
+    header = placement_header(attempt.quiz, attempt.quiz_version.definition)
+    if header is None:
+        return []
+    answers = {answer.question_id: answer for answer in attempt.answers}
+    recognised = db.session.scalars(
+        select(CourseRecognition).where(CourseRecognition.attempt_id == attempt.id)
+    ).all()
+    results = []
+    for section in header.get("sections") or []:
+        parts = [answers[q] for q in section["questions"] if q in answers]
+        points = sum(a.points for a in parts)
+        maximum = sum(a.max_points for a in parts)
+        score = round(100 * points / maximum, 1) if maximum else 0.0
+        critical = any((a.detail or {}).get("critical_failure") for a in parts)
+        pass_mark = section.get("pass_mark")
+        pass_mark = header["pass_mark"] if pass_mark is None else pass_mark
+        results.append(SectionResult(
+            id=section["id"], tier=section["tier"], title=section.get("title"), score=score,
+            pass_mark=pass_mark, passed=score >= pass_mark and not critical,
+            recognised=[r for r in recognised if r.section == section["id"]],
+        ))  # fmt: skip
+    return results
+
+
+def record_placement(attempt: Attempt) -> list[CourseRecognition]:
+    """Recognise the active courses of each tier whose section the attempt passed. Runs inside
+    the transaction that records the attempt (a receiver of the attempt_submitted event)."""
+    made = []
+    for section in section_results(attempt):
+        if not section.passed:
+            continue
+        tier_courses = db.session.scalars(
+            select(Course.id).where(Course.active, Course.tier == section.tier).order_by(Course.id)
+        ).all()
+        for course_id in tier_courses:
+            recognition = recognitions.recognise_course(
+                attempt.user_id, course_id, attempt_id=attempt.id, section=section.id,
+                score=section.score,
+            )  # fmt: skip
+            if recognition is not None:
+                made.append(recognition)
+    return made
