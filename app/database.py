@@ -9,7 +9,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 
@@ -50,3 +52,22 @@ def writing() -> Iterator[None]:
         yield
     finally:
         _write_intent.reset(token)
+
+
+_DIALECT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+_INSERTS_IF_MISSING: dict = {}
+
+
+def insert_if_missing(session: Session, model, *unique: str):
+    """INSERT ... ON CONFLICT (unique columns) DO NOTHING for the session's database, built
+    once per model and database. Values go in as execute parameters. For rows that concurrent
+    requests may create at the same moment (one person's two tabs): the second insert finds
+    the first's row and does nothing, instead of failing on the unique constraint."""
+    dialect = session.get_bind().dialect.name
+    key = (model, unique, dialect)
+    statement = _INSERTS_IF_MISSING.get(key)
+    if statement is None:
+        statement = _INSERTS_IF_MISSING[key] = _DIALECT_INSERTS[dialect](
+            model
+        ).on_conflict_do_nothing(index_elements=list(unique))
+    return statement

@@ -1,48 +1,63 @@
 """The main navigation per role. Entries whose endpoint does not exist yet are left out."""
 
 from flask import Flask, request
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_translations
 from flask_login import current_user
 
 from app.notifications.services import unread_count
+from app.page_cache.pages import kept_value
+
+
+def N_(message: str) -> str:  # noqa: N802  (the extraction keyword)
+    """Marks a message for translation; it is translated where it is shown."""
+    return message
+
 
 NAVIGATION = [
-    ("main.home", _l("Home"), {"agent", "manager", "hr", "admin"}),
-    ("courses.catalogue", _l("Courses"), {"agent", "manager", "hr", "admin"}),
-    ("reports.team_progress", _l("Team progress"), {"manager"}),
-    ("quizzes.review_queue", _l("Review queue"), {"manager"}),
-    ("conversations.queue", _l("Conversations to review"), {"manager"}),
-    ("standards.heatmap", _l("Standards"), {"manager"}),
-    ("standards.profile", _l("My standards"), {"agent"}),
-    ("certification.my_certificates", _l("My certificates"), {"agent"}),
-    ("conversations.mine", _l("My conversations"), {"agent"}),
-    ("assignments.list_assignments", _l("Assignments"), {"manager", "hr", "admin"}),
-    ("standards.company", _l("Standards overview"), {"hr", "admin"}),
-    ("conversations.list_conversations", _l("Conversations"), {"hr", "admin"}),
-    ("reports.certification", _l("Certification report"), {"manager", "hr", "admin"}),
-    ("certification.expiring", _l("Expiring soon"), {"manager", "hr", "admin"}),
-    ("people.list_people", _l("People"), {"admin"}),
-    ("people.teams", _l("Teams"), {"admin"}),
-    ("people.departments", _l("Departments"), {"admin"}),
-    ("content.status", _l("Content"), {"admin"}),
-    ("audit.audit_log", _l("Audit log"), {"admin"}),
-    ("api_tokens.list_tokens", _l("API tokens"), {"admin"}),
+    ("main.home", N_("Home"), {"agent", "manager", "hr", "admin"}),
+    ("courses.catalogue", N_("Courses"), {"agent", "manager", "hr", "admin"}),
+    ("reports.team_progress", N_("Team progress"), {"manager"}),
+    ("quizzes.review_queue", N_("Review queue"), {"manager"}),
+    ("conversations.queue", N_("Conversations to review"), {"manager"}),
+    ("standards.heatmap", N_("Standards"), {"manager"}),
+    ("standards.profile", N_("My standards"), {"agent"}),
+    ("certification.my_certificates", N_("My certificates"), {"agent"}),
+    ("conversations.mine", N_("My conversations"), {"agent"}),
+    ("assignments.list_assignments", N_("Assignments"), {"manager", "hr", "admin"}),
+    ("standards.company", N_("Standards overview"), {"hr", "admin"}),
+    ("conversations.list_conversations", N_("Conversations"), {"hr", "admin"}),
+    ("reports.certification", N_("Certification report"), {"manager", "hr", "admin"}),
+    ("certification.expiring", N_("Expiring soon"), {"manager", "hr", "admin"}),
+    ("people.list_people", N_("People"), {"admin"}),
+    ("people.teams", N_("Teams"), {"admin"}),
+    ("people.departments", N_("Departments"), {"admin"}),
+    ("content.status", N_("Content"), {"admin"}),
+    ("audit.audit_log", N_("Audit log"), {"admin"}),
+    ("api_tokens.list_tokens", N_("API tokens"), {"admin"}),
 ]
 
 
 def init_app(app: Flask) -> None:
+    menus: dict[str, list] = {}  # role -> its entries, built once per process
+
     @app.context_processor
     def _navigation():
-        if not current_user.is_authenticated:
+        user = current_user._get_current_object()
+        if not user.is_authenticated:
             return {"nav_items": [], "url_endpoints": app.view_functions}
-        endpoints = app.view_functions
-        items = [
-            (endpoint, label, request.endpoint == endpoint)
-            for endpoint, label, roles in NAVIGATION
-            if current_user.role in roles and endpoint in endpoints
-        ]
+        menu = menus.get(user.role)
+        if menu is None:
+            endpoints = app.view_functions
+            menu = menus[user.role] = [
+                (endpoint, label)
+                for endpoint, label, roles in NAVIGATION
+                if user.role in roles and endpoint in endpoints
+            ]
+        here, translate = request.endpoint, get_translations().gettext
         return {
-            "nav_items": items,
+            "nav_items": [
+                (endpoint, translate(label), here == endpoint) for endpoint, label in menu
+            ],
             "url_endpoints": app.view_functions,
-            "unread_notifications": unread_count(current_user.id),
+            "unread_notifications": kept_value("unread", user, lambda: unread_count(user.id)),
         }

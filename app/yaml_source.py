@@ -103,7 +103,43 @@ class _Refused(yaml.MarkedYAMLError):
     """Valid YAML that content files may not use."""
 
 
-class _BoundedLoader(yaml.SafeLoader):
+class _LibyamlEvents:
+    """The scanner and parser of libyaml (C), handing events to PyYAML's composer: scanning
+    is most of the cost of reading YAML in pure Python."""
+
+    def __init__(self, stream):
+        self._events = yaml.cyaml.CParser(stream)
+
+    def check_event(self, *choices):
+        return self._events.check_event(*choices)
+
+    def peek_event(self):
+        return self._events.peek_event()
+
+    def get_event(self):
+        return self._events.get_event()
+
+    def dispose(self):
+        self._events.dispose()
+
+
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _SafeLoader(
+        _LibyamlEvents, yaml.composer.Composer, yaml.constructor.SafeConstructor,
+        yaml.resolver.Resolver,
+    ):  # fmt: skip
+        def __init__(self, stream):
+            _LibyamlEvents.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+else:  # PyYAML built without libyaml: the same loader, all in Python
+    _SafeLoader = yaml.SafeLoader  # type: ignore[misc,assignment]
+
+
+class _BoundedLoader(_SafeLoader):
     """The safe loader, stopped while it composes: at the first alias (aliases enable
     exponential 'billion laughs' documents) and at nesting deeper than MAX_DEPTH, so that a
     hostile file costs little and never exhausts the Python stack (the composer recurses once

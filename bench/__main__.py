@@ -16,6 +16,7 @@ from bench.common import REPO_ROOT
 RUNS = [
     ("scoring", ["bench.bench_scoring"]),
     ("pages", ["bench.bench_pages"]),
+    ("mixed", ["bench.bench_mixed"]),
     ("heatmap", ["bench.bench_heatmap"]),
     ("report", ["bench.bench_report"]),
     ("load-sqlite", ["bench.bench_load"]),
@@ -117,6 +118,16 @@ FIGURES = [
         r"HR report, first page\s+\d+\s+[\d.]+\s+[\d.]+\s+\d+\s+([\d.]+\s+[\d.]+)",
         "for comparison",
     ),
+    *[
+        (
+            f"mixed, {db}, kept pages {state}: ratio/p50/p99",
+            "mixed",
+            rf"{db}, kept pages {state}\s+\d+\s+\d+\s+([\d.]+\s+[\d.]+\s+[\d.]+)",
+            ">= 0.25 / - / < 100" if state == "on" else "for comparison",
+        )
+        for db in ("SQLite", "PostgreSQL")
+        for state in ("on", "off")
+    ],
     (
         "heatmap 50 agents: server time, queries",
         "heatmap",

@@ -15,7 +15,15 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, select
 
-from bench.common import bench_env, flask, served, session_cookie, temp_database, wrk
+from bench.common import (
+    bench_env,
+    check_answers,
+    flask,
+    served,
+    session_cookie,
+    temp_database,
+    wrk,
+)
 
 DEMO_PASSWORD = "khidma-demo-2026"
 AGENT = "noura@demo.sahabnet.example"
@@ -86,36 +94,30 @@ def query_counts(database_url: str, kept: bool) -> dict[str, int]:
     counts = {}
     with app.app_context():
         for label, path, email in PAGES:
-            if not _exists(app, path):
-                continue
             client = app.test_client()
             client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
-            client.get(path)  # warm caches the same way for both sizes
+            status = client.get(path).status_code  # warm caches the same way for both sizes
+            if status != 200:
+                raise SystemExit(f"bench failed: {label} ({path}) answered {status}, not 200")
             with count_queries(db.engine) as counter:
                 client.get(path)
             counts[label] = counter.count
     return counts
 
 
-def _exists(app, path: str) -> bool:
-    adapter = app.url_map.bind("localhost")
-    try:
-        adapter.match(path)
-        return True
-    except Exception:
-        return False
-
-
 def throughput(env: dict) -> dict[str, dict]:
     rows = {}
     with served(env) as base:
+        check_answers(base + "/health")
         baseline = wrk(base + "/health")
         rows["bare view (/health)"] = {**baseline, "ratio": 1.0}
         for label, path, email in PAGES:
             cookie = session_cookie(base, email, DEMO_PASSWORD)
+            check_answers(base + path, cookie)
             result = wrk(base + path, cookie)
             if result["non_2xx"]:
-                continue  # the page does not exist in this build
+                raise SystemExit(f"bench failed: {label} ({path}) answered {result['non_2xx']} "
+                                 "requests with an error status under load")  # fmt: skip
             rows[label] = {**result, "ratio": result["rps"] / baseline["rps"]}
     return rows
 

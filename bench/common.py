@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
@@ -92,6 +93,25 @@ def session_cookie(base: str, email: str, password: str) -> str:
     data = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token})
     opener.open(base + "/login", data=data.encode())
     return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def check_answers(url: str, cookie: str | None = None, expected: int = 200) -> None:
+    """Fail the bench, naming the page, unless it answers `expected` (redirects not followed):
+    a page that answers an error or a sign-in redirect must not be timed as if it worked."""
+
+    class NoRedirects(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    if cookie:
+        request.add_header("Cookie", cookie)
+    try:
+        status = urllib.request.build_opener(NoRedirects).open(request, timeout=30).status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    if status != expected:
+        raise SystemExit(f"bench failed: {url} answered {status}, not {expected}")
 
 
 def wrk(url: str, cookie: str | None = None, seconds: int = 8, connections: int = 32) -> dict:

@@ -36,15 +36,22 @@ def _record(person: schemas.PersonIn) -> dict[str, str]:
 
 def upsert_people(body: schemas.PeopleUpsert, token: ApiToken) -> schemas.PeopleUpserted:
     """Add or update every person, or none of them when any item has a problem."""
-    report = people.import_people_records(
-        [_record(person) for person in body.people], actor=token.created_by,
-        default_locale=current_app.config["BABEL_DEFAULT_LOCALE"], source=f"api:{token.id}",
-    )  # fmt: skip
+    try:
+        report = people.import_people_records(
+            [_record(person) for person in body.people], actor=token.created_by,
+            default_locale=current_app.config["BABEL_DEFAULT_LOCALE"], source=f"api:{token.id}",
+            invite=body.invite,
+        )  # fmt: skip
+    except people.PeopleError as exc:
+        raise ApiError(422, problems=[problem("invite", str(exc.message))]) from None
     if not report.ok:
         problems = [problem(e.column, e.message, e.row) for e in report.errors]
         raise ApiError(422, problems=problems)
     return schemas.PeopleUpserted(
-        created=report.created, updated=report.updated, unchanged=report.unchanged
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        invited=report.invited,
     )
 
 

@@ -72,12 +72,19 @@ class PersonIn(Body):
 
 class PeopleUpsert(Body):
     people: list[PersonIn] = Field(min_length=1, max_length=MAX_PEOPLE)
+    invite: bool = Field(
+        default=False,
+        description="E-mail each new active person an invitation to choose their password.",
+    )
 
 
 class PeopleUpserted(Answer):
     created: list[str] = Field(description="Employee numbers of the people added.")
     updated: list[str] = Field(description="Employee numbers of the people changed.")
     unchanged: int
+    invited: list[str] = Field(
+        default_factory=list, description="Employee numbers of the people invited."
+    )
 
 
 class PersonState(Answer):

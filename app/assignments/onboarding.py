@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app import clock
@@ -85,14 +86,19 @@ def close_recognised(recognition) -> None:
 
 def open_assignments(user: User) -> list[Assignment]:
     """The user's open assignments, soonest due first, with their courses."""
-    query = (
+    return list(db.session.scalars(_open_assignments_statement(), {"user_id": user.id}))
+
+
+@cache
+def _open_assignments_statement():
+    """Built once (every agent's home runs it; building costs more than running it)."""
+    return (
         select(Assignment)
         .options(joinedload(Assignment.course))
-        .where(Assignment.user_id == user.id, Assignment.completed_at.is_(None))
+        .where(Assignment.user_id == bindparam("user_id"), Assignment.completed_at.is_(None))
         .where(Assignment.cancelled_at.is_(None))
         .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
     )
-    return list(db.session.scalars(query))
 
 
 def due_dates(assignments: list[Assignment]) -> dict[str, object]:

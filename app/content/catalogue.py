@@ -71,6 +71,16 @@ def content_files(root: Path) -> list[Path]:
     return sorted(files)
 
 
+def content_stamp(root: Path) -> str:
+    """A hash of every content file's path, modification time and size: cheap to take, and
+    it changes whenever a file is added, removed or written."""
+    digest = hashlib.sha256()
+    for path in content_files(root):
+        info = path.stat()
+        digest.update(f"{_rel(root, path)}\0{info.st_mtime_ns}\0{info.st_size}\0".encode())
+    return digest.hexdigest()
+
+
 def content_digest(root: Path) -> str:
     """One hash over every content file's path and bytes: equal hash, nothing to sync."""
     digest = hashlib.sha256()

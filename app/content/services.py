@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app import events
 from app.audit import services as audit
 from app.certification.models import Certification
-from app.content.catalogue import Catalogue, load_catalogue
+from app.content.catalogue import Catalogue, content_stamp, load_catalogue
 from app.content.checks import cross_check
 from app.content.models import ContentVersion
 from app.courses.markdown import render_lesson
@@ -57,6 +57,21 @@ def check_content(root: Path) -> tuple[Catalogue, list[Problem]]:
     catalogue, problems = load_catalogue(root)
     problems += cross_check(catalogue, rubric_criterion_ids(catalogue))
     return catalogue, sorted(problems, key=lambda p: (p.path, p.line, p.field))
+
+
+_CHECKED: dict = {}  # content folder -> (files stamp, catalogue, problems)
+
+
+def check_content_kept(root: Path) -> tuple[Catalogue, list[Problem]]:
+    """check_content, reused while no content file is added, removed or changed (by path,
+    modification time and size): the admin's content page reads nothing again on a repeat
+    view. Sync always reads afresh."""
+    root = Path(root)
+    stamp = content_stamp(root)
+    kept = _CHECKED.get(root)
+    if kept is None or kept[0] != stamp:
+        kept = _CHECKED[root] = (stamp, *check_content(root))
+    return kept[1], list(kept[2])
 
 
 def sync_content(root: Path, *, actor=None) -> SyncReport:

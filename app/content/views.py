@@ -16,7 +16,7 @@ bp = Blueprint("content", __name__, url_prefix="/admin")
 @bp.route("/content")
 @allow("admin")
 def status():
-    catalogue, problems = services.check_content(current_app.config["CONTENT_DIR"])
+    catalogue, problems = services.check_content_kept(current_app.config["CONTENT_DIR"])
     versions = db.session.scalars(
         select(ContentVersion).order_by(ContentVersion.id.desc()).limit(10)
     ).all()

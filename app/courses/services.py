@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app import clock, events
 from app.courses.models import (
@@ -21,6 +22,7 @@ from app.courses.recognition import (  # noqa: F401  (other capabilities use the
     recognised_course_ids,
     recognitions_of,
 )
+from app.database import insert_if_missing
 from app.extensions import db
 from app.people.models import User
 from app.quizzes import services as quizzes
@@ -70,9 +72,43 @@ class CourseLocked(Exception):
         self.missing = missing
 
 
+# Statements that every page about progress runs are built once (building one costs more than
+# running it); the values go in as parameters.
+@cache
+def _statement(name: str):
+    user_ids = bindparam("user_ids", expanding=True)
+    if name == "active courses":
+        return select(Course).where(Course.active).order_by(Course.tier, Course.position)
+    if name == "active lesson counts":
+        return (
+            select(Lesson.course_id, func.count(Lesson.id))
+            .where(Lesson.active)
+            .group_by(Lesson.course_id)
+        )
+    if name == "lessons done":
+        return (
+            select(LessonProgress.user_id, Lesson.course_id, func.count(LessonProgress.id))
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .where(LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))
+            .where(Lesson.active)
+            .group_by(LessonProgress.user_id, Lesson.course_id)
+        )
+    if name == "completed courses":
+        return select(CourseCompletion.user_id, CourseCompletion.course_id).where(
+            CourseCompletion.user_id.in_(user_ids)
+        )
+    if name == "reading":
+        return (
+            select(LessonProgress.lesson_id, LessonProgress.completed_at,
+                   LessonProgress.last_opened_at)
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .where(LessonProgress.user_id == bindparam("user_id"), Lesson.active)
+        )  # fmt: skip
+    raise KeyError(name)
+
+
 def active_courses() -> list[Course]:
-    query = select(Course).where(Course.active).order_by(Course.tier, Course.position)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_statement("active courses")))
 
 
 def progress_for(user_ids: list[int], courses: list[Course]) -> dict[tuple[int, str], Progress]:
@@ -109,31 +145,18 @@ def progress_for(user_ids: list[int], courses: list[Course]) -> dict[tuple[int, 
 
 
 def _active_lesson_counts() -> dict[str, int]:
-    query = (
-        select(Lesson.course_id, func.count(Lesson.id))
-        .where(Lesson.active)
-        .group_by(Lesson.course_id)
-    )
-    return dict(db.session.execute(query).all())
+    return dict(db.session.execute(_statement("active lesson counts")).all())
 
 
 def _lessons_done(user_ids: list[int]) -> dict[tuple[int, str], int]:
-    query = (
-        select(LessonProgress.user_id, Lesson.course_id, func.count(LessonProgress.id))
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))
-        .where(Lesson.active)
-        .group_by(LessonProgress.user_id, Lesson.course_id)
-    )
-    return {(u, c): n for u, c, n in db.session.execute(query)}
+    rows = db.session.execute(_statement("lessons done"), {"user_ids": list(user_ids)})
+    return {(u, c): n for u, c, n in rows}
 
 
 def completed_course_ids(user_ids: list[int]) -> dict[int, set[str]]:
     result: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
-    query = select(CourseCompletion.user_id, CourseCompletion.course_id).where(
-        CourseCompletion.user_id.in_(user_ids)
-    )
-    for user_id, course_id in db.session.execute(query):
+    rows = db.session.execute(_statement("completed courses"), {"user_ids": list(user_ids)})
+    for user_id, course_id in rows:
         result[user_id].add(course_id)
     return result
 
@@ -175,26 +198,37 @@ def active_lessons(course: Course) -> list[Lesson]:
 RESUME_PRECISION = timedelta(minutes=2)
 
 
-def record_lesson_opened(user: User, lesson: Lesson) -> bool:
-    """Remember the lesson as the place to resume; returns whether anything changed (the
-    caller commits then). Re-reading the same page within a couple of minutes writes nothing."""
-    progress = _progress_row(user, lesson)
-    now = clock.now()
-    if progress.id is not None and now - progress.last_opened_at < RESUME_PRECISION:
-        return False
-    progress.last_opened_at = now
-    return True
-
-
-def _progress_row(user: User, lesson: Lesson) -> LessonProgress:
-    row = db.session.scalar(
-        select(LessonProgress).where(
+def lesson_open_to_record(user: User, lesson: Lesson) -> bool:
+    """Whether opening the lesson now should be recorded (nothing is written here): re-reading
+    the same page within a couple of minutes records nothing."""
+    last = db.session.scalar(
+        select(LessonProgress.last_opened_at).where(
             LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id
         )
     )
+    return last is None or clock.now() - last >= RESUME_PRECISION
+
+
+def record_lesson_opened(user: User, lesson: Lesson) -> None:
+    """Remember the lesson as the place to resume; the caller commits."""
+    _progress_row(user, lesson).last_opened_at = clock.now()
+
+
+def _progress_row(user: User, lesson: Lesson) -> LessonProgress:
+    """The reader's row for the lesson, created when missing by an insert that does nothing
+    when a concurrent request of the same reader created it first."""
+    query = select(LessonProgress).where(
+        LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id
+    )
+    row = db.session.scalar(query)
     if row is None:
-        row = LessonProgress(user_id=user.id, lesson_id=lesson.id, first_opened_at=clock.now())
-        db.session.add(row)
+        now = clock.now()
+        db.session.execute(
+            insert_if_missing(db.session, LessonProgress, "user_id", "lesson_id"),
+            {"user_id": user.id, "lesson_id": lesson.id, "first_opened_at": now,
+             "last_opened_at": now},
+        )  # fmt: skip
+        row = db.session.scalar(query)
     return row
 
 
@@ -243,11 +277,7 @@ def next_lesson(user: User, states: list[Progress] | None = None, due_dates=None
 
     Pass the catalogue states when the caller has them already, and the due dates of the
     user's open assignments (course id -> date or None) so that assigned courses come first."""
-    rows = db.session.execute(
-        select(LessonProgress.lesson_id, LessonProgress.completed_at, LessonProgress.last_opened_at)
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(LessonProgress.user_id == user.id, Lesson.active)
-    ).all()
+    rows = db.session.execute(_statement("reading"), {"user_id": user.id}).all()
     done = {row.lesson_id for row in rows if row.completed_at is not None}
     last = max(rows, key=lambda row: row.last_opened_at, default=None)
     if last is not None and last.completed_at is None:

@@ -106,7 +106,7 @@ def lesson(course_id: str, slug: str):
 def _record_opened(lesson: Lesson) -> None:
     """Remember where the reader stopped. Most views change nothing, so the write lock is only
     taken, in a transaction of its own, when the check finds something to record."""
-    if not services.record_lesson_opened(current_user, lesson):
+    if not services.lesson_open_to_record(current_user, lesson):
         return
     db.session.rollback()
     with writing():

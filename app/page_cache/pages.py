@@ -137,6 +137,29 @@ def _keep(key: tuple, response) -> bool:
     return True
 
 
+# Small facts about the reader that every page shows (the unread count, whether new standards
+# await acknowledgement), kept per process under the same change counters as kept pages.
+_VALUES_LIMIT = 20_000
+_values: dict[tuple, object] = {}
+
+
+def kept_value(name: str, user, compute: Callable[[], object]):
+    """compute(), or the value it gave for this reader while neither their own data nor shared
+    data has changed since (the reader's and the shared change counters)."""
+    row = counters()
+    if row is None or not getattr(user, "is_authenticated", False):
+        return compute()
+    key = (name, row.epoch, row.shared, user.id, user.data_generation)
+    try:
+        return _values[key]
+    except KeyError:
+        pass
+    if len(_values) >= _VALUES_LIMIT:
+        _values.clear()
+    value = _values[key] = compute()
+    return value
+
+
 # Side effects a page view repeats only now and then (remembering where a reader stopped),
 # noted per process so that a kept page can be served without asking the database first.
 _RECENT_LIMIT = 10_000

@@ -84,7 +84,11 @@ def _on_execute(state: ORMExecuteState) -> None:
         return
     # the mapped class a statement was built from; None for a bare Table (counted as SHARED)
     cls = state.statement.entity_description.get("entity")
-    pending(state.session).add(_statement_owners(state.statement, cls))
+    if state.is_insert:
+        owners = _inserted_owners(state.parameters, cls)
+    else:
+        owners = _statement_owners(state.statement, cls)
+    pending(state.session).add(owners)
 
 
 def _before_commit(session: Session) -> None:
@@ -171,6 +175,22 @@ def _statement_owners(statement, cls: type | None) -> set[int] | str:
         if owners is not None:
             return owners
     return SHARED
+
+
+def _inserted_owners(parameters, cls: type | None) -> set[int] | str:
+    """The people an INSERT's rows belong to, when every row names its owner in the execute
+    parameters; otherwise SHARED."""
+    if cls is None:
+        return SHARED
+    spec = owner_spec(cls)
+    if spec in (SHARED, UNSEEN):
+        return spec
+    if spec in inspect(cls).relationships:  # the owner is on another table
+        return SHARED
+    rows = [parameters] if isinstance(parameters, dict) else list(parameters or ())
+    if not rows or any(row.get(spec) is None for row in rows):
+        return SHARED
+    return {row[spec] for row in rows}
 
 
 def _owner_values(condition, table_name: str, column_name: str) -> set[int] | None:

@@ -303,12 +303,22 @@ def import_people(
 
 
 def import_people_records(
-    records: list[dict[str, str]], *, actor: User | None, default_locale: str, source: str
+    records: list[dict[str, str]],
+    *,
+    actor: User | None,
+    default_locale: str,
+    source: str,
+    invite: bool = False,
 ) -> ImportReport:
     """Upsert people given as mappings of CSV column to text, with the CSV import's rules and
-    its all-or-nothing behaviour. The caller commits on success and rolls back otherwise."""
+    its all-or-nothing behaviour; with `invite`, each new active person is sent an invitation.
+    The caller commits on success and rolls back otherwise."""
+    if invite and not can_invite():
+        raise PeopleError(
+            "invite", _l("E-mail is not set up (MAIL_SERVER), so no invitation can be sent.")
+        )
     parsed, report = check_people_records(records, default_locale)
-    return _upsert(parsed, report, actor=actor, source=source)
+    return _upsert(parsed, report, actor=actor, source=source, invite=invite)
 
 
 def _upsert(

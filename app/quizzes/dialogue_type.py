@@ -141,7 +141,10 @@ class RoleplayDialogueType(RubricScored):
         customer's message as served (in `served`, else in the agent's language)."""
         served = served or turn.served_language(context.locale, question.language)
         scored_in = turn.served_and_scored(text, served, question.language)[1]
-        rubric = self.turn_rubric(question, turn, context.rubrics, scored_in)
+        rubric = context.bound_rubric(
+            (question.id, turn.id, scored_in),
+            lambda: self.turn_rubric(question, turn, context.rubrics, scored_in),
+        )
         pass_mark = pass_mark_of(question, context)
         detail = grade_reply(text, rubric, scored_in, pass_mark, context.locale)
         customer = turn.customer_in(served, question.language)

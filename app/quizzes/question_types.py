@@ -29,6 +29,17 @@ class GradingContext:
     rubrics: dict[str, dict] = field(default_factory=dict)
     pass_mark: int = 70
     locale: str = "en"
+    # Rubrics bound to this version's questions, shared by every context of the version so
+    # that each is compiled once per process, not once per answer.
+    bound: dict = field(default_factory=dict)
+
+    def bound_rubric(self, key, bind):
+        """The rubric bound under `key` (a question, or a dialogue turn), made by `bind()` on
+        first use."""
+        rubric = self.bound.get(key)
+        if rubric is None:
+            rubric = self.bound[key] = bind()
+        return rubric
 
 
 @dataclass(frozen=True)

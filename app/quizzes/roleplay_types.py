@@ -312,7 +312,10 @@ class RoleplayType(RubricScored):
         context = context or GradingContext()
         text = answer if isinstance(answer, str) else ""
         served, scored_in = question.served_and_scored(text, context.locale, question.language)
-        rubric = self.bound_rubric(question, context.rubrics, scored_in)
+        rubric = context.bound_rubric(
+            (question.id, scored_in),
+            lambda: self.bound_rubric(question, context.rubrics, scored_in),
+        )
         pass_mark = pass_mark_of(question, context)
         detail = grade_reply(text, rubric, scored_in, pass_mark, context.locale)
         detail |= {"kind": "roleplay", "pass_mark": pass_mark, "served": served,

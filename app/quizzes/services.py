@@ -8,12 +8,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock, events
@@ -36,14 +37,15 @@ def latest_override_ids():
     )
 
 
-def passed_quiz_ids(user_ids: list[int]) -> dict[int, set[str]]:
-    """For each user, the quizzes they have passed, counting managers' overrides."""
+@cache
+def _passed_query():
+    """Built once: every progress page runs it."""
     latest = latest_override_ids()
-    query = (
+    return (
         select(Attempt.user_id, Attempt.quiz_id)
         .outerjoin(latest, latest.c.attempt_id == Attempt.id)
         .outerjoin(ScoreOverride, ScoreOverride.id == latest.c.id)
-        .where(Attempt.user_id.in_(user_ids))
+        .where(Attempt.user_id.in_(bindparam("user_ids", expanding=True)))
         .where(
             or_(
                 and_(ScoreOverride.id.is_(None), Attempt.auto_passed.is_(True)),
@@ -52,8 +54,12 @@ def passed_quiz_ids(user_ids: list[int]) -> dict[int, set[str]]:
         )
         .distinct()
     )
+
+
+def passed_quiz_ids(user_ids: list[int]) -> dict[int, set[str]]:
+    """For each user, the quizzes they have passed, counting managers' overrides."""
     passed: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
-    for user_id, quiz_id in db.session.execute(query):
+    for user_id, quiz_id in db.session.execute(_passed_query(), {"user_ids": list(user_ids)}):
         passed[user_id].add(quiz_id)
     return passed
 

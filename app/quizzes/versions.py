@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.quizzes.models import QuizVersion
 from app.quizzes.question_types import GradingContext, QuestionBase, QuestionType, get_type
@@ -15,6 +15,7 @@ class VersionView:
     header: dict
     questions: tuple[tuple[QuestionType, QuestionBase], ...]
     rubrics: dict
+    bound: dict = field(default_factory=dict, compare=False, repr=False)  # see GradingContext
 
     @property
     def pass_mark(self) -> int:
@@ -36,7 +37,9 @@ class VersionView:
         return next((pair for pair in self.questions if pair[1].id == question_id), None)
 
     def context(self, locale: str) -> GradingContext:
-        return GradingContext(rubrics=self.rubrics, pass_mark=self.pass_mark, locale=locale)
+        return GradingContext(
+            rubrics=self.rubrics, pass_mark=self.pass_mark, locale=locale, bound=self.bound
+        )
 
 
 _CACHE: dict[str, VersionView] = {}

@@ -43,10 +43,11 @@ def certification():
     count = totals[flt.status] if flt.status else sum(totals.values())
     page = min(_page_number(), max(1, -(-count // report.PER_PAGE)))
     rows = report.page_of_rows(current_user, flt, today, locale, version, page)
+    labels = {key: str(label) for key, label in report.STATUS_LABELS.items()}  # translated once
     return render_template(
         "reports/certification.html", flt=flt, rows=rows, totals=totals, count=count,
-        page=page, pages=max(1, -(-count // report.PER_PAGE)), labels=report.STATUS_LABELS,
-        options=report.filter_options(current_user), bars=status_bars(totals, report.STATUS_LABELS),
+        page=page, pages=max(1, -(-count // report.PER_PAGE)), labels=labels,
+        options=report.filter_options(current_user), bars=status_bars(totals, labels),
         current_version=version, today=today,
         chart=status_chart(totals, report.STATUS_LABELS, text_direction() == "rtl"),
     )  # fmt: skip

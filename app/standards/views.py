@@ -16,6 +16,7 @@ from app import clock, exports
 from app.access import allow, signed_in
 from app.extensions import db
 from app.i18n import current_language, text_direction
+from app.page_cache.pages import kept_value
 from app.people import services as people
 from app.people.models import Department, Role, Team
 from app.standards import forms, kpis, observations, reports, services
@@ -31,7 +32,11 @@ def _acknowledgement_banner():
     # Templates rendered outside a request (e-mails) have no banner.
     if not has_request_context() or request.endpoint == "standards.acknowledge":
         return {"standards_to_acknowledge": None}
-    return {"standards_to_acknowledge": services.must_acknowledge(current_user)}
+    user = current_user._get_current_object()
+    # The version's id is kept; the version itself is read once per request when it is due.
+    due = kept_value("must acknowledge", user,
+                     lambda: getattr(services.must_acknowledge(user), "id", None))  # fmt: skip
+    return {"standards_to_acknowledge": services.cached_current_version() if due else None}
 
 
 # --- profiles and overviews -------------------------------------------------------------------

@@ -33,7 +33,8 @@ def test_upsert_creates_and_updates_by_employee_number(api, make_token, make_tea
     ]}  # fmt: skip
     response = api("POST", UPSERT, secret, json=body)
     assert response.status_code == 200, response.json
-    assert response.json == {"created": ["E200", "E300"], "updated": ["E100"], "unchanged": 0}
+    assert response.json == {"created": ["E200", "E300"], "updated": ["E100"], "unchanged": 0,
+                             "invited": []}  # fmt: skip
     db.session.expire_all()
     assert existing.name_en == "Renamed" and existing.team_id == team.id
     assert existing.department_id == team.department_id and existing.locale == "ar"
@@ -41,7 +42,7 @@ def test_upsert_creates_and_updates_by_employee_number(api, make_token, make_tea
     assert added.active is False and added.hire_date == date(2026, 2, 1)
     assert db.session.scalar(select(User.role).where(User.employee_no == "E300")) == "manager"
     again = api("POST", UPSERT, secret, json=body)
-    assert again.json == {"created": [], "updated": [], "unchanged": 3}
+    assert again.json == {"created": [], "updated": [], "unchanged": 3, "invited": []}
 
 
 def test_one_bad_item_changes_nothing_and_every_problem_is_named(api, make_token, make_user):
@@ -127,3 +128,20 @@ def test_deactivate_refuses_unknown_people_and_the_tokens_own_administrator(api,
     assert itself.json["errors"][0]["field"] == "employee_no"
     db.session.expire_all()
     assert token_admin.active is True
+
+
+def test_upsert_can_invite_the_new_people(api, make_token, app, monkeypatch):
+    from app.notifications.models import Notification
+
+    secret = make_token("people:write")
+    body = {"people": [_person("E700"), _person("E701", active=False)], "invite": True}
+    refused = api("POST", UPSERT, secret, json=body)  # no mail set up: nothing is written
+    assert refused.status_code == 422 and refused.json["errors"][0]["field"] == "invite"
+    assert db.session.scalar(select(User).where(User.employee_no == "E700")) is None
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    response = api("POST", UPSERT, secret, json=body)
+    assert response.status_code == 200, response.json
+    assert response.json["invited"] == ["E700"]  # the inactive person is not invited
+    invited = db.session.scalar(select(User).where(User.employee_no == "E700"))
+    notes = db.session.scalars(select(Notification).where(Notification.user_id == invited.id))
+    assert [n.kind for n in notes] == ["invitation"]

@@ -155,7 +155,9 @@ def _agent_submits_a_weak_roleplay(browser, base, lang):
     agent.page.click("#submit-quiz")
     agent.page.wait_for_load_state()
     assert "/attempts/" in agent.page.url
-    agent.page.locator("details summary").first.click()  # "I think this was scored wrongly"
+    agent.page.locator(
+        "details:has(form[action$='/flag']) > summary"
+    ).first.click()  # "I think this was scored wrongly"
     flag = agent.page.locator("form[action$='/flag']").first
     flag.locator("textarea").fill("I promised to check the line today; please look again.")
     flag.locator("[type=submit]").click()

@@ -165,6 +165,15 @@ def test_updates_by_statement_move_only_the_named_persons_counter(app, make_user
     assert _generation(other) == before_other
 
 
+def test_a_first_opened_lesson_moves_only_its_readers_counter(synced, client, login_as, make_user):
+    other = make_user("agent")
+    reader = login_as("agent")
+    before_reader, before_other, shared = _generation(reader), _generation(other), _shared()
+    assert client.get("/courses/basics/lessons/first").status_code == 200
+    assert _generation(reader) > before_reader
+    assert (_generation(other), _shared()) == (before_other, shared)
+
+
 def test_shared_changes_move_the_shared_counter_not_personal_ones(synced, make_user, make_team):
     agent = make_user("agent")
     before, shared = _generation(agent), _shared()

@@ -1,5 +1,8 @@
 """Grading of each question type through the registry, with the real rubric."""
 
+import cProfile
+import pstats
+
 import pytest
 import yaml
 
@@ -158,3 +161,32 @@ def test_every_question_type_shows_itself_in_the_form_and_the_result(app):
     for qtype in REGISTRY.values():
         for name in (qtype.form_template, qtype.result_template):
             assert app.jinja_env.get_template(name), (qtype.name, name)
+
+
+def _called(action, names: set[str]) -> dict[str, int]:
+    """How often functions of these names ran during `action()`, as a profiler saw it."""
+    profile = cProfile.Profile()
+    profile.enable()
+    action()
+    profile.disable()
+    counts = dict.fromkeys(names, 0)
+    for (_file, _line, name), row in pstats.Stats(profile).stats.items():
+        if name in counts:
+            counts[name] += row[1]
+    return counts
+
+
+@pytest.mark.parametrize("data, answer", [
+    (ROLEPLAY, "Sorry your internet has been down for two days."),
+    (DIALOGUE, [{"turn": "opening", "text": "I'm so sorry about your bill."},
+                {"turn": "calm", "text": "Sorry, I will check it now."}]),
+])  # fmt: skip
+def test_a_versions_rubric_is_bound_on_its_first_answer_only(context, data, answer):
+    """Compiling a rubric's patterns for a question costs far more than scoring a reply."""
+    qtype, question = get_type(data["type"]), _question(data)
+    version = GradingContext(rubrics=context.rubrics, pass_mark=70, locale="en")
+    first = qtype.grade(question, answer, version)
+    work = {"for_question", "from_mapping", "dumps"}
+    again = _called(lambda: qtype.grade(question, answer, version), work)
+    assert again == dict.fromkeys(work, 0)
+    assert qtype.grade(question, answer, version).points == first.points
