@@ -115,3 +115,11 @@ person_saved = _signals.signal(
 Sender: the User just created or changed (by hand or by a CSV import).
 """,
 )
+
+mail_sending = _signals.signal(
+    "mail-sending",
+    doc="""
+Sender: None. Sent by the mail sender before each run, so that messages made only then (the
+auth capability's password reset links) are queued and go out in the same run.
+""",
+)
