@@ -12,10 +12,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set: refusing to start without it")
     register_extensions(app)
+    register_event_handlers()
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
-    register_event_handlers()
     register_request_hooks(app)
     check_access_declarations(app)
     return app
@@ -80,6 +80,19 @@ def _import_models() -> None:
     from app.xapi import models as _xapi  # noqa: F401
 
 
+def register_event_handlers() -> None:
+    """Connect each capability's receivers of the domain events (app/events.py). No receiver
+    relies on another receiver of the same event having run first."""
+    from app.assignments import handlers as _assignments  # noqa: F401
+    from app.auth import handlers as _auth  # noqa: F401
+    from app.certification import handlers as _certification  # noqa: F401
+    from app.conversations import handlers as _conversations  # noqa: F401
+    from app.courses import handlers as _courses  # noqa: F401
+    from app.placement import handlers as _placement  # noqa: F401
+    from app.standards import handlers as _standards  # noqa: F401
+    from app.xapi import handlers as _xapi  # noqa: F401
+
+
 def register_blueprints(app: Flask) -> None:
     from app import url_values
     from app.api.admin import bp as api_tokens_bp
@@ -130,15 +143,6 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(group)
 
 
-def register_event_handlers() -> None:
-    """Capabilities that react to what others do, connected to the owners' hooks."""
-    from app.placement import services as placement
-    from app.xapi import services as xapi
-
-    xapi.connect()
-    placement.connect()
-
-
 def register_request_hooks(app: Flask) -> None:
     from app import security
     from app.auth import services as auth_services
@@ -152,7 +156,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def check_access_declarations(app: Flask) -> None:
-    from app.auth.access import undeclared_endpoints
+    from app.access import undeclared_endpoints
 
     missing = undeclared_endpoints(app)
     if missing:

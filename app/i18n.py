@@ -10,7 +10,6 @@ from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from app.audit import labels
 from app.models_base import localized
 
 RTL_LANGUAGES = {"ar"}
@@ -60,12 +59,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["bdi"] = isolate
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["confidence_label"] = confidence_label
-    app.jinja_env.globals.update(
-        action_label=labels.action_label,
-        object_label=labels.object_label,
-        audit_changes=labels.changes,
-        content_counts=labels.count_lines,
-    )
 
 
 DATE_FORMAT = "long"  # "5 December 2026", "5 ديسمبر 2026": no figures to misread

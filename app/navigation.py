@@ -16,7 +16,7 @@ def N_(message: str) -> str:  # noqa: N802  (the extraction keyword)
 NAVIGATION = [
     ("main.home", N_("Home"), {"agent", "manager", "hr", "admin"}),
     ("courses.catalogue", N_("Courses"), {"agent", "manager", "hr", "admin"}),
-    ("courses.team_progress", N_("Team progress"), {"manager"}),
+    ("reports.team_progress", N_("Team progress"), {"manager"}),
     ("quizzes.review_queue", N_("Review queue"), {"manager"}),
     ("conversations.queue", N_("Conversations to review"), {"manager"}),
     ("standards.heatmap", N_("Standards"), {"manager"}),
@@ -26,7 +26,7 @@ NAVIGATION = [
     ("assignments.list_assignments", N_("Assignments"), {"manager", "hr", "admin"}),
     ("standards.company", N_("Standards overview"), {"hr", "admin"}),
     ("conversations.list_conversations", N_("Conversations"), {"hr", "admin"}),
-    ("certification.report", N_("Certification report"), {"manager", "hr", "admin"}),
+    ("reports.certification", N_("Certification report"), {"manager", "hr", "admin"}),
     ("certification.expiring", N_("Expiring soon"), {"manager", "hr", "admin"}),
     ("people.list_people", N_("People"), {"admin"}),
     ("people.teams", N_("Teams"), {"admin"}),

@@ -27,12 +27,12 @@ from sqlalchemy import insert  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.auth.services import hash_password  # noqa: E402
+from app.certification import report  # noqa: E402
 from app.certification.models import Certificate, Certification, CertificationStanding  # noqa: E402
 from app.courses.models import Course, CourseCompletion  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.people.models import Department, Team, User  # noqa: E402
 from app.quizzes.models import Attempt, Quiz, QuizVersion  # noqa: E402
-from app.reports import certification_report as report  # noqa: E402
 from app.reports import exports  # noqa: E402
 from config import TestConfig  # noqa: E402
 from tests.query_counter import count_queries  # noqa: E402

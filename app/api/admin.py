@@ -5,10 +5,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.access import allow
 from app.api import tokens
 from app.api.forms import TokenForm
 from app.api.models import ApiToken
-from app.auth.access import allow
 from app.extensions import db
 from app.people.forms import ConfirmForm
 

@@ -14,9 +14,9 @@ from flask_babel import force_locale
 from flask_login import AnonymousUserMixin
 from pydantic import BaseModel, ValidationError
 
+from app.access import PUBLIC
 from app.api import errors, tokens
 from app.api.errors import ApiError
-from app.auth.access import PUBLIC
 from app.extensions import db
 
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.reports.certification_report import STATUSES as CERTIFICATION_STATUSES
+from app.certification.report import STATUSES as CERTIFICATION_STATUSES
 from app.standards.models import STATUSES as STANDARD_STATUSES
 
 CertificationStatus = Literal[CERTIFICATION_STATUSES]  # type: ignore[valid-type]

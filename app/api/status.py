@@ -10,9 +10,9 @@ from app import clock
 from app.api import schemas
 from app.api.errors import invalid
 from app.api.models import ApiToken
+from app.certification import report
 from app.extensions import db
 from app.people.models import Department, Role, Team, User
-from app.reports import certification_report as report
 from app.standards import services as standards
 from app.standards.models import ComplianceStatus
 

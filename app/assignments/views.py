@@ -3,10 +3,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.access import allow
 from app.assignments import reminders as _reminders  # noqa: F401  (registers the daily steps)
 from app.assignments import services
 from app.assignments.forms import AssignForm, DueDateForm
-from app.auth.access import allow
 from app.courses.models import Course
 from app.extensions import db
 from app.people.forms import ConfirmForm

@@ -6,11 +6,22 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
 from app import exports
-from app.audit import services
-from app.auth.access import allow
+from app.access import allow
+from app.audit import labels, services
 from app.i18n import current_language
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
+
+
+@bp.record_once
+def _template_helpers(state) -> None:
+    """Audit actions, objects and changes, and content counts, as sentences on every page."""
+    state.app.jinja_env.globals.update(
+        action_label=labels.action_label,
+        object_label=labels.object_label,
+        audit_changes=labels.changes,
+        content_counts=labels.count_lines,
+    )
 
 
 def _date_arg(name: str) -> date | None:

@@ -15,7 +15,6 @@ from app.auth import links, passwords
 from app.auth.models import INVITE, RESET, ResetRequest
 from app.database import writing
 from app.extensions import db
-from app.notifications import services as notifications
 from app.notifications.services import link_to, mail_configured, notify
 from app.page_cache.pages import load_user_with_counters
 from app.people.models import User
@@ -198,6 +197,3 @@ def set_password_with_link(token: str, purpose: str, password: str) -> User:
     reason = "invitation accepted" if purpose == INVITE else "reset by e-mail link"
     set_password(user, password, actor=user, reason=reason)
     return user
-
-
-notifications.BEFORE_SENDING_HOOKS.append(prepare_reset_mail)

@@ -15,12 +15,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from app.access import allow, public, signed_in
 from app.auth import services, sso
-from app.auth.access import public, signed_in
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from app.auth.models import INVITE, RESET
 from app.extensions import db, limiter
 from app.notifications.services import mail_configured
+from app.people.forms import ConfirmForm
+from app.people.models import User
 
 bp = Blueprint("auth", __name__)
 
@@ -245,3 +247,21 @@ def _no_store(body, status: int):
     response = make_response(body, status)
     response.headers["Cache-Control"] = "no-store"  # the address holds a working link
     return response
+
+
+@bp.route("/admin/people/<int:user_id>/reset-password", methods=["POST"])
+@allow("admin")
+def admin_reset_password(user_id: int):
+    """An admin gives a person a new temporary password, shown once (from the person's page)."""
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    temporary = services.reset_password(user, actor=current_user)
+    db.session.commit()
+    return render_template("people/password_reset.html", user=user, temporary=temporary)
+
+
+@bp.app_context_processor
+def _account_state():
+    """The person's page (people) shows the state of their invitation link."""
+    return {"invitation_link": services.invitation_link}

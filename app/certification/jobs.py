@@ -1,23 +1,7 @@
-"""The certification steps of the daily job, and the hook that issues certificates the moment
-a course completes."""
+"""The certification steps of the daily job."""
 
 from app.certification import reminders, renewal, services
-from app.courses import services as courses
 from app.jobs.registry import daily_step
-
-
-def on_course_completed(user_id: int, _course_id: str) -> None:
-    services.evaluate_certifications(user_id)
-    renewal.renew_where_refreshed([user_id])
-
-
-def on_course_recognised(user_id: int, _course_id: str) -> None:
-    # Only certifications that accept recognised courses can change; evaluating is cheap.
-    services.evaluate_certifications(user_id)
-
-
-courses.COURSE_COMPLETED_HOOKS.append(on_course_completed)
-courses.COURSE_RECOGNISED_HOOKS.append(on_course_recognised)
 
 
 @daily_step("certificate expiries", order=30)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app import clock
+from app import clock, events
 from app.audit import services as audit
 from app.certification.models import Certificate, Certification, CertificationStanding
 from app.certification.requirements import requirement_standings
@@ -27,10 +27,6 @@ from app.standards import services as standards
 EXPIRING_DAYS = 30
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are typed by hand
 BATCH = 500
-
-# Called with each new certificate (first issue or renewal) inside the transaction that issues
-# it, e.g. to report it elsewhere. They must not commit.
-CERTIFICATE_ISSUED_HOOKS: list = []
 
 
 class CertificationError(ValueError):
@@ -138,8 +134,7 @@ def issue_certificate(user: User, cert: Certification, standing: CertificationSt
         return None
     standing.certificate_id = certificate.id
     _record_issue(user, cert, certificate, renewal_of)
-    for hook in CERTIFICATE_ISSUED_HOOKS:
-        hook(certificate)
+    events.certificate_issued.send(certificate, renewal_of=renewal_of)
     return certificate
 
 
@@ -256,6 +251,3 @@ def standing_status(certificate: Certificate | None, percent: int, today: date) 
     if certificate.expires_on < today:
         return "expired"
     return "expiring" if certificate.expires_on <= today + timedelta(EXPIRING_DAYS) else "certified"
-
-
-standards.STANDING_CHANGED_HOOKS.append(evaluate_users)

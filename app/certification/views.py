@@ -13,15 +13,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import clock
-from app.auth.access import allow, public, signed_in
+from app.access import allow, public, signed_in
 from app.certification import home, reminders, services
-from app.certification import jobs as _jobs  # noqa: F401  (daily steps and completion hook)
+from app.certification import jobs as _jobs  # noqa: F401  (registers the daily steps)
 from app.certification.forms import RevokeForm
 from app.certification.pdf import certificate_pdf as render_pdf
 from app.certification.pdf import verification_url
 from app.extensions import db, limiter
-from app.page_cache.pages import OVERALL, cached_page
-from app.reports import views as report_views
 
 bp = Blueprint("certification", __name__)
 bp.app_template_global("certification_home")(home.certification_home)
@@ -113,10 +111,3 @@ def expiring():
         "certification/expiring.html", found=found, days=days, today=clock.today(),
         choices=sorted({7, 30, 60, 90, longest}),
     )  # fmt: skip
-
-
-@bp.route("/certification/report")
-@allow("hr", "admin", "manager")
-@cached_page(OVERALL)
-def report():
-    return report_views.render_certification_report()

@@ -6,20 +6,11 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ValidationError
-
-from app.content.schemas import (
-    UNION_TAGS,
-    CertificationsFile,
-    CourseFile,
-    PathsFile,
-    StandardsFile,
-)
-from app.content.yaml_source import Problem, SourceFile, load_yaml, read_text
+from app.content.schemas import CertificationsFile, CourseFile, PathsFile, StandardsFile
 from app.conversations.schemas import ScorecardsFile
-from app.quizzes import question_types
-from app.quizzes.schemas import QuizFile
+from app.quizzes.files import LoadedQuiz, load_quiz_source
 from app.text import character_problem, refused_character
+from app.yaml_source import Problem, SourceFile, load_yaml, read_text, validate
 
 LANGUAGES = ("ar", "en")
 
@@ -30,13 +21,6 @@ class LoadedCourse:
     course: CourseFile
     lesson_bodies: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> lang -> md
     folder: Path | None = None
-
-
-@dataclass
-class LoadedQuiz:
-    source: SourceFile
-    quiz: QuizFile
-    questions: list = field(default_factory=list)
 
 
 @dataclass
@@ -61,25 +45,6 @@ class Catalogue:
 
 def _rel(root: Path, path: Path) -> str:
     return str(path.relative_to(root))
-
-
-def validate(model: type[BaseModel], source: SourceFile, problems: list[Problem], prefix=()):
-    """Validate data against a schema; each error becomes a Problem at its line."""
-    data = source.data
-    for part in prefix:
-        data = data[part]
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        for error in exc.errors():
-            loc = (*prefix, *(part for part in error["loc"] if part not in UNION_TAGS))
-            problems.append(source.problem(loc, _message(error)))
-        return None
-
-
-def _message(error: dict) -> str:
-    message = error["msg"]
-    return message.removeprefix("Value error, ")
 
 
 def load_catalogue(root: Path) -> tuple[Catalogue, list[Problem]]:
@@ -247,54 +212,6 @@ def _load_quizzes(catalogue: Catalogue, problems: list[Problem]) -> None:
             problems.append(source.problem(("id",), "duplicate quiz id"))
         else:
             catalogue.quizzes[loaded.quiz.id] = loaded
-
-
-def load_quiz_source(source: SourceFile, rubrics: dict, problems: list[Problem]):
-    """Validate a quiz file and each of its questions through the question-type registry."""
-    if not isinstance(source.data, dict):
-        problems.append(source.problem((), "a quiz file must be a mapping"))
-        return None
-    quiz = validate(QuizFile, source, problems)
-    raw_questions = source.data.get("questions")
-    questions = _load_questions(source, raw_questions, rubrics, problems)
-    if quiz is None:
-        return None
-    return LoadedQuiz(source, quiz, questions)
-
-
-def _load_questions(source, raw_questions, rubrics, problems) -> list:
-    """Each question is checked even when the quiz header is wrong, so one run shows all."""
-    if not isinstance(raw_questions, list):
-        return []
-    questions = []
-    seen: set[str] = set()
-    for index, raw in enumerate(raw_questions):
-        question = _load_question(source, index, raw, rubrics, problems)
-        if question is None:
-            continue
-        if question.id in seen:
-            problems.append(source.problem(("questions", index, "id"), "duplicate question id"))
-        seen.add(question.id)
-        questions.append(question)
-    return questions
-
-
-def _load_question(source, index, raw, rubrics, problems):
-    loc = ("questions", index)
-    if not isinstance(raw, dict):
-        problems.append(source.problem(loc, "a question must be a mapping"))
-        return None
-    try:
-        qtype = question_types.get_type(str(raw.get("type", "")))
-    except KeyError as exc:
-        problems.append(source.problem((*loc, "type"), exc.args[0]))
-        return None
-    question = validate(qtype.schema, source, problems, prefix=loc)
-    if question is None:
-        return None
-    found = qtype.problems(question, rubrics)
-    problems.extend(source.problem((*loc, *sub), message) for sub, message in found)
-    return None if found else question
 
 
 def _load_standards(catalogue: Catalogue, problems: list[Problem]) -> None:

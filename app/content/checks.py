@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from app.content.catalogue import Catalogue
-from app.content.yaml_source import Problem
 from app.conversations.scorecards import file_problems
+from app.yaml_source import Problem
 
 
 def cross_check(catalogue: Catalogue, criterion_ids: set[str]) -> list[Problem]:

@@ -9,21 +9,19 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app import events
 from app.audit import services as audit
 from app.certification.models import Certification
-from app.content.catalogue import Catalogue, LoadedQuiz, content_stamp, load_catalogue
+from app.content.catalogue import Catalogue, content_stamp, load_catalogue
 from app.content.checks import cross_check
 from app.content.models import ContentVersion
-from app.content.yaml_source import Problem
 from app.courses.markdown import render_lesson
 from app.courses.models import Course, LearningPath, Lesson
 from app.extensions import db
+from app.quizzes.files import LoadedQuiz
 from app.quizzes.models import Quiz, QuizVersion
 from app.standards.models import StandardsVersion
-
-# Functions called inside the sync transaction with (catalogue, report), e.g. to ask agents to
-# acknowledge a new standards version. They must not commit.
-CONTENT_SYNCED_HOOKS: list = []
+from app.yaml_source import Problem
 
 
 class ContentError(Exception):
@@ -92,8 +90,7 @@ def sync_content(root: Path, *, actor=None) -> SyncReport:
     _sync_quizzes(catalogue, report)
     _sync_standards(catalogue, report)
     _sync_certifications(catalogue, report)
-    for hook in CONTENT_SYNCED_HOOKS:
-        hook(catalogue, report)
+    events.content_synced.send(catalogue, report=report)
     _record_version(catalogue, report, actor)
     return report
 

@@ -4,7 +4,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth.access import allow
+from app.access import allow
 from app.content import services
 from app.content.models import ContentVersion
 from app.extensions import db

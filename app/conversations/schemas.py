@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from app.content.schemas import BilingualText, Slug, StandardId, Strict, TextModel
+from app.schema_types import BilingualText, Slug, StandardId, Strict, TextModel
 
 Channel = Literal["phone", "chat", "email"]
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,79}$")]

@@ -16,16 +16,14 @@ from sqlalchemy import select
 
 from app import clock
 from app.audit import services as audit
-from app.content import services as content
 from app.conversations import importer, scorecards
-from app.conversations.evidence import conversation_evidence
 from app.conversations.importer import ConversationIn, ImportProblem, Parsed
 from app.conversations.models import Conversation, ConversationTurn, SamplingRule, Scorecard
 from app.extensions import db
 from app.people import services as people
 from app.people.models import Role, User
 from app.quizzes import rubrics as rubric_tools
-from app.standards import compliance, evidence
+from app.standards import compliance
 from app.standards import services as standards
 
 N_ = importer.N_
@@ -220,7 +218,7 @@ def sync_scorecards(catalogue, report) -> None:
 
 
 def _scorecard_row(card, definition: dict, rows: list[Scorecard], report) -> Scorecard:
-    digest = content.definition_digest(definition)
+    digest = _definition_digest(definition)
     for row in rows:
         if row.key == card.id and row.digest == digest:
             row.channel = card.channel
@@ -247,5 +245,7 @@ def _sync_sampling(spec) -> None:
         db.session.delete(row)
 
 
-content.CONTENT_SYNCED_HOOKS.append(sync_scorecards)
-evidence.EVIDENCE_SOURCES.append(conversation_evidence)
+def _definition_digest(definition: dict) -> str:
+    """The same digest as the content sync gives quiz versions: a changed scorecard only."""
+    canonical = json.dumps(definition, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()

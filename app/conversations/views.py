@@ -5,13 +5,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import allow, signed_in
+from app.access import allow, signed_in
 from app.conversations import forms, reviews, sampling, services
 from app.conversations.importer import COLUMNS
 from app.conversations.reviews import Resolution, ReviewError
 from app.extensions import db
 from app.i18n import current_language
-from app.quizzes.results import reply_view
+from app.quizzes.roleplay_types import reply_view
 
 bp = Blueprint("conversations", __name__, url_prefix="/conversations")
 

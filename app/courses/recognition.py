@@ -6,14 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app import clock
-from app.assignments.models import Assignment
+from app import clock, events
 from app.courses.models import CourseCompletion, CourseRecognition
 from app.extensions import db
-
-# Called with (user_id, course_id) inside the transaction that records a course as recognised,
-# e.g. to issue a certificate that accepts recognised courses. They must not commit.
-COURSE_RECOGNISED_HOOKS: list = []
 
 
 def recognitions_of(user_ids: list[int]) -> dict[tuple[int, str], CourseRecognition]:
@@ -37,9 +32,9 @@ def recognised_course_ids(user_ids: list[int]) -> dict[int, set[str]]:
 def recognise_course(
     user_id: int, course_id: str, *, attempt_id: int, section: str, score: float
 ) -> CourseRecognition | None:
-    """Record a course as recognised by a placement section and close its open assignments as
-    recognised. A course already completed or recognised is left as it is (None). The caller
-    commits."""
+    """Record a course as recognised by a placement section and tell the others (its open
+    assignments close as recognised, certifications that accept it are evaluated). A course
+    already completed or recognised is left as it is (None). The caller commits."""
     if _completed_or_recognised(user_id, course_id):
         return None
     recognition = CourseRecognition(
@@ -48,16 +43,7 @@ def recognise_course(
     )  # fmt: skip
     db.session.add(recognition)
     db.session.flush()
-    open_ones = db.session.scalars(select(Assignment).where(
-        Assignment.user_id == user_id, Assignment.course_id == course_id,
-        Assignment.completed_at.is_(None), Assignment.cancelled_at.is_(None),
-    ))  # fmt: skip
-    for assignment in open_ones:
-        assignment.completed_at = clock.now()
-        assignment.recognition_id = recognition.id
-    db.session.flush()
-    for hook in COURSE_RECOGNISED_HOOKS:
-        hook(user_id, course_id)
+    events.course_recognised.send(recognition)
     return recognition
 
 

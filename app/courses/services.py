@@ -8,36 +8,25 @@ from datetime import timedelta
 from functools import cache
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import joinedload
 
-from app import clock
-from app.assignments.models import Assignment
-from app.content import services as content
+from app import clock, events
 from app.courses.models import (
     Course,
     CourseCompletion,
     CourseRecognition,
-    LearningPath,
     Lesson,
     LessonProgress,
 )
 from app.courses.recognition import (  # noqa: F401  (other capabilities use them from here)
-    COURSE_RECOGNISED_HOOKS,
     recognise_course,
     recognised_course_ids,
     recognitions_of,
 )
 from app.database import insert_if_missing
 from app.extensions import db
-from app.people import services as people
-from app.people.models import Role, User
+from app.people.models import User
 from app.quizzes import services as quizzes
-
-ONBOARDING_PATH = "onboarding"
-
-# Called with (user_id, course_id) inside the transaction the moment a course completes, e.g. to
-# issue a certificate. They must not commit.
-COURSE_COMPLETED_HOOKS: list = []
+from app.quizzes.models import Quiz
 
 
 @dataclass
@@ -115,14 +104,6 @@ def _statement(name: str):
             .join(Lesson, Lesson.id == LessonProgress.lesson_id)
             .where(LessonProgress.user_id == bindparam("user_id"), Lesson.active)
         )  # fmt: skip
-    if name == "open assignments":
-        return (
-            select(Assignment)
-            .options(joinedload(Assignment.course))
-            .where(Assignment.user_id == bindparam("user_id"), Assignment.completed_at.is_(None))
-            .where(Assignment.cancelled_at.is_(None))
-            .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
-        )
     raise KeyError(name)
 
 
@@ -252,7 +233,9 @@ def _progress_row(user: User, lesson: Lesson) -> LessonProgress:
 
 
 def mark_lesson_done(user: User, lesson: Lesson) -> bool:
-    """Mark a lesson done; returns whether this completed its course. The caller commits."""
+    """Mark a lesson done; returns whether this completed its course. The caller commits.
+    Raises CourseLocked while the lesson's course is not open to the user."""
+    check_open(user, lesson.course)
     row = _progress_row(user, lesson)
     row.last_opened_at = clock.now()
     if row.completed_at is None:
@@ -283,41 +266,24 @@ def refresh_completion(user_id: int, course_id: str) -> bool:
     if not complete:
         return False
     db.session.add(CourseCompletion(user_id=user_id, course_id=course_id, completed_at=clock.now()))
-    _close_assignments(user_id, course_id)
     db.session.flush()
-    for hook in COURSE_COMPLETED_HOOKS:
-        hook(user_id, course_id)
+    events.course_completed.send(course_id, user_id=user_id)
     return True
 
 
-def _close_assignments(user_id: int, course_id: str) -> None:
-    open_ones = db.session.scalars(
-        select(Assignment).where(
-            Assignment.user_id == user_id,
-            Assignment.course_id == course_id,
-            Assignment.completed_at.is_(None),
-            Assignment.cancelled_at.is_(None),
-        )
-    )
-    for assignment in open_ones:
-        assignment.completed_at = clock.now()
-
-
-def next_lesson(
-    user: User, states: list[Progress] | None = None, assignments: list[Assignment] | None = None
-) -> Lesson | None:
+def next_lesson(user: User, states: list[Progress] | None = None, due_dates=None) -> Lesson | None:
     """What to open next: the lesson last read if unfinished, else the first unfinished lesson
-    of the first open course (assigned courses by due date first, then tier order).
+    of the first open course (courses with a due date first, soonest first, then tier order).
 
-    Pass the catalogue states and open assignments when the caller has them already."""
+    Pass the catalogue states when the caller has them already, and the due dates of the
+    user's open assignments (course id -> date or None) so that assigned courses come first."""
     rows = db.session.execute(_statement("reading"), {"user_id": user.id}).all()
     done = {row.lesson_id for row in rows if row.completed_at is not None}
     last = max(rows, key=lambda row: row.last_opened_at, default=None)
     if last is not None and last.completed_at is None:
         return db.session.get(Lesson, last.lesson_id)
     states = states if states is not None else catalogue(user)
-    assignments = assignments if assignments is not None else open_assignments(user)
-    for state in _in_reading_order(states, assignments):
+    for state in _in_reading_order(states, due_dates or {}):
         if state.status in ("open", "in_progress"):
             lesson = next((x for x in active_lessons(state.course) if x.id not in done), None)
             if lesson is not None:
@@ -325,99 +291,9 @@ def next_lesson(
     return None
 
 
-def _in_reading_order(states: list[Progress], assignments: list[Assignment]) -> list[Progress]:
-    due = {a.course_id: a.due_date for a in assignments}
+def _in_reading_order(states: list[Progress], due: dict) -> list[Progress]:
     far = clock.today() + timedelta(days=36500)
     return sorted(states, key=lambda s: (s.course.id not in due, due.get(s.course.id) or far))
-
-
-def open_assignments(user: User) -> list[Assignment]:
-    return list(db.session.scalars(_statement("open assignments"), {"user_id": user.id}))
-
-
-# --- onboarding ---------------------------------------------------------------------------------
-
-
-def enrol_in_onboarding(user: User) -> int:
-    """Assign the onboarding path to a new agent once, due dates counted from the hire date.
-
-    Agents hired so long ago that the whole path would already be overdue are not enrolled
-    (an import of existing staff is not a wave of new hires). Safe to call any number of times:
-    each course is assigned at most once per agent.
-    """
-    if user.role != Role.AGENT or not user.active:
-        return 0
-    path = db.session.get(LearningPath, ONBOARDING_PATH)
-    if path is None or not path.active or not path.steps:
-        return 0
-    window = max(step["due_days"] for step in path.steps)
-    if user.hire_date + timedelta(days=window) < clock.today():
-        return 0
-    existing = set(db.session.scalars(
-        select(Assignment.dedupe_key).where(Assignment.user_id == user.id, Assignment.source == "onboarding")
-    ))  # fmt: skip
-    created = 0
-    for step in path.steps:
-        key = f"onboarding:{user.id}:{step['course']}"
-        if key in existing or db.session.get(Course, step["course"]) is None:
-            continue
-        due = user.hire_date + timedelta(days=step["due_days"])
-        db.session.add(Assignment(user_id=user.id, course_id=step["course"], due_date=due,
-                                  source="onboarding", dedupe_key=key))  # fmt: skip
-        created += 1
-    return created
-
-
-def enrol_recent_hires(_catalogue=None, _report=None) -> int:
-    """After a sync: agents still inside their onboarding window get the path (once)."""
-    since = clock.today() - timedelta(days=730)
-    agents = db.session.scalars(
-        select(User).where(User.role == Role.AGENT, User.active, User.hire_date >= since)
-    )
-    return sum(enrol_in_onboarding(agent) for agent in agents)
-
-
-# --- managers -----------------------------------------------------------------------------------
-
-
-@dataclass
-class TeamProgress:
-    agents: list[User]
-    courses: list[Course]
-    cells: dict[tuple[int, str], Progress]
-    overdue: dict[tuple[int, str], Assignment]
-
-
-def team_progress(manager: User) -> TeamProgress:
-    """Agents of the manager's teams x courses, in a number of queries that does not grow."""
-    agents = list(db.session.scalars(
-        people.visible_people_query(manager)
-        .where(User.role == Role.AGENT, User.active)
-        .order_by(User.name_en, User.id)
-    ))  # fmt: skip
-    courses = active_courses()
-    ids = [a.id for a in agents]
-    cells = progress_for(ids, courses) if ids else {}
-    return TeamProgress(agents, courses, cells, _overdue_assignments(ids))
-
-
-def _overdue_assignments(user_ids: list[int]) -> dict[tuple[int, str], Assignment]:
-    if not user_ids:
-        return {}
-    query = select(Assignment).where(
-        Assignment.user_id.in_(user_ids),
-        Assignment.completed_at.is_(None),
-        Assignment.cancelled_at.is_(None),
-        Assignment.due_date < clock.today(),
-    )
-    grouped: dict[tuple[int, str], Assignment] = defaultdict(lambda: None)
-    for assignment in db.session.scalars(query):
-        grouped[(assignment.user_id, assignment.course_id)] = assignment
-    return dict(grouped)
-
-
-people.PERSON_SAVED_HOOKS.append(enrol_in_onboarding)
-content.CONTENT_SYNCED_HOOKS.append(enrol_recent_hires)
 
 
 def lesson_after(course: Course, lesson: Lesson) -> Lesson | None:
@@ -426,9 +302,7 @@ def lesson_after(course: Course, lesson: Lesson) -> Lesson | None:
     return lessons[index + 1] if index + 1 < len(lessons) else None
 
 
-def course_quizzes(course: Course) -> list:
-    from app.quizzes.models import Quiz
-
+def course_quizzes(course: Course) -> list[Quiz]:
     if not course.quiz_ids:
         return []
     found = {

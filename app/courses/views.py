@@ -15,16 +15,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from app import clock
-from app.auth.access import allow, signed_in
+from app.access import signed_in
 from app.courses import services
 from app.courses.models import Course, Lesson
-from app.courses.over_time import progress_over_time
 from app.database import writing
 from app.extensions import db
-from app.i18n import text_direction
-from app.page_cache.pages import OVERALL, USER, cached_page, done_recently, note_done
-from app.people import services as people
+from app.page_cache.pages import USER, cached_page, done_recently, note_done
 from app.people.forms import ConfirmForm
 
 bp = Blueprint("courses", __name__)
@@ -37,7 +33,9 @@ def _course_or_404(course_id: str) -> Course:
     return course
 
 
+@bp.app_errorhandler(services.CourseLocked)
 def _locked_page(exc: services.CourseLocked):
+    """The answer of any page whose service found the course not open to the reader yet."""
     return render_template("courses/locked.html", course=exc.course, missing=exc.missing), 403
 
 
@@ -139,9 +137,8 @@ def _lesson_page(course_id: str, slug: str, checked: tuple[Course, Lesson] | Non
 @bp.route("/courses/<course_id>/lessons/<slug>/done", methods=["POST"])
 @signed_in
 def mark_done(course_id: str, slug: str):
-    course, lesson, locked = _open_lesson(course_id, slug)
-    if locked:
-        return locked
+    course = _course_or_404(course_id)
+    lesson = _lesson_or_404(course, slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     finished = services.mark_lesson_done(current_user, lesson)
@@ -162,25 +159,3 @@ def media(course_id: str, filename: str):
     course = _course_or_404(course_id)
     folder = Path(current_app.config["CONTENT_DIR"]) / "courses" / course.id / "images"
     return send_from_directory(folder, filename, max_age=3600)
-
-
-@bp.route("/team")
-@allow("manager")
-@cached_page(OVERALL)
-def team_progress():
-    table = services.team_progress(current_user)
-    return render_template("courses/team_progress.html", table=table)
-
-
-@bp.route("/team/agents/<int:user_id>")
-@allow("manager", "hr", "admin")
-def agent_detail(user_id: int):
-    agent = people.get_visible_person(current_user, user_id)
-    if agent is None:
-        abort(404)
-    states = services.catalogue(agent)
-    return render_template(
-        "courses/agent_detail.html", agent=agent, states=states,
-        assignments=services.open_assignments(agent), today=clock.today(),
-        over_time=progress_over_time(agent, rtl=text_direction() == "rtl"),
-    )  # fmt: skip

@@ -46,7 +46,10 @@ def register(app: Flask) -> None:
     def _http_error(exc: HTTPException):
         if (exc.code or 500) >= 500:
             db.session.rollback()  # an unhandled error: nothing half-written is kept
-        return render_error(exc.code or 500)
+        # abort(code, description=...) from a view says why in its own words (e.g. a quiz that
+        # is not offered); werkzeug's generic English descriptions are not shown.
+        detail = vars(exc).get("description")
+        return render_error(exc.code or 500, detail)
 
     @app.errorhandler(OperationalError)
     def _database_unavailable(exc: OperationalError):

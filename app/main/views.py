@@ -2,7 +2,8 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 
 from app import clock
-from app.auth.access import public, signed_in
+from app.access import public, signed_in
+from app.assignments import onboarding as assignments
 from app.auth.views import safe_next
 from app.courses import services as courses
 from app.courses.over_time import progress_over_time
@@ -27,12 +28,12 @@ def home():
     if current_user.role != Role.AGENT:
         return render_template("main/home.html")
     states = courses.catalogue(current_user)
-    assignments = courses.open_assignments(current_user)
+    open_ones = assignments.open_assignments(current_user)
     return render_template(
         "main/agent_home.html",
-        next_lesson=courses.next_lesson(current_user, states, assignments),
+        next_lesson=courses.next_lesson(current_user, states, assignments.due_dates(open_ones)),
         placement=placement.offered_placement(current_user),
-        assignments=assignments,
+        assignments=open_ones,
         states=states,
         today=clock.today(),
         over_time=progress_over_time(current_user, rtl=text_direction() == "rtl"),

@@ -22,11 +22,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
-from app import clock
+from app import clock, events
 from app.database import writing
 from app.extensions import db
 from app.notifications.models import Notification
-from app.notifications.services import BEFORE_SENDING_HOOKS, mail_configured, message, subject
+from app.notifications.services import mail_configured, message, subject
 from app.people.models import User
 
 LEASE = timedelta(minutes=10)
@@ -54,8 +54,7 @@ def send_pending(limit: int = 500) -> SendReport:
     """Send pending mail (and mail whose claim has lapsed); commits after every message."""
     if not mail_configured():
         raise MailNotConfigured("MAIL_SERVER is not set")
-    for prepare in BEFORE_SENDING_HOOKS:
-        prepare()
+    events.mail_sending.send(None)  # e.g. reset links, made only when mail goes out
     report = SendReport()
     candidates = _candidates(limit)
     if not candidates:

@@ -47,9 +47,6 @@ MESSAGES = {
         "%(minutes)s minutes. If you did not ask for it, ignore this message."
     ),
 }
-# Called by the mail sender before each run, to queue messages that are made only then.
-BEFORE_SENDING_HOOKS: list = []
-
 # Subjects of kinds whose text is too long for one; the others' subject is their text.
 SUBJECTS = {
     "invitation": _l("You are invited"),

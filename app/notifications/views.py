@@ -1,7 +1,7 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.auth.access import signed_in
+from app.access import signed_in
 from app.extensions import db
 from app.notifications import services
 from app.people.forms import ConfirmForm

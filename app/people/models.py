@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
@@ -12,16 +11,7 @@ from sqlalchemy.sql.expression import false as sa_false
 
 from app.extensions import db
 from app.models_base import UTCDateTime, utcnow
-
-
-class Role(enum.StrEnum):
-    AGENT = "agent"
-    MANAGER = "manager"
-    HR = "hr"
-    ADMIN = "admin"
-
-
-ROLES = tuple(r.value for r in Role)
+from app.roles import ROLES, Role  # noqa: F401  (people's roles, kept where users are)
 
 
 class Department(db.Model):

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from app import uploads
+from app import events, uploads
 from app.audit import services as audit
-from app.auth import services as accounts
 from app.extensions import db
 from app.models_base import utcnow
-from app.notifications.services import mail_configured
 from app.people import importer
 from app.people.models import Department, PendingImport, Role, Team, User
 
@@ -79,14 +78,15 @@ def create_person(values: dict, *, actor: User | None, invite: bool = False) -> 
 def invite_person(user: User, *, actor: User | None) -> None:
     """Send (or send again) the e-mail inviting a person to choose a password."""
     try:
-        accounts.send_invitation(user, actor=actor)
-    except accounts.AccountError as exc:
-        raise PeopleError("invite", exc.message) from None
+        events.invitation_requested.send(user, actor=actor)
+    except ValueError as exc:  # the account capability's refusal, with its message
+        raise PeopleError("invite", getattr(exc, "message", str(exc))) from None
 
 
 def can_invite() -> bool:
-    """Invitations go by e-mail: only when mail is set up."""
-    return mail_configured()
+    """Invitations go by e-mail: only when mail is set up (MAIL_SERVER, as notifications
+    send it)."""
+    return bool(current_app.config.get("MAIL_SERVER"))
 
 
 def update_person(user: User, values: dict, *, actor: User | None) -> bool:
@@ -123,12 +123,8 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
 
 
 def _after_person_saved(user: User) -> None:
-    """Hooks other capabilities use when a person is created or changed (e.g. onboarding)."""
-    for hook in PERSON_SAVED_HOOKS:
-        hook(user)
-
-
-PERSON_SAVED_HOOKS: list = []
+    """Tell the capabilities that care (e.g. onboarding) that a person was created or changed."""
+    events.person_saved.send(user)
 
 
 # --- who may see whom -------------------------------------------------------------------------

@@ -4,8 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app import clock
-from app.auth import services as auth_services
-from app.auth.access import allow
+from app.access import allow
 from app.extensions import db
 from app.people import services
 from app.people.forms import (
@@ -102,8 +101,7 @@ def edit_person(user_id: int):
         return redirect(url_for("people.edit_person", user_id=user.id))
     return render_template(
         "people/form.html", form=form, user=user, action_form=ConfirmForm(),
-        can_invite=services.can_invite(), invitation=auth_services.invitation_link(user),
-        now=clock.now(),
+        can_invite=services.can_invite(), now=clock.now(),
     )  # fmt: skip
 
 
@@ -140,17 +138,6 @@ def invite(user_id: int):
         db.session.commit()
         flash(_("An invitation is on its way to %(email)s.", email=user.email), "success")
     return redirect(url_for("people.edit_person", user_id=user.id))
-
-
-@bp.route("/people/<int:user_id>/reset-password", methods=["POST"])
-@allow("admin")
-def reset_password(user_id: int):
-    user = db.get_or_404(User, user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    temporary = auth_services.reset_password(user, actor=current_user)
-    db.session.commit()
-    return render_template("people/password_reset.html", user=user, temporary=temporary)
 
 
 @bp.route("/teams", methods=["GET", "POST"])

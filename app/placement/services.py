@@ -16,11 +16,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app import clock
-from app.courses import services as courses
+from app.courses import recognition as recognitions
 from app.courses.models import Course, CourseRecognition
 from app.extensions import db
 from app.people.models import Role, User
-from app.quizzes import services as quizzes
 from app.quizzes.errors import QuizRefused
 from app.quizzes.models import Attempt, Quiz
 
@@ -130,7 +129,7 @@ def section_results(attempt: Attempt) -> list[SectionResult]:
 
 def record_placement(attempt: Attempt) -> list[CourseRecognition]:
     """Recognise the active courses of each tier whose section the attempt passed. Runs inside
-    the transaction that records the attempt (a hook of the quiz capability)."""
+    the transaction that records the attempt (a receiver of the attempt_submitted event)."""
     made = []
     for section in section_results(attempt):
         if not section.passed:
@@ -139,21 +138,10 @@ def record_placement(attempt: Attempt) -> list[CourseRecognition]:
             select(Course.id).where(Course.active, Course.tier == section.tier).order_by(Course.id)
         ).all()
         for course_id in tier_courses:
-            recognition = courses.recognise_course(
+            recognition = recognitions.recognise_course(
                 attempt.user_id, course_id, attempt_id=attempt.id, section=section.id,
                 score=section.score,
             )  # fmt: skip
             if recognition is not None:
                 made.append(recognition)
     return made
-
-
-def on_attempt_submitted(attempt: Attempt) -> None:
-    if attempt.quiz.course_id is None:
-        record_placement(attempt)
-
-
-def connect() -> None:
-    """Attach the handler to the quiz capability's hook (once, however many apps are made)."""
-    if on_attempt_submitted not in quizzes.ATTEMPT_SUBMITTED_HOOKS:
-        quizzes.ATTEMPT_SUBMITTED_HOOKS.append(on_attempt_submitted)

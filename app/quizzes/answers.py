@@ -1,4 +1,4 @@
-"""Reading each question's answer from the quiz form, in the shape its question type grades.
+"""The quiz form's fields and the readers and display orders the question types use.
 
 Field names: `q-<question id>` for the answer itself, `q-<question id>-<item id>` for the
 position of an ordering item, `turn-<question id>` for the dialogue turn a reply answers.
@@ -7,34 +7,27 @@ position of an ordering item, `turn-<question id>` for the dialogue turn a reply
 from __future__ import annotations
 
 import random
-from typing import Any
 
 
 def field_name(question_id: str, item_id: str | None = None) -> str:
     return f"q-{question_id}" + (f"-{item_id}" if item_id else "")
 
 
-def read_answer(type_name: str, question, form) -> Any:
-    """The answer to one (non-dialogue) question as found in the submitted form."""
-    reader = _READERS.get(type_name)
-    return reader(question, form) if reader else None
-
-
-def _single(question, form):
+def chosen_one(question, form) -> str | None:
     value = form.get(field_name(question.id))
     return value if value in {c.id for c in question.choices} else None
 
 
-def _multiple(question, form):
+def chosen_many(question, form) -> list[str]:
     known = {c.id for c in question.choices}
     return sorted(v for v in form.getlist(field_name(question.id)) if v in known)
 
 
-def _true_false(question, form):
+def true_or_false(question, form) -> bool | None:
     return {"true": True, "false": False}.get(form.get(field_name(question.id)))
 
 
-def _ordering(question, form):
+def ranked(question, form) -> list[str]:
     """Item ids by the positions chosen; an item without a position goes last."""
     last = len(question.items) + 1
 
@@ -46,17 +39,8 @@ def _ordering(question, form):
     return [item.id for _, item in ranked]
 
 
-def _reply(question, form):
+def reply(question, form) -> str:
     return form.get(field_name(question.id), "")
-
-
-_READERS = {
-    "single_choice": _single,
-    "multiple_choice": _multiple,
-    "true_false": _true_false,
-    "ordering": _ordering,
-    "roleplay": _reply,
-}
 
 
 def display_order(items: list, seed: str, shuffle: bool) -> list:

@@ -52,18 +52,21 @@ def check_turn_reply(text: str) -> None:
 
 
 def dialogue_question(version, question_id: str):
-    """The dialogue question of a quiz version, or None."""
+    """The question of a quiz version that takes its replies turn by turn, or None."""
     found = version.question(question_id)
-    return found[1] if found and found[0].name == "roleplay_dialogue" else None
+    return found[1] if found and found[0].sends_turns else None
 
 
-def send_turn_reply(user: User, quiz, version_row, question, turn_id: str, text: str) -> bool:
+def send_turn_reply(user: User, quiz, token: str, question, turn_id: str, text: str) -> bool:
     """Record the reply to the turn the customer is on, in the quiz version the form shows,
-    and commit. A reply to any other turn
-    (a resent form, an old page) is ignored: returns False. QuizRefused when the reply is
-    empty or too long, or no attempt is allowed now."""
+    and commit. A reply to any other turn (a resent form, an old page) is ignored: returns
+    False. QuizRefused when the form is not the user's, the reply is empty or too long, or no
+    attempt is allowed now; the gate's refusal (CourseLocked) while the quiz may not be opened."""
     from app.quizzes import services  # services builds on this module
 
+    services.check_quiz_open(user, quiz)
+    services.read_token(token, user, quiz)
+    version_row = services.form_version(quiz, token)
     version = services.view_version(version_row)
     refusal = services.attempts_state(user, quiz, version).refusal
     if refusal:
@@ -89,18 +92,22 @@ def send_turn_reply(user: User, quiz, version_row, question, turn_id: str, text:
     return True
 
 
-def final_replies(user: User, version_id: int, question, form, context) -> list[dict]:
+def final_replies(sitting, question, form) -> list[dict]:
     """The dialogue's answer at submission: the replies sent so far, plus the reply typed for
-    the turn on screen (empty when none; it then scores 0). Submitting ends the conversation.
-    Deletes the draft in the caller's transaction."""
-    draft = get_draft(user, version_id, question.id)
+    the turn on screen (empty when none; it then scores 0)."""
+    draft = get_draft(sitting.user, sitting.version_id, question.id)
     replies = list(draft.replies) if draft else []
-    _, pending = _dialogue_type().walk(question, replies, context)
+    _, pending = _dialogue_type().walk(question, replies, sitting.context)
     if pending is not None:
         on_screen = form.get(f"turn-{question.id}") == pending.id
         text = form.get(field_name(question.id), "") if on_screen else ""
-        served = pending.served_language(context.locale, question.language)
+        served = pending.served_language(sitting.context.locale, question.language)
         replies.append({"turn": pending.id, "text": text, "served": served})
+    return replies
+
+
+def drop_draft(user: User, version_id: int, question_id: str) -> None:
+    """Submitting ends the conversation: its draft goes, in the caller's transaction."""
+    draft = get_draft(user, version_id, question_id)
     if draft is not None:
         db.session.delete(draft)
-    return replies

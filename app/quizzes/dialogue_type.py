@@ -7,20 +7,24 @@ Branches may only lead to later turns, so every conversation ends.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from app.quizzes.question_types import Grade, GradingContext, QuestionType, register
+from app.quizzes.question_types import Grade, GradingContext, Sitting, register
 from app.quizzes.roleplay_types import (
     Branch,
     Problems,
     RoleplayDialogue,
+    RubricScored,
     Turn,
     bind_scenario,
     example_problems,
     grade_reply,
     pass_mark_of,
+    reply_view,
     scenario_problems,
 )
+from app.quizzes.rubrics import rescore
 from app.scoring import Rubric
 
 
@@ -41,10 +45,71 @@ def next_turn(question: RoleplayDialogue, turn: Turn, detail: dict) -> Turn | No
     return by_id.get(branch.goto) if branch else None
 
 
-class RoleplayDialogueType(QuestionType):
-    """Several customer turns; each reply is scored and picks the next turn."""
+class RoleplayDialogueType(RubricScored):
+    """Several customer turns; each reply is scored and picks the next turn. Replies are sent
+    one turn at a time while the quiz is open and kept in a draft (app.quizzes.dialogue)."""
 
-    name, schema, is_roleplay = "roleplay_dialogue", RoleplayDialogue, True
+    name, schema = "roleplay_dialogue", RoleplayDialogue
+    form_template = "quizzes/types/roleplay_dialogue.html"
+    result_template = "quizzes/types/roleplay_dialogue_result.html"
+    sends_turns = True  # the quiz page sends each reply on its own (quizzes.send_turn)
+
+    def read(self, question: RoleplayDialogue, form, sitting: Sitting) -> list[dict]:
+        """The replies sent so far, plus the reply typed for the turn on screen (empty when
+        none; it then scores 0). Submitting ends the conversation."""
+        from app.quizzes import dialogue  # the draft lives in the database
+
+        return dialogue.final_replies(sitting, question, form)
+
+    def show(self, question: RoleplayDialogue, sitting: Sitting) -> dict:
+        from app.quizzes import dialogue
+
+        scored, pending = dialogue.conversation(
+            sitting.user, sitting.version_id, question, sitting.context
+        )
+        transcript = [
+            {"customer": t["customer"], "language": t.get("served") or question.language,
+             "text": t["text"]}
+            for t in scored
+        ]  # fmt: skip
+        shown = {"transcript": transcript, "pending": pending}
+        if pending is not None:
+            shown["customer"] = self.pending_customer(question, pending, sitting.context.locale)
+        return shown
+
+    def close(self, question: RoleplayDialogue, sitting: Sitting) -> None:
+        from app.quizzes import dialogue
+
+        dialogue.drop_draft(sitting.user, sitting.version_id, question.id)
+
+    def example_spots(self, question: RoleplayDialogue, rubrics: dict) -> list[tuple]:
+        return [
+            (f"{question.id}/{turn.id}", ("turns", t),
+             partial(self.turn_rubric, question, turn, rubrics),
+             turn.languages(question.language), turn.examples)
+            for t, turn in enumerate(question.turns)
+        ]  # fmt: skip
+
+    def replies(self, detail: dict) -> list[dict]:
+        return [
+            reply_view(turn, prefix=f"{turn['turn']}/", turn=number)
+            for number, turn in enumerate(detail["turns"], start=1)
+        ]
+
+    def criterion_keys(self, detail: dict) -> dict[str, bool]:
+        """`turn/criterion` for every criterion of every turn."""
+        return {
+            f"{turn['turn']}/{o['id']}": o["present"]
+            for turn in detail["turns"]
+            for o in turn["outcomes"]
+        }
+
+    def regrade(self, detail: dict, flags: dict[str, bool]) -> tuple[int, bool]:
+        """The mean of the turns regraded, as `grade` takes the mean of the turn scores."""
+        results = [
+            rescore(turn["outcomes"], _turn_flags(flags, turn["turn"])) for turn in detail["turns"]
+        ]
+        return round(sum(s for s, _ in results) / len(results)), any(c for _, c in results)
 
     def turn_rubric(
         self, question: RoleplayDialogue, turn: Turn, rubrics: dict, lang: str | None = None
@@ -134,6 +199,11 @@ class RoleplayDialogueType(QuestionType):
 
 
 register(RoleplayDialogueType)
+
+
+def _turn_flags(flags: dict[str, bool], turn_id: str) -> dict[str, bool]:
+    prefix = f"{turn_id}/"
+    return {key[len(prefix) :]: value for key, value in flags.items() if key.startswith(prefix)}
 
 
 def _structure_problems(question: RoleplayDialogue) -> Problems:

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 
-from app.content.catalogue import Catalogue, LoadedQuiz
+from app.quizzes.files import LoadedQuiz
 from app.quizzes.roleplay_types import Example
 from app.scoring import Rubric, ScoreResult, reply_language, score_reply
 from app.scoring.evaluation import SliceReport, score_slice
@@ -68,33 +67,21 @@ def scored_spots(loaded: LoadedQuiz, rubrics: dict) -> Iterator[tuple[str, Score
     from app.quizzes.question_types import get_type
 
     for question in loaded.questions:
-        if not get_type(question.type).is_roleplay:
-            continue
-        index = _question_index(loaded, question.id)
-        pass_mark = question.pass_mark if question.pass_mark is not None else loaded.quiz.pass_mark
         qtype = get_type(question.type)
-        if question.type == "roleplay":
-            bind = partial(qtype.bound_rubric, question, rubrics)
-            languages = question.languages(question.language)
-            spot = ScoredSpot(("questions", index), bind, languages, pass_mark, question.examples)
-            yield question.id, spot
-            continue
-        for t, turn in enumerate(question.turns):
-            bind = partial(qtype.turn_rubric, question, turn, rubrics)
-            loc = ("questions", index, "turns", t)
-            languages = turn.languages(question.language)
-            yield (
-                f"{question.id}/{turn.id}",
-                ScoredSpot(loc, bind, languages, pass_mark, turn.examples),
-            )
+        for key, where, bind, languages, examples in qtype.example_spots(question, rubrics):
+            loc = ("questions", _question_index(loaded, question.id), *where)
+            pass_mark = question.pass_mark
+            pass_mark = pass_mark if pass_mark is not None else loaded.quiz.pass_mark
+            yield key, ScoredSpot(loc, bind, languages, pass_mark, examples)
 
 
-def check_examples(catalogue: Catalogue) -> ExamplesReport:
-    """Score every example of every quiz; each difference from its labels is a Mismatch."""
+def check_examples(quizzes: dict[str, LoadedQuiz], rubrics: dict) -> ExamplesReport:
+    """Score every example of every quiz (id -> loaded quiz); each difference from its labels
+    is a Mismatch."""
     report = ExamplesReport()
     ids: set[str] = set()
-    for quiz_id, loaded in sorted(catalogue.quizzes.items()):
-        for key, spot in scored_spots(loaded, catalogue.rubrics):
+    for quiz_id, loaded in sorted(quizzes.items()):
+        for key, spot in scored_spots(loaded, rubrics):
             ids.update(c.id for c in spot.rubric.criteria)
             for n, example in enumerate(spot.examples):
                 _check_one(report, loaded, f"{quiz_id}/{key}/{n}", spot, n, example)
@@ -110,7 +97,7 @@ def _check_one(report, loaded, key, spot: ScoredSpot, n: int, example: Example) 
     report.labels[key], report.predictions[key] = expected, found
     loc = (*spot.loc, "examples", n)
     line = loaded.source.line_of(loc)
-    from app.content.yaml_source import format_loc
+    from app.yaml_source import format_loc
 
     for outcome in result.outcomes():
         if (outcome.id in expected) == outcome.present:

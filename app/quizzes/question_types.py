@@ -1,6 +1,11 @@
-"""The registry of question types: how each is defined in YAML and how an answer is graded.
+"""The registry of question types. A type owns everything about its questions: how one is
+written in YAML (its schema and checks), read from the quiz form, shown on the quiz page,
+graded, shown on the result page and regraded by a reviewer. Callers go through the type and
+never ask which type a question is.
 
-Pure Python (no Flask): the content checker, the attempt service and the CLI share it.
+Schemas and grading are pure Python (no Flask): the content checker, the attempt service and
+the CLI share them. A type that keeps state while a quiz is open (the dialogue's replies so
+far) reaches the database only in `read`, `show` and `close`, which run inside the app.
 """
 
 from __future__ import annotations
@@ -12,7 +17,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from app.content.schemas import BilingualText, Slug, TextModel
+from app.quizzes import answers
+from app.schema_types import BilingualText, Slug, TextModel
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,18 @@ class GradingContext:
         if rubric is None:
             rubric = self.bound[key] = bind()
         return rubric
+
+
+@dataclass(frozen=True)
+class Sitting:
+    """One person's quiz form: whose it is, the quiz version it shows, how its answers are
+    graded, and the seed and setting its options are shuffled with."""
+
+    user: Any
+    version_id: int
+    context: GradingContext
+    seed: str = ""
+    shuffle: bool = False
 
 
 @dataclass
@@ -131,11 +149,17 @@ def _unique_ids(items) -> None:
 
 
 class QuestionType(ABC):
-    """One kind of question: its schema and its grading rule."""
+    """One kind of question, as CTFd's challenge types: its schema, reading an answer from the
+    form, showing the question, grading, showing the result and regrading."""
 
     name: ClassVar[str]
     schema: ClassVar[type[QuestionBase]]
+    # Scored against a rubric: its answers carry criteria an agent may query and a manager
+    # may review and override.
     is_roleplay: ClassVar[bool] = False
+    sends_turns: ClassVar[bool] = False  # replies are sent one turn at a time (a dialogue)
+    form_template: ClassVar[str]  # shows the question in the quiz form
+    result_template: ClassVar[str] = "quizzes/types/graded_result.html"  # shows one answer
 
     @abstractmethod
     def grade(
@@ -147,9 +171,53 @@ class QuestionType(ABC):
         """Checks that need more than the schema (e.g. the rubric a question names)."""
         return []
 
+    def example_spots(self, question: QuestionBase, rubrics: dict) -> list[tuple]:
+        """Where the author's `examples:` answers sit and the rubric they are scored with:
+        (key, location below the question, bind, languages, examples) for each place, where
+        bind(language) is the rubric bound for a reply in that language and languages are the
+        ones the customer's message is written in."""
+        return []
+
+    @abstractmethod
+    def read(self, question: QuestionBase, form, sitting: Sitting) -> Any:
+        """The answer as found in the submitted form, in the shape `grade` takes."""
+
+    def typed_length(self, question: QuestionBase, form) -> int:
+        """How many characters were typed for the question (held to the reply limit)."""
+        return 0
+
+    def show(self, question: QuestionBase, sitting: Sitting) -> dict:
+        """What the quiz page shows beyond the question: options in their order, the
+        conversation so far (fields of quizzes.take.QuestionView)."""
+        return {}
+
+    def close(self, question: QuestionBase, sitting: Sitting) -> None:
+        """The attempt is recorded (same transaction): drop what was kept while it was open."""
+        return None
+
+    def replies(self, detail: dict) -> list[dict]:
+        """The scored replies the result and review pages show, from a stored answer detail."""
+        return []
+
+    def criterion_keys(self, detail: dict) -> dict[str, bool]:
+        """Each criterion a reviewer may set, with its automatic value."""
+        return {}
+
+    def regrade(self, detail: dict, flags: dict[str, bool]) -> tuple[int, bool]:
+        """Score (0-100) and critical failure of a stored answer with criteria a reviewer set."""
+        raise TypeError(f"answers to {self.name} questions are not reviewed")
+
 
 class SingleChoiceType(QuestionType):
     name, schema = "single_choice", SingleChoice
+    form_template = "quizzes/types/single_choice.html"
+
+    def read(self, question: SingleChoice, form, sitting=None) -> Any:
+        return answers.chosen_one(question, form)
+
+    def show(self, question: SingleChoice, sitting: Sitting) -> dict:
+        seed = f"{sitting.seed}:{question.id}"
+        return {"options": answers.display_order(question.choices, seed, sitting.shuffle)}
 
     def grade(self, question: SingleChoice, answer: Any, context=None) -> Grade:
         right = next(c.id for c in question.choices if c.correct)
@@ -159,6 +227,14 @@ class SingleChoiceType(QuestionType):
 
 class MultipleChoiceType(QuestionType):
     name, schema = "multiple_choice", MultipleChoice
+    form_template = "quizzes/types/multiple_choice.html"
+
+    def read(self, question: MultipleChoice, form, sitting=None) -> Any:
+        return answers.chosen_many(question, form)
+
+    def show(self, question: MultipleChoice, sitting: Sitting) -> dict:
+        seed = f"{sitting.seed}:{question.id}"
+        return {"options": answers.display_order(question.choices, seed, sitting.shuffle)}
 
     def grade(self, question: MultipleChoice, answer: Any, context=None) -> Grade:
         chosen = sorted(set(answer or []))
@@ -169,6 +245,11 @@ class MultipleChoiceType(QuestionType):
 
 class TrueFalseType(QuestionType):
     name, schema = "true_false", TrueFalse
+    form_template = "quizzes/types/true_false.html"
+    result_template = "quizzes/types/true_false_result.html"
+
+    def read(self, question: TrueFalse, form, sitting=None) -> Any:
+        return answers.true_or_false(question, form)
 
     def grade(self, question: TrueFalse, answer: Any, context=None) -> Grade:
         ok = answer is question.answer
@@ -177,6 +258,14 @@ class TrueFalseType(QuestionType):
 
 class OrderingType(QuestionType):
     name, schema = "ordering", Ordering
+    form_template = "quizzes/types/ordering.html"
+
+    def read(self, question: Ordering, form, sitting=None) -> Any:
+        return answers.ranked(question, form)
+
+    def show(self, question: Ordering, sitting: Sitting) -> dict:
+        seed = f"{sitting.seed}:{question.id}"
+        return {"options": answers.ordering_display(question.items, seed)}
 
     def grade(self, question: Ordering, answer: Any, context=None) -> Grade:
         order = list(answer or [])

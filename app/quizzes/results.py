@@ -11,8 +11,8 @@ from app.extensions import db
 from app.people import services as people
 from app.people.models import User
 from app.quizzes import services
-from app.quizzes.highlight import highlighted_lines
 from app.quizzes.models import Answer, AnswerFlag, Attempt, ScoreOverride
+from app.quizzes.question_types import QuestionType
 from app.quizzes.versions import view_version
 
 
@@ -61,11 +61,11 @@ def flags_of(answer_ids: list[int]) -> dict[int, AnswerFlag]:
 
 @dataclass
 class AnswerView:
-    """One answer as the result and review pages show it."""
+    """One answer as the result and review pages show it (its type's result template)."""
 
     answer: Answer
     question: object
-    type_name: str
+    qtype: QuestionType | None  # None: the question is gone from a malformed stored version
     number: int
     override: ScoreOverride | None = None
     flag: AnswerFlag | None = None
@@ -73,7 +73,7 @@ class AnswerView:
 
     @property
     def is_roleplay(self) -> bool:
-        return self.type_name in ("roleplay", "roleplay_dialogue")
+        return self.qtype is not None and self.qtype.is_roleplay
 
 
 @dataclass(frozen=True)
@@ -169,26 +169,15 @@ def outcome_of(items: list[AnswerView]) -> Outcome:
 def view_answer(answer: Answer, version, override: ScoreOverride | None) -> AnswerView:
     found = version.question(answer.question_id)
     qtype, question = found if found else (None, None)
-    item = AnswerView(answer, question, qtype.name if qtype else "", answer.position, override)
-    detail = answer.detail or {}
-    if detail.get("kind") == "roleplay":
-        item.replies = [reply_view(detail, prefix="")]
-    elif detail.get("kind") == "dialogue":
-        item.replies = [reply_view(turn, prefix=f"{turn['turn']}/") for turn in detail["turns"]]
+    item = AnswerView(answer, question, qtype, answer.position, override)
+    if qtype is not None and answer.detail:
+        item.replies = qtype.replies(answer.detail)
     return item
 
 
-def reply_view(detail: dict, prefix: str) -> dict:
-    """One scored reply: its highlighted text and its outcomes, with the key a reviewer's
-    override uses for each criterion (`turn/criterion` in a dialogue)."""
-    outcomes = [dict(o, key=prefix + o["id"]) for o in detail["outcomes"]]
-    return {
-        "detail": detail,
-        "lines": highlighted_lines(detail["text"], detail["outcomes"]),
-        "required": [o for o in outcomes if o["kind"] == "required"],
-        "forbidden": [o for o in outcomes if o["kind"] == "forbidden"],
-        "empty": not detail["text"].strip(),
-    }
+def answer_type(answer: Answer) -> QuestionType:
+    """The type of the question an answer was given to, in the version it was taken on."""
+    return view_version(answer.attempt.quiz_version).question(answer.question_id)[0]
 
 
 def next_attempt(view: AttemptView):

@@ -7,19 +7,16 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from app import clock
+from app import clock, events
 from app.audit import services as audit
-from app.courses import services as courses
 from app.extensions import db
 from app.notifications.services import notify
 from app.people import services as people
 from app.people.models import Role, User
 from app.quizzes.errors import QuizRefused
 from app.quizzes.models import Answer, AnswerFlag, Attempt, ScoreOverride
-from app.quizzes.results import answer_overrides, flags_of
-from app.quizzes.rubrics import rescore
+from app.quizzes.results import answer_overrides, answer_type, flags_of
 from app.quizzes.services import attempt_outcome
-from app.standards import services as standards
 
 # Answers the scorer is unsure of, or that sit close to the pass mark, are reviewed by a person.
 LOW_CONFIDENCE = 0.6
@@ -106,43 +103,23 @@ def reviewable_answer(manager: User, answer_id: int) -> Answer | None:
 
 
 def criterion_keys(answer: Answer) -> dict[str, bool]:
-    """Each criterion a reviewer may set, with its automatic value (`turn/criterion` in a
-    dialogue)."""
-    detail = answer.detail
-    if detail.get("kind") == "dialogue":
-        return {
-            f"{turn['turn']}/{o['id']}": o["present"]
-            for turn in detail["turns"]
-            for o in turn["outcomes"]
-        }
-    return {o["id"]: o["present"] for o in detail["outcomes"]}
+    """Each criterion a reviewer may set, with its automatic value, as the answer's question
+    type names them."""
+    return answer_type(answer).criterion_keys(answer.detail)
 
 
 def answer_result(answer: Answer, flags: dict[str, bool], total: int | None) -> tuple[int, bool]:
-    """The answer's score (0-100) and critical failure with criteria set by the reviewer; a
-    total, when given, replaces the computed score."""
-    detail = answer.detail
-    if detail.get("kind") == "dialogue":
-        results = [
-            rescore(turn["outcomes"], _turn_flags(flags, turn["turn"])) for turn in detail["turns"]
-        ]
-        score = round(sum(s for s, _ in results) / len(results))
-        critical = any(c for _, c in results)
-    else:
-        score, critical = rescore(detail["outcomes"], flags)
+    """The answer's score (0-100) and critical failure with criteria set by the reviewer, by its
+    question type's regrading; a total, when given, replaces the computed score."""
+    score, critical = answer_type(answer).regrade(answer.detail, flags)
     return (total if total is not None else score), critical
-
-
-def _turn_flags(flags: dict[str, bool], turn_id: str) -> dict[str, bool]:
-    prefix = f"{turn_id}/"
-    return {key[len(prefix) :]: value for key, value in flags.items() if key.startswith(prefix)}
 
 
 def override_answer(manager: User, answer: Answer, flags: dict[str, bool], total: int | None,
                     reason: str, *, link: str | None = None) -> ScoreOverride:  # fmt: skip
     """Record a manager's correction of an answer: a new ScoreOverride beside the automatic
-    score, audited with before and after, the agent notified, and course completion updated
-    when the attempt now passes. The caller commits."""
+    score, audited with before and after, the agent notified, and `score_overridden` sent (course
+    completion and standards evidence follow it). The caller commits."""
     if not reason.strip():
         raise QuizRefused(_("Give a reason for the override."))
     known = criterion_keys(answer)
@@ -162,10 +139,8 @@ def override_answer(manager: User, answer: Answer, flags: dict[str, bool], total
     db.session.flush()
     _record_change(manager, attempt, answer, earlier, row)
     _tell_agent(attempt, row, link)
-    if passed and attempt.quiz.course_id is not None:
-        courses.refresh_completion(attempt.user_id, attempt.quiz.course_id)
-    # The override replaces the automatic criteria as standards evidence straight away.
-    standards.recompute_statuses([attempt.user_id])
+    # Course completion and standards evidence follow the override straight away.
+    events.score_overridden.send(attempt, override=row)
     return row
 
 

@@ -12,19 +12,23 @@ reply is scored in the language it is written in, with that language's key point
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from app.content.schemas import Slug, Strict, one_or_per_language
+from app.quizzes import answers
 from app.quizzes import rubrics as rubric_tools
+from app.quizzes.highlight import highlighted_lines
 from app.quizzes.question_types import (
     Grade,
     GradingContext,
     QuestionBase,
     QuestionType,
+    Sitting,
     register,
 )
+from app.schema_types import Slug, Strict, one_or_per_language
 from app.scoring import Rubric, RubricError, reply_language
 
 Language = Literal["ar", "en"]
@@ -231,10 +235,59 @@ def scenario_problems(rubric_data, scenario: Scenario, overrides, language, pref
     return found
 
 
-class RoleplayType(QuestionType):
+def reply_view(detail: dict, prefix: str = "", turn: int | None = None) -> dict:
+    """One scored reply as the result and review pages show it: its highlighted text and its
+    outcomes, with the key a reviewer's override uses for each criterion (`turn/criterion` in a
+    dialogue), and the turn's number in a dialogue."""
+    outcomes = [dict(o, key=prefix + o["id"]) for o in detail["outcomes"]]
+    return {
+        "detail": detail,
+        "turn": turn,
+        "lines": highlighted_lines(detail["text"], detail["outcomes"]),
+        "required": [o for o in outcomes if o["kind"] == "required"],
+        "forbidden": [o for o in outcomes if o["kind"] == "forbidden"],
+        "empty": not detail["text"].strip(),
+    }
+
+
+class RubricScored(QuestionType):
+    """What the role-play types share: a reply typed in one box, scored criteria to review."""
+
+    is_roleplay = True
+
+    def typed_length(self, question, form) -> int:
+        return len(answers.reply(question, form))
+
+
+class RoleplayType(RubricScored):
     """One customer message, one typed reply, scored against the rubric."""
 
-    name, schema, is_roleplay = "roleplay", Roleplay, True
+    name, schema = "roleplay", Roleplay
+    form_template = "quizzes/types/roleplay.html"
+    result_template = "quizzes/types/roleplay_result.html"
+
+    def read(self, question: Roleplay, form, sitting=None) -> str:
+        return answers.reply(question, form)
+
+    def example_spots(self, question: Roleplay, rubrics: dict) -> list[tuple]:
+        bind = partial(self.bound_rubric, question, rubrics)
+        languages = question.languages(question.language)
+        return [(question.id, (), bind, languages, question.examples)]
+
+    def show(self, question: Roleplay, sitting: Sitting) -> dict:
+        """The customer's message as this agent is served it, {"text", "language"}."""
+        served = question.served_language(sitting.context.locale, question.language)
+        return {"customer": {"text": question.customer_in(served, question.language),
+                             "language": served}}  # fmt: skip
+
+    def replies(self, detail: dict) -> list[dict]:
+        return [reply_view(detail)]
+
+    def criterion_keys(self, detail: dict) -> dict[str, bool]:
+        return {o["id"]: o["present"] for o in detail["outcomes"]}
+
+    def regrade(self, detail: dict, flags: dict[str, bool]) -> tuple[int, bool]:
+        return rubric_tools.rescore(detail["outcomes"], flags)
 
     def bound_rubric(self, question: Roleplay, rubrics: dict, lang: str | None = None) -> Rubric:
         """The rubric bound to the question for a reply in `lang` (default: its first)."""

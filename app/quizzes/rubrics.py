@@ -7,7 +7,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from app.scoring import Rubric, ScoreResult, score_reply
+from app.scoring import Rubric, ScoreResult, score_reply, score_rule
 
 LOCALES = ("ar", "en")
 
@@ -73,25 +73,16 @@ def result_detail(text: str, result: ScoreResult, locale: str) -> dict:
 
 
 def rescore(outcomes: list[dict], flags: dict[str, bool]) -> tuple[int, bool]:
-    """Score and critical failure of stored outcomes with some criteria set by a reviewer.
-
-    The same rule as the scorer: the weighted share of required criteria met, minus the weight
-    of committed forbidden ones, clamped to 0-100; a committed critical criterion fails.
-    """
-    present = {o["id"]: flags.get(o["id"], o["present"]) for o in outcomes}
-    total = sum(o["weight"] for o in outcomes if o["kind"] == "required")
-    met = sum(o["weight"] for o in outcomes if o["kind"] == "required" and present[o["id"]])
-    penalty = sum(o["weight"] for o in outcomes if o["kind"] == "forbidden" and present[o["id"]])
-    score = max(0, min(100, round(100 * (met - penalty) / total))) if total > 0 else 0
-    critical = any(
-        o["critical"] and o["kind"] == "forbidden" and present[o["id"]] for o in outcomes
+    """Score and critical failure of stored outcomes with some criteria set by a reviewer, by
+    the scorer's own rule (app.scoring.score_rule)."""
+    return score_rule(
+        (o["kind"], o["weight"], flags.get(o["id"], o["present"]), o["critical"]) for o in outcomes
     )
-    return score, critical
 
 
 def load_rubric_folder(folder: Path) -> dict[str, dict]:
     """Rubric mappings of a quizzes/rubrics folder by id, through the content loader."""
-    from app.content.yaml_source import load_yaml
+    from app.yaml_source import load_yaml
 
     rubrics = {}
     for path in sorted(folder.glob("*.yaml")):

@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from app.content.schemas import BilingualText, Slug, Strict, TextModel
+from app.schema_types import BilingualText, Slug, Strict, TextModel
 
 
 class AttemptsPolicy(Strict):

@@ -17,23 +17,15 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from app import clock
-from app.courses import services as courses
-from app.courses.models import Course
+from app import clock, events
 from app.extensions import db
 from app.i18n import format_moment
 from app.people.models import User
-from app.quizzes import dialogue
-from app.quizzes.answers import read_answer
+from app.quizzes import drafts
 from app.quizzes.errors import QuizRefused
 from app.quizzes.models import Answer, Attempt, Quiz, QuizDraft, QuizVersion, ScoreOverride
-from app.quizzes.question_types import Grade
+from app.quizzes.question_types import Grade, Sitting
 from app.quizzes.versions import VersionView, view_version
-from app.standards import services as standards
-
-# Called with the attempt inside the transaction the moment it is recorded (not when the same
-# form is sent again), e.g. to report the result elsewhere. They must not commit.
-ATTEMPT_SUBMITTED_HOOKS: list = []
 
 
 def latest_override_ids():
@@ -98,16 +90,11 @@ def get_takeable_quiz(quiz_id: str) -> Quiz | None:
     return quiz
 
 
-def check_course_open(user: User, quiz: Quiz) -> None:
-    """Raise courses.CourseLocked when the quiz's course is not open to the user yet, and
-    QuizRefused when a placement quiz (no course) is not offered to them."""
-    if quiz.course_id is None:
-        from app.placement.services import check_offered  # placement builds on this module
-
-        check_offered(user, quiz)
-        return
-    course = db.session.get(Course, quiz.course_id)
-    courses.check_open(user, course)
+def check_quiz_open(user: User, quiz: Quiz) -> None:
+    """Ask the capabilities that gate quizzes whether the user may open this one; a refusal is
+    their exception (CourseLocked while the quiz's course is not open to the user yet,
+    QuizRefused when a placement quiz is not offered to them)."""
+    events.quiz_opening.send(quiz, user=user)
 
 
 @dataclass
@@ -167,15 +154,19 @@ class FormToken:
 
 def read_token(token: str, user: User, quiz: Quiz) -> FormToken:
     """The idempotency key, start time and version of a form; QuizRefused when not ours."""
-    invalid = QuizRefused(_("This form is no longer valid. Please open the quiz again."), 400)
     try:
         user_id, quiz_id, key, started, *rest = _serializer().loads(token or "")
         started = datetime.fromisoformat(started)
     except (BadSignature, ValueError, TypeError):
-        raise invalid from None
+        raise _invalid_form() from None
     if user_id != user.id or quiz_id != quiz.id:
-        raise invalid
+        raise _invalid_form()
     return FormToken(key, started, rest[0] if rest and isinstance(rest[0], int) else None)
+
+
+def _invalid_form() -> QuizRefused:
+    # Translated only when refused: a valid form is read outside a request too (a script).
+    return QuizRefused(_("This form is no longer valid. Please open the quiz again."), 400)
 
 
 def form_version(quiz: Quiz, token: str) -> QuizVersion:
@@ -201,12 +192,24 @@ def token_key(token: str) -> str:
         return ""
 
 
-# --- submitting -------------------------------------------------------------------------------
+# --- keeping and submitting ------------------------------------------------------------------
+
+
+def save_form(user: User, quiz: Quiz, token: str, form) -> None:
+    """Keep the form's answers as the user's draft of the version it shows, and commit.
+    QuizRefused when the form is not the user's; the gate's refusal (CourseLocked) while the
+    quiz may not be opened."""
+    check_quiz_open(user, quiz)
+    read_token(token, user, quiz)
+    drafts.save_draft(user, form_version(quiz, token).id, form)
 
 
 def submit_attempt(user: User, quiz: Quiz, form, token: str) -> Attempt:
     """Grade and record an attempt in one transaction and commit it. The same form sent again
-    (double click, retry) returns the attempt recorded the first time."""
+    (double click, retry) returns the attempt recorded the first time. Raises QuizRefused when
+    the form or the attempts policy refuses it, and the gate's refusal (CourseLocked) while the
+    quiz may not be opened."""
+    check_quiz_open(user, quiz)
     form_token = read_token(token, user, quiz)
     _lock_user(user)
     existing = attempt_by_key(user, form_token.key)
@@ -228,13 +231,8 @@ def submit_attempt(user: User, quiz: Quiz, form, token: str) -> Attempt:
         # the same form won a race in another request: show that attempt
         db.session.rollback()
         return attempt_by_key(user, form_token.key)
-    for hook in ATTEMPT_SUBMITTED_HOOKS:
-        hook(attempt)
-    if attempt.auto_passed and quiz.course_id is not None:
-        courses.refresh_completion(user.id, quiz.course_id)
-    if any(answer.score is not None for answer in attempt.answers):
-        # Role-play criteria are standards evidence: the agent's standing moves now, not tonight.
-        standards.recompute_statuses([user.id])
+    # Course completion, placement and standards evidence move now, in this transaction.
+    events.attempt_submitted.send(attempt)
     db.session.commit()
     return attempt
 
@@ -255,7 +253,7 @@ def check_reply_lengths(version: VersionView, form) -> None:
     """Refuse a reply over the configured limit before anything is graded or stored."""
     limit = current_app.config["MAX_REPLY_CHARS"]
     for number, (qtype, question) in enumerate(version.questions, start=1):
-        length = len(form.get(f"q-{question.id}", "")) if qtype.is_roleplay else 0
+        length = qtype.typed_length(question, form)
         if length > limit:
             message = _(
                 "Your reply to question %(n)s is %(length)s characters long; the limit is "
@@ -266,7 +264,7 @@ def check_reply_lengths(version: VersionView, form) -> None:
 
 
 def _record_attempt(user, quiz, version_id, version: VersionView, form, token) -> Attempt:
-    context = version.context(user.locale)
+    sitting = Sitting(user, version_id, version.context(user.locale))
     attempt = Attempt(
         user_id=user.id, quiz_id=quiz.id, quiz_version_id=version_id,
         idempotency_key=token.key, started_at=token.started, submitted_at=clock.now(), locale=user.locale,
@@ -274,13 +272,12 @@ def _record_attempt(user, quiz, version_id, version: VersionView, form, token) -
     )  # fmt: skip
     grades = []
     for position, (qtype, question) in enumerate(version.questions, start=1):
-        if qtype.name == "roleplay_dialogue":
-            response = dialogue.final_replies(user, version_id, question, form, context)
-        else:
-            response = read_answer(qtype.name, question, form)
-        grade = qtype.grade(question, response, context)
+        response = qtype.read(question, form, sitting)
+        grade = qtype.grade(question, response, sitting.context)
         grades.append(grade)
         attempt.answers.append(_answer_row(question.id, position, response, grade))
+    for qtype, question in version.questions:
+        qtype.close(question, sitting)
     attempt.auto_score, attempt.auto_passed = attempt_outcome(
         [(g.points, g.max_points, g.detail.get("critical_failure", False)) for g in grades],
         version.pass_mark,

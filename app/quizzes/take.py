@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.people.models import User
-from app.quizzes import dialogue, services
-from app.quizzes.answers import display_order, ordering_display
+from app.quizzes import services
 from app.quizzes.models import Quiz
+from app.quizzes.question_types import QuestionType, Sitting
 from app.quizzes.versions import VersionView, view_version
 
 
 @dataclass
 class QuestionView:
+    """One question of the quiz page; its type's form template shows it."""
+
     number: int
-    type_name: str
+    qtype: QuestionType
     question: object
     options: list = field(default_factory=list)  # choices or ordering items, as shown
     transcript: list[dict] = field(default_factory=list)  # dialogue: earlier turns
@@ -38,36 +40,12 @@ def take_page(user: User, quiz: Quiz, token: str) -> TakePage:
     shuffled the same way for one form."""
     version_row = services.form_version(quiz, token)
     version = view_version(version_row)
-    seed = services.token_key(token)
+    sitting = Sitting(user, version_row.id, version.context(user.locale),
+                      seed=services.token_key(token), shuffle=version.shuffle)  # fmt: skip
     views = [
-        _question_view(user, version_row.id, version, number, qtype, question, seed)
+        QuestionView(number, qtype, question, **qtype.show(question, sitting))
         for number, (qtype, question) in enumerate(version.questions, start=1)
     ]
     state = services.attempts_state(user, quiz, version)
     updated = version_row.id != quiz.current_version_id
     return TakePage(quiz, version, state, views, token, updated)
-
-
-def _question_view(user, version_id, version, number, qtype, question, seed) -> QuestionView:
-    view = QuestionView(number, qtype.name, question)
-    if qtype.name in ("single_choice", "multiple_choice"):
-        view.options = display_order(question.choices, f"{seed}:{question.id}", version.shuffle)
-    elif qtype.name == "ordering":
-        view.options = ordering_display(question.items, f"{seed}:{question.id}")
-    elif qtype.name == "roleplay":
-        served = question.served_language(user.locale, question.language)
-        view.customer = {
-            "text": question.customer_in(served, question.language),
-            "language": served,
-        }
-    elif qtype.name == "roleplay_dialogue":
-        context = version.context(user.locale)
-        scored, view.pending = dialogue.conversation(user, version_id, question, context)
-        view.transcript = [
-            {"customer": t["customer"], "language": t.get("served") or question.language,
-             "text": t["text"]}
-            for t in scored
-        ]  # fmt: skip
-        if view.pending is not None:
-            view.customer = qtype.pending_customer(question, view.pending, user.locale)
-    return view

@@ -12,11 +12,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from app.auth.access import allow, signed_in
-from app.courses.services import CourseLocked
+from app import events
+from app.access import allow, signed_in
 from app.extensions import db
-from app.main.errors import render_error
-from app.placement import services as placement
 from app.quizzes import dialogue, drafts, results, review, services
 from app.quizzes.errors import QuizRefused
 from app.quizzes.forms import FlagForm, OverrideForm
@@ -31,18 +29,6 @@ def _quiz_or_404(quiz_id: str):
     if quiz is None:
         abort(404)
     return quiz
-
-
-def _locked_page(quiz):
-    """The course's locked page (403) when the quiz's course is not open yet, an error page
-    when a placement quiz is not offered to the user, else None."""
-    try:
-        services.check_course_open(current_user, quiz)
-    except CourseLocked as exc:
-        return render_template("courses/locked.html", course=exc.course, missing=exc.missing), 403
-    except QuizRefused as exc:
-        return render_error(exc.status, exc.message)
-    return None
 
 
 def _render_take(quiz, token: str, *, given=None, error=None, status=200):
@@ -60,8 +46,10 @@ def _render_take(quiz, token: str, *, given=None, error=None, status=200):
 @signed_in
 def take(quiz_id: str):
     quiz = _quiz_or_404(quiz_id)
-    if locked := _locked_page(quiz):
-        return locked
+    try:
+        services.check_quiz_open(current_user, quiz)
+    except QuizRefused as exc:  # e.g. a placement test not offered to this user
+        abort(exc.status, description=exc.message)
     saved = drafts.draft_answers(current_user, quiz.current_version_id)
     return _render_take(quiz, services.issue_token(current_user, quiz), given=saved)
 
@@ -71,14 +59,10 @@ def take(quiz_id: str):
 def save_draft(quiz_id: str):
     """Keep what is typed so far; the quiz page shows it again until the quiz is submitted."""
     quiz = _quiz_or_404(quiz_id)
-    if locked := _locked_page(quiz):
-        return locked
-    token = request.form.get("token", "")
     try:
-        services.read_token(token, current_user, quiz)
+        services.save_form(current_user, quiz, request.form.get("token", ""), request.form)
     except QuizRefused as exc:
         return _render_take(quiz, "", given=request.form, error=exc.message, status=exc.status)
-    drafts.save_draft(current_user, services.form_version(quiz, token).id, request.form)
     flash(_("Your answers are saved. You can come back and finish the quiz later."), "success")
     return redirect(url_for("quizzes.take", quiz_id=quiz.id))
 
@@ -87,8 +71,6 @@ def save_draft(quiz_id: str):
 @signed_in
 def submit(quiz_id: str):
     quiz = _quiz_or_404(quiz_id)
-    if locked := _locked_page(quiz):
-        return locked
     token = request.form.get("token", "")
     try:
         attempt = services.submit_attempt(current_user, quiz, request.form, token)
@@ -103,8 +85,6 @@ def submit(quiz_id: str):
 def send_turn(quiz_id: str, question_id: str):
     """One reply in a dialogue; the page comes back with the other answers as typed."""
     quiz = _quiz_or_404(quiz_id)
-    if locked := _locked_page(quiz):
-        return locked
     token, reply_field = request.form.get("token", ""), f"q-{question_id}"
     version_row = services.form_version(quiz, token)
     question = dialogue.dialogue_question(view_version(version_row), question_id)
@@ -112,9 +92,8 @@ def send_turn(quiz_id: str, question_id: str):
         abort(404)
     turn_id = request.form.get(f"turn-{question_id}", "")
     try:
-        services.read_token(token, current_user, quiz)
         dialogue.send_turn_reply(
-            current_user, quiz, version_row, question, turn_id, request.form.get(reply_field, "")
+            current_user, quiz, token, question, turn_id, request.form.get(reply_field, "")
         )
     except QuizRefused as exc:
         db.session.rollback()
@@ -136,9 +115,17 @@ def result(attempt_id: int):
     owner = attempt.user_id == current_user.id
     return render_template(
         "quizzes/result.html", view=view, owner=owner, flag_form=FlagForm(),
-        next_attempt=results.next_attempt(view),
-        sections=placement.section_results(attempt),
+        next_attempt=results.next_attempt(view), **_result_parts(attempt),
     )  # fmt: skip
+
+
+def _result_parts(attempt) -> dict:
+    """What other capabilities add to a result page (placement: `sections`, each tier's score
+    and the courses it recognised), asked through the attempt_shown event."""
+    parts = {"sections": []}
+    for _receiver, found in events.attempt_shown.send(attempt):
+        parts.update(found or {})
+    return parts
 
 
 @bp.route("/answers/<int:answer_id>/flag", methods=["POST"])

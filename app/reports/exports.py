@@ -9,7 +9,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from app import exports
-from app.reports.certification_report import ReportFilter, ReportRow
+from app.certification.report import ReportFilter, ReportRow
 
 FILTER_KEYS = ("certification_id", "status", "department_id", "team_id", "manager_id")
 

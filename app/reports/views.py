@@ -1,18 +1,24 @@
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import clock
 from app import exports as files
-from app.auth.access import allow
+from app.access import allow
+from app.assignments import onboarding as assignments
+from app.certification import report
+from app.courses import services as courses
+from app.courses.over_time import progress_over_time
 from app.i18n import current_language, text_direction
-from app.reports import certification_report as report
+from app.page_cache.pages import OVERALL, cached_page
+from app.people import services as people
 from app.reports import digest as _digest  # noqa: F401  (registers the daily step)
-from app.reports import exports
+from app.reports import exports, team
 from app.reports.chart import status_bars, status_chart
 from app.standards import services as standards
 
-bp = Blueprint("reports", __name__, url_prefix="/reports")
+# Pages keep the addresses they had before reports owned them (/team, /certification/report).
+bp = Blueprint("reports", __name__)
 
 VIEWERS = ("hr", "admin", "manager")
 
@@ -26,8 +32,11 @@ def _page_number() -> int:
     return max(request.args.get("page", 1, type=int), 1)
 
 
-def render_certification_report():
-    """The report page (served as certification.report): totals, chart, one page of rows."""
+@bp.route("/certification/report")
+@allow(*VIEWERS)
+@cached_page(OVERALL)
+def certification():
+    """The HR certification report: totals, chart, one page of rows."""
     flt, today, locale = report.filter_from_args(request.args), clock.today(), current_language()
     version = _current_version()
     totals = report.totals(current_user, flt, today, version)
@@ -61,16 +70,36 @@ def _export_parts():
     return flt, about, rows, labels, lambda ext: exports.file_name(flt, codes, now, ext)
 
 
-@bp.route("/certification.csv")
+@bp.route("/reports/certification.csv")
 @allow(*VIEWERS)
 def certification_csv():
     _flt, _about, rows, labels, name = _export_parts()
     return files.csv_response(name("csv"), exports.header_row(), exports.table(rows, labels))
 
 
-@bp.route("/certification.xlsx")
+@bp.route("/reports/certification.xlsx")
 @allow(*VIEWERS)
 def certification_xlsx():
     _flt, about, rows, labels, name = _export_parts()
     workbook = exports.xlsx_file(about, rows, labels, rtl=current_language() == "ar")
     return files.xlsx_response(name("xlsx"), workbook)
+
+
+@bp.route("/team")
+@allow("manager")
+@cached_page(OVERALL)
+def team_progress():
+    return render_template("reports/team_progress.html", table=team.team_progress(current_user))
+
+
+@bp.route("/team/agents/<int:user_id>")
+@allow("manager", "hr", "admin")
+def agent_detail(user_id: int):
+    agent = people.get_visible_person(current_user, user_id)
+    if agent is None:
+        abort(404)
+    return render_template(
+        "reports/agent_detail.html", agent=agent, states=courses.catalogue(agent),
+        assignments=assignments.open_assignments(agent), today=clock.today(),
+        over_time=progress_over_time(agent, rtl=text_direction() == "rtl"),
+    )  # fmt: skip

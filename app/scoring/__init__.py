@@ -3,7 +3,7 @@
 from app.scoring.normalize import normalize, reply_language
 from app.scoring.result import CriterionOutcome, ScoreResult
 from app.scoring.rubric import Criterion, Rubric, RubricError
-from app.scoring.scorer import score_reply
+from app.scoring.scorer import score_reply, score_rule
 
 __all__ = [
     "Criterion",
@@ -14,4 +14,5 @@ __all__ = [
     "normalize",
     "reply_language",
     "score_reply",
+    "score_rule",
 ]

@@ -11,6 +11,8 @@ evidence that was negated or excluded, or partial evidence lower it).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from app.scoring import learned
 from app.scoring.analysis import analyse
 from app.scoring.matchers import Evidence
@@ -43,8 +45,7 @@ def score_reply(
         outcomes = _reviewed(outcomes, model, ctx.analysis, rubric.customer)
     criteria = {o.id: o for o in outcomes if o.kind == "required"}
     violations = {o.id: o for o in outcomes if o.kind == "forbidden"}
-    score = _score(outcomes)
-    critical = any(o.present and o.critical for o in violations.values())
+    score, critical = score_rule((o.kind, o.weight, o.present, o.critical) for o in outcomes)
     return ScoreResult(
         score=score,
         passed=score >= pass_mark and not critical,
@@ -126,13 +127,21 @@ def _spans(evidence: Evidence, ctx: ReplyContext | None) -> list[tuple[int, int]
     return sorted({spans[i] for m in evidence.matches for i in m.tokens})
 
 
-def _score(outcomes: list[CriterionOutcome]) -> int:
-    total = sum(o.weight for o in outcomes if o.kind == "required")
-    if total <= 0:
-        return 0
-    met = sum(o.weight for o in outcomes if o.kind == "required" and o.present)
-    penalty = sum(o.weight for o in outcomes if o.kind == "forbidden" and o.present)
-    return max(0, min(100, round(100 * (met - penalty) / total)))
+def score_rule(judged: Iterable[tuple[str, float, bool, bool]]) -> tuple[int, bool]:
+    """The score rule (see the module's docstring) on (kind, weight, present, critical) of each
+    criterion: the score 0-100 and whether a committed critical criterion fails the reply. The
+    scorer applies it to its own decisions, a reviewer's override to the criteria they set."""
+    total = met = penalty = 0.0
+    critical_failure = False
+    for kind, weight, present, critical in judged:
+        if kind == "required":
+            total += weight
+            met += weight if present else 0
+        elif kind == "forbidden" and present:
+            penalty += weight
+            critical_failure = critical_failure or critical
+    score = max(0, min(100, round(100 * (met - penalty) / total))) if total > 0 else 0
+    return score, critical_failure
 
 
 def _confidence(score: int, pass_mark: int, outcomes: list[CriterionOutcome], empty: bool) -> float:

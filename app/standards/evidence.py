@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
+from app import events
 from app.extensions import db
 from app.quizzes.models import Answer, Attempt, Quiz, ScoreOverride
 from app.quizzes.services import latest_override_ids
@@ -32,11 +33,6 @@ def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
     return start, end
 
 
-# Other capabilities' evidence: functions called as source(user_ids, rules, first, last) that
-# yield (user id, Evidence) for the days first..last, in a fixed number of queries.
-EVIDENCE_SOURCES: list = []
-
-
 def load_evidence(user_ids: list[int], rules: list[Rule], today: date, window_days: int,
                   weights: dict[str, float] | None = None) -> dict[int, list[Evidence]]:  # fmt: skip
     """Every piece of evidence in the window for each agent, in a fixed number of queries,
@@ -45,10 +41,16 @@ def load_evidence(user_ids: list[int], rules: list[Rule], today: date, window_da
     if not user_ids:
         return found
     first = compliance.window_start(today, window_days)
-    sources = [_roleplay, _observations, _kpis, *EVIDENCE_SOURCES]
+    own = (_roleplay, _observations, _kpis)
+    sources = [source(user_ids, rules, first, today) for source in own]
+    # Other capabilities' evidence (e.g. reviewed conversations), through evidence_wanted.
+    asked = events.evidence_wanted.send(
+        None, user_ids=user_ids, rules=rules, first=first, last=today
+    )
+    sources += [answer for _receiver, answer in asked if answer is not None]
     weights = weights or {}
     for source in sources:
-        for user_id, item in source(user_ids, rules, first, today):
+        for user_id, item in source:
             weight = weights.get(item.source, 1.0)
             found[user_id].append(item if weight == item.weight else replace(item, weight=weight))
     return found

@@ -7,9 +7,8 @@ from flask import current_app, g
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
-from app import clock
+from app import clock, events
 from app.audit import services as audit
-from app.content import services as content
 from app.extensions import db
 from app.models_base import localized
 from app.notifications.services import notify
@@ -108,16 +107,6 @@ def must_acknowledge(user) -> StandardsVersion | None:
     return None if done else version
 
 
-# Called with a list of user ids whenever an agent's standing on the standards may have changed
-# (an acknowledgement, new statuses), e.g. to issue a certificate earned by it. Must not commit.
-STANDING_CHANGED_HOOKS: list = []
-
-
-def _standing_changed(user_ids: list[int]) -> None:
-    for hook in STANDING_CHANGED_HOOKS:
-        hook(user_ids)
-
-
 def acknowledge_standards(user: User, version: StandardsVersion) -> bool:
     """Record that the user has read the version and will apply it; False if already done."""
     existing = db.session.scalar(
@@ -131,11 +120,11 @@ def acknowledge_standards(user: User, version: StandardsVersion) -> bool:
                                    acknowledged_at=clock.now()))  # fmt: skip
     audit.record("standards_acknowledged", "standards_version", version.version, actor=user)
     db.session.flush()
-    _standing_changed([user.id])
+    events.standards_acknowledged.send(version, user_id=user.id)
     return True
 
 
-def ask_for_acknowledgement(_catalogue, report) -> int:
+def ask_for_acknowledgement(report) -> int:
     """When a sync publishes a new version, ask every active agent to acknowledge it.
 
     An edit of an existing version asks nobody again: the version is what agents commit to.
@@ -152,9 +141,6 @@ def ask_for_acknowledgement(_catalogue, report) -> int:
                       dedupe_key=f"standards-published:{version}:{user_id}")  # fmt: skip
         count += note is not None
     return count
-
-
-content.CONTENT_SYNCED_HOOKS.append(ask_for_acknowledgement)
 
 
 # --- statuses ---------------------------------------------------------------------------------
@@ -186,5 +172,5 @@ def recompute_statuses(user_ids: list[int] | None = None, **options) -> dict:
 
     result = recompute(user_ids, **options)
     if user_ids:  # the nightly run over everyone is followed by the certification steps
-        _standing_changed(user_ids)
+        events.standard_status_changed.send(None, user_ids=list(user_ids))
     return result

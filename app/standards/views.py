@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app import clock, exports
-from app.auth.access import allow, signed_in
+from app.access import allow, signed_in
 from app.extensions import db
 from app.i18n import current_language, text_direction
 from app.page_cache.pages import kept_value

@@ -1,8 +1,8 @@
 """What Khidma tells a company's Learning Record Store: course completions, quiz results and
 certificates issued, each queued as one xAPI statement in the transaction that records it.
 
-Nothing is queued when XAPI_ENDPOINT is not set. The handlers below are connected to the
-owning capabilities' hook lists by connect(), called once by the app factory."""
+Nothing is queued when XAPI_ENDPOINT is not set. The functions below are called by the
+receivers of the domain events in app/xapi/handlers.py."""
 
 from __future__ import annotations
 
@@ -11,14 +11,11 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from app.certification import services as certification
 from app.certification.models import Certificate, Certification
 from app.certification.pdf import verification_url
-from app.courses import services as courses
 from app.courses.models import Course, CourseCompletion
 from app.extensions import db
 from app.people.models import User
-from app.quizzes import services as quizzes
 from app.quizzes.models import Attempt, Quiz
 from app.xapi import statements as xs
 from app.xapi.models import XapiStatement
@@ -62,7 +59,7 @@ def certification_activity(cert: Certification) -> dict:
     return xs.activity(xs.iri(_base(), f"certifications/{cert.id}"), "certificate", cert.title)
 
 
-# --- handlers of the owning capabilities' hooks --------------------------------------------------
+# --- what each event queues --------------------------------------------------
 
 
 def on_course_completed(user_id: int, course_id: str) -> None:
@@ -101,17 +98,3 @@ def on_certificate_issued(certificate: Certificate) -> None:
     queue(db.session.get(User, certificate.user_id), "earned", f"certificate:{certificate.id}",
           certification_activity(cert), certificate.issued_at,
           result={"completion": True, "extensions": extensions})  # fmt: skip
-
-
-HOOKS = (
-    (courses.COURSE_COMPLETED_HOOKS, on_course_completed),
-    (quizzes.ATTEMPT_SUBMITTED_HOOKS, on_attempt_submitted),
-    (certification.CERTIFICATE_ISSUED_HOOKS, on_certificate_issued),
-)
-
-
-def connect() -> None:
-    """Attach the handlers to the hooks (once, however many apps are made)."""
-    for hooks, handler in HOOKS:
-        if handler not in hooks:
-            hooks.append(handler)

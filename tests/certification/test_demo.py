@@ -7,13 +7,13 @@ import pytest
 from sqlalchemy import func, select
 
 from app import clock
+from app.certification import report
 from app.certification.models import Certificate
 from app.content.services import sync_content
 from app.demo.certification_demo import load_certification_demo
 from app.demo.services import load_demo
 from app.extensions import db
 from app.people.models import User
-from app.reports import certification_report as report
 from tests.conftest import REPO_ROOT
 
 # Ordinary days, a leap day, a year's last evening (already the next day in Riyadh) and a day

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app import events
 from app.assignments.models import Assignment
 from app.audit.models import AuditEntry
 from app.certification.models import Certificate, CertificationStanding
@@ -64,6 +65,27 @@ def test_issued_the_moment_the_last_course_completes(certified):
         )
     )
     assert action == "certificate_issued"
+
+
+def test_certificate_issued_is_told_to_the_capabilities_that_listen(
+    app, content_root, make_user, monkeypatch
+):
+    travel(monkeypatch, app, START)
+    with_certifications(content_root)
+    agent, told = make_user("agent"), []
+
+    def listener(certificate, *, renewal_of, **_):
+        told.append((certificate.user_id, certificate.certification_id, renewal_of))
+
+    events.certificate_issued.connect(listener)
+    try:
+        complete(agent, "basics")
+        assert told == []
+        complete(agent, "talking")
+    finally:
+        events.certificate_issued.disconnect(listener)
+    assert told == [(agent.id, "starter", None)]
+    assert [c.certification_id for c in _certificates(agent)] == ["starter"]
 
 
 def test_partial_requirements_show_as_progress_and_nothing_is_issued(app, content_root, make_user):

@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from app.content.catalogue import validate
 from app.content.services import check_content, sync_content
-from app.content.yaml_source import load_yaml
 from app.conversations.models import SamplingRule, Scorecard
 from app.conversations.schemas import ScorecardsFile
 from app.conversations.scorecards import file_problems
 from app.extensions import db
 from app.quizzes.rubrics import load_rubric_folder
+from app.yaml_source import load_yaml
 from tests.conftest import REPO_ROOT
 from tests.conversations.conftest import SCORECARDS, write_scorecards
 

@@ -6,7 +6,9 @@ from sqlalchemy import func, select
 from app import clock
 from app.assignments.models import Assignment
 from app.content.services import sync_content
-from app.courses.models import CourseCompletion, Lesson
+from app.courses import services
+from app.courses.models import CourseCompletion, Lesson, LessonProgress
+from app.courses.services import CourseLocked
 from app.extensions import db
 from app.people.models import Team, User
 from app.quizzes.models import Attempt, Quiz
@@ -51,6 +53,18 @@ def test_locked_course_is_explained_in_the_catalogue_and_refused_by_url(synced, 
         assert response.status_code == 403
         page = response.get_data(as_text=True)
         assert 'id="locked-explanation"' in page and "Course basics" in page
+
+
+def test_marking_a_lesson_of_a_locked_course_done_is_refused_by_the_service(
+    synced, client, login_as
+):
+    agent = login_as("agent")
+    lesson = db.session.scalar(select(Lesson).where(Lesson.course_id == "talking"))
+    with pytest.raises(CourseLocked):
+        services.mark_lesson_done(agent, lesson)
+    assert client.post("/courses/talking/lessons/first/done").status_code == 403
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(LessonProgress.id))) == 0
 
 
 def test_reading_marking_done_and_resuming(synced, client, login_as):

@@ -5,7 +5,7 @@ from flask import Blueprint
 from sqlalchemy import func, select
 
 from app import create_app
-from app.auth.access import allow
+from app.access import allow
 from app.extensions import db
 from app.people.models import User
 from config import Config, TestConfig

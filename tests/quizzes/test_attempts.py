@@ -4,10 +4,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
+from app import events
 from app.content.services import sync_content
+from app.courses.services import CourseLocked
 from app.extensions import db
-from app.quizzes.models import Answer, Attempt, DialogueDraft, Quiz
+from app.quizzes import services
+from app.quizzes.models import Answer, Attempt, DialogueDraft, Quiz, QuizDraft
 from tests.content_tree import add_course, write
 from tests.html_checks import active_content
 
@@ -117,17 +121,55 @@ def test_empty_reply_scores_zero_with_feedback(synced_quizzes, client, login_as,
     assert "No reply was written, so it scores 0" in page
 
 
-def test_a_quiz_of_a_locked_course_is_refused(app, quiz_root, client, login_as):
+def _quiz_of_a_locked_course(quiz_root) -> Quiz:
     add_course(quiz_root, "talking", tier=2, requires="[basics]", quizzes="[talking-quiz]")
     write(quiz_root, "quizzes/talking-quiz.yaml",
           "id: talking-quiz\ncourse: talking\ntitle: T\npass_mark: 50\nquestions:\n"
           "  - {id: t, type: true_false, prompt: P, answer: true}\n")  # fmt: skip
     sync_content(quiz_root)
     db.session.commit()
+    return db.session.get(Quiz, "talking-quiz")
+
+
+def test_a_quiz_of_a_locked_course_is_refused(app, quiz_root, client, login_as):
+    _quiz_of_a_locked_course(quiz_root)
     login_as("agent")
     response = client.get("/quizzes/talking-quiz")
     assert response.status_code == 403 and 'id="locked-explanation"' in response.get_data(True)
     assert client.post("/quizzes/talking-quiz/submit", data={}).status_code == 403
+
+
+def test_the_quiz_services_refuse_a_locked_course_whoever_calls_them(app, quiz_root, make_user):
+    """Not only the pages: a script or another capability calling the services is refused."""
+    quiz, agent = _quiz_of_a_locked_course(quiz_root), make_user("agent")
+    token, form = services.issue_token(agent, quiz), MultiDict({"q-t": "true"})
+    with pytest.raises(CourseLocked) as refused:
+        services.submit_attempt(agent, quiz, form, token)
+    assert [course.id for course in refused.value.missing] == ["basics"]
+    with pytest.raises(CourseLocked):
+        services.save_form(agent, quiz, token, form)
+    db.session.rollback()
+    assert _attempts() == [] and db.session.scalar(select(func.count(QuizDraft.id))) == 0
+
+
+def test_what_an_attempt_causes_is_in_the_attempts_transaction(synced_quizzes, make_user):
+    """attempt_submitted is sent before the commit: when a receiver fails, nothing is kept."""
+    quiz, agent = db.session.get(Quiz, "basics-quiz"), make_user("agent")
+
+    def failing_receiver(attempt, **_):
+        assert attempt.auto_passed  # the receivers see the recorded, graded attempt
+        raise RuntimeError("a receiver failed")
+
+    events.attempt_submitted.connect(failing_receiver)
+    try:
+        with pytest.raises(RuntimeError, match="a receiver failed"):
+            services.submit_attempt(
+                agent, quiz, MultiDict(ALL_RIGHT), services.issue_token(agent, quiz)
+            )
+    finally:
+        events.attempt_submitted.disconnect(failing_receiver)
+    db.session.rollback()
+    assert _attempts() == []
 
 
 def test_unknown_or_retired_quiz_is_not_found(synced_quizzes, client, login_as):

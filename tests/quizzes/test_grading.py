@@ -127,6 +127,42 @@ def test_dialogue_ignores_replies_off_the_path_and_averages_turns(context):
     assert grade.points == pytest.approx(2 * grade.detail["score"] / 100)
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [GOOD_REPLY, POOR_REPLY, "", "Sorry, but it's your fault. According to our policy, no refund."],
+)
+def test_a_reviewers_rescore_follows_the_scorers_rule(context, reply):
+    """Rescoring stored criteria as they were gives the scorer's own score; setting one
+    changes the score by the same rule (a reviewer and the scorer never disagree on arithmetic)."""
+    from app.quizzes.rubrics import rescore
+
+    data = {"id": "r", "type": "roleplay", "language": "en", "customer": "My internet is down.",
+            "rubric": "complaint-handling"}  # fmt: skip
+    detail = _grade(data, reply, context).detail
+    outcomes = detail["outcomes"]
+    assert rescore(outcomes, {}) == (detail["score"], detail["critical_failure"])
+    required = [o for o in outcomes if o["kind"] == "required"]
+    total = sum(o["weight"] for o in required)
+    flags = {o["id"]: True for o in required} | {
+        o["id"]: False for o in outcomes if o not in required
+    }
+    assert rescore(outcomes, flags) == (100, False)
+    blame = next(o for o in outcomes if o["id"] == "blame_customer")
+    score, critical = rescore(outcomes, flags | {"blame_customer": True})
+    assert critical is blame["critical"]
+    assert score == max(0, round(100 * (total - blame["weight"]) / total))
+
+
+def test_every_question_type_shows_itself_in_the_form_and_the_result(app):
+    """A type brings its own templates: the quiz and result pages never branch on its name."""
+    from app.quizzes.question_types import REGISTRY
+
+    assert {"single_choice", "ordering", "roleplay", "roleplay_dialogue"} <= set(REGISTRY)
+    for qtype in REGISTRY.values():
+        for name in (qtype.form_template, qtype.result_template):
+            assert app.jinja_env.get_template(name), (qtype.name, name)
+
+
 def _called(action, names: set[str]) -> dict[str, int]:
     """How often functions of these names ran during `action()`, as a profiler saw it."""
     profile = cProfile.Profile()

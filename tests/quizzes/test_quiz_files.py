@@ -4,11 +4,11 @@ import shutil
 
 import pytest
 
-from app.content.catalogue import Catalogue, load_quiz_source
 from app.content.services import ContentError, check_content, sync_content
-from app.content.yaml_source import load_yaml
 from app.quizzes.examples import check_examples
+from app.quizzes.files import load_quiz_source
 from app.quizzes.rubrics import load_rubric_folder
+from app.yaml_source import load_yaml
 from tests.conftest import REPO_ROOT
 from tests.content_tree import write
 
@@ -141,7 +141,7 @@ def test_example_file_is_valid_through_the_same_loader(tmp_path):
     assert types == {"single_choice", "multiple_choice", "true_false", "ordering", "roleplay",
                      "roleplay_dialogue"}  # fmt: skip
     # its answers in both languages score as they say, each with its own language's points
-    report = check_examples(Catalogue(REPO_ROOT, quizzes={"example-quiz": loaded}, rubrics=rubrics))
+    report = check_examples({"example-quiz": loaded}, rubrics)
     assert [str(m) for m in report.mismatches] == [] and report.count >= 4
 
 

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
+from app.certification import report
 from app.certification import services as certification
 from app.certification.models import Certificate
 from app.extensions import db
-from app.reports import certification_report as report
 from tests.certification.helpers import complete, travel, with_certifications
 from tests.query_counter import count_queries
 

@@ -9,7 +9,7 @@ from flask import abort
 from flask_login import current_user
 
 from app.extensions import login_manager
-from app.people.models import ROLES
+from app.roles import ROLES
 
 PUBLIC = "public"
 

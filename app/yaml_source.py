@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
+from app.schema_types import UNION_TAGS
 from app.text import text_problem
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -193,3 +195,22 @@ def _check_text(node, loc: tuple, display: str, problems: list[Problem]) -> None
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _check_text(item, (*loc, index), display, problems)
+
+
+def validate(model: type[BaseModel], source: SourceFile, problems: list[Problem], prefix=()):
+    """Validate data against a schema; each error becomes a Problem at its line."""
+    data = source.data
+    for part in prefix:
+        data = data[part]
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = (*prefix, *(part for part in error["loc"] if part not in UNION_TAGS))
+            problems.append(source.problem(loc, _message(error)))
+        return None
+
+
+def _message(error: dict) -> str:
+    message = error["msg"]
+    return message.removeprefix("Value error, ")

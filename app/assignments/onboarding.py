@@ -1,0 +1,122 @@
+"""Rule-based assignments of the onboarding path, and the assignments a course completion or
+the lists of open and overdue work read."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from functools import cache
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
+
+from app import clock
+from app.assignments.models import Assignment
+from app.courses.models import Course, LearningPath
+from app.extensions import db
+from app.people.models import Role, User
+
+ONBOARDING_PATH = "onboarding"
+
+
+def enrol_in_onboarding(user: User) -> int:
+    """Assign the onboarding path to a new agent once, due dates counted from the hire date.
+
+    Agents hired so long ago that the whole path would already be overdue are not enrolled
+    (an import of existing staff is not a wave of new hires). Safe to call any number of times:
+    each course is assigned at most once per agent.
+    """
+    if user.role != Role.AGENT or not user.active:
+        return 0
+    path = db.session.get(LearningPath, ONBOARDING_PATH)
+    if path is None or not path.active or not path.steps:
+        return 0
+    window = max(step["due_days"] for step in path.steps)
+    if user.hire_date + timedelta(days=window) < clock.today():
+        return 0
+    existing = set(db.session.scalars(
+        select(Assignment.dedupe_key).where(Assignment.user_id == user.id, Assignment.source == "onboarding")
+    ))  # fmt: skip
+    created = 0
+    for step in path.steps:
+        key = f"onboarding:{user.id}:{step['course']}"
+        if key in existing or db.session.get(Course, step["course"]) is None:
+            continue
+        due = user.hire_date + timedelta(days=step["due_days"])
+        db.session.add(Assignment(user_id=user.id, course_id=step["course"], due_date=due,
+                                  source="onboarding", dedupe_key=key))  # fmt: skip
+        created += 1
+    return created
+
+
+def enrol_recent_hires() -> int:
+    """After a sync: agents still inside their onboarding window get the path (once)."""
+    since = clock.today() - timedelta(days=730)
+    agents = db.session.scalars(
+        select(User).where(User.role == Role.AGENT, User.active, User.hire_date >= since)
+    )
+    return sum(enrol_in_onboarding(agent) for agent in agents)
+
+
+def close_assignments(user_id: int, course_id: str) -> None:
+    """A completed course completes the user's open assignments of it."""
+    open_ones = db.session.scalars(
+        select(Assignment).where(
+            Assignment.user_id == user_id,
+            Assignment.course_id == course_id,
+            Assignment.completed_at.is_(None),
+            Assignment.cancelled_at.is_(None),
+        )
+    )
+    for assignment in open_ones:
+        assignment.completed_at = clock.now()
+
+
+def close_recognised(recognition) -> None:
+    """A course recognised by a placement section closes the user's open assignments of it, as
+    recognised."""
+    open_ones = db.session.scalars(select(Assignment).where(
+        Assignment.user_id == recognition.user_id, Assignment.course_id == recognition.course_id,
+        Assignment.completed_at.is_(None), Assignment.cancelled_at.is_(None),
+    ))  # fmt: skip
+    for assignment in open_ones:
+        assignment.completed_at = clock.now()
+        assignment.recognition_id = recognition.id
+
+
+def open_assignments(user: User) -> list[Assignment]:
+    """The user's open assignments, soonest due first, with their courses."""
+    return list(db.session.scalars(_open_assignments_statement(), {"user_id": user.id}))
+
+
+@cache
+def _open_assignments_statement():
+    """Built once (every agent's home runs it; building costs more than running it)."""
+    return (
+        select(Assignment)
+        .options(joinedload(Assignment.course))
+        .where(Assignment.user_id == bindparam("user_id"), Assignment.completed_at.is_(None))
+        .where(Assignment.cancelled_at.is_(None))
+        .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
+    )
+
+
+def due_dates(assignments: list[Assignment]) -> dict[str, object]:
+    """Course id -> due date (or None) of open assignments, the order next_lesson reads in."""
+    return {a.course_id: a.due_date for a in assignments}
+
+
+def overdue_assignments(user_ids: list[int]) -> dict[tuple[int, str], Assignment]:
+    """(user id, course id) -> an open assignment past its due date, for these users."""
+    if not user_ids:
+        return {}
+    query = select(Assignment).where(
+        Assignment.user_id.in_(user_ids),
+        Assignment.completed_at.is_(None),
+        Assignment.cancelled_at.is_(None),
+        Assignment.due_date < clock.today(),
+    )
+    grouped: dict[tuple[int, str], Assignment] = defaultdict(lambda: None)
+    for assignment in db.session.scalars(query):
+        grouped[(assignment.user_id, assignment.course_id)] = assignment
+    return dict(grouped)
