@@ -157,6 +157,21 @@ def make_team(app, make_department):
 
 
 @pytest.fixture
+def two_teams(make_user, make_team):
+    """A manager with a team of two agents, and another team with its own manager and agent."""
+    manager = make_user("manager")
+    own = make_team(code="own", manager=manager)
+    other_manager = make_user("manager")
+    other = make_team(code="other", manager=other_manager)
+    return {
+        "manager": manager,
+        "agents": [make_user("agent", team=own), make_user("agent", team=own)],
+        "other_manager": other_manager,
+        "stranger": make_user("agent", team=other),
+    }
+
+
+@pytest.fixture
 def make_user(app):
     counter = iter(range(1, 100000))
 

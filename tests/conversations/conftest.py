@@ -75,18 +75,9 @@ def synced(app, qa_root, monkeypatch):
 
 
 @pytest.fixture
-def team(make_user, make_team, synced):
-    """A manager with a team of two agents, and another team with its own manager and agent."""
-    manager = make_user("manager")
-    own = make_team(code="own", manager=manager)
-    other_manager = make_user("manager")
-    other = make_team(code="other", manager=other_manager)
-    return {
-        "manager": manager,
-        "agents": [make_user("agent", team=own), make_user("agent", team=own)],
-        "other_manager": other_manager,
-        "stranger": make_user("agent", team=other),
-    }
+def team(synced, two_teams):
+    """Two teams (tests/conftest.py: two_teams), once the content is synced."""
+    return two_teams
 
 
 def conversation(cid, agent, reply=GOOD_REPLY, channel="chat", started_at="2026-03-10T10:00:00+03:00",
