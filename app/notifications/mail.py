@@ -9,7 +9,6 @@ lost and the receiving side can recognise the repeat. Two senders never claim th
 
 from __future__ import annotations
 
-import secrets
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,17 +19,24 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import or_, select, update
 
 from app import clock, events
-from app.database import writing
 from app.extensions import db
 from app.notifications.models import Notification
 from app.notifications.services import mail_configured, message, subject
+from app.outbox import Lease
 from app.people.models import User
 
 LEASE = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
+OUTBOX = Lease(
+    Notification.id,
+    Notification.email_status,
+    Notification.email_token,
+    Notification.email_claimed_at,
+    Notification.email_attempts,
+    LEASE,
+)
 
 
 class MailNotConfigured(RuntimeError):
@@ -56,12 +62,12 @@ def send_pending(limit: int = 500) -> SendReport:
         raise MailNotConfigured("MAIL_SERVER is not set")
     events.mail_sending.send(None)  # e.g. reset links, made only when mail goes out
     report = SendReport()
-    candidates = _candidates(limit)
+    candidates = OUTBOX.candidates(limit)
     if not candidates:
         return report
     with _connect() as smtp:
         for note_id, was_claimed in candidates:
-            token = _claim(note_id)
+            token = OUTBOX.claim(note_id)
             if token is None:
                 continue  # another sender took it
             if _deliver(smtp, note_id, token):
@@ -70,50 +76,6 @@ def send_pending(limit: int = 500) -> SendReport:
             else:
                 report.failed += 1
     return report
-
-
-def _candidates(limit: int) -> list[tuple[int, bool]]:
-    lapsed = clock.now() - LEASE
-    query = (
-        select(Notification.id, Notification.email_status == "sending")
-        .where(
-            or_(
-                Notification.email_status == "pending",
-                (Notification.email_status == "sending") & (Notification.email_claimed_at < lapsed),
-            )
-        )
-        .order_by(Notification.id)
-        .limit(limit)
-    )
-    rows = [(note_id, bool(claimed)) for note_id, claimed in db.session.execute(query)]
-    db.session.rollback()  # end the read transaction before the claims take the write lock
-    return rows
-
-
-def _claim(note_id: int) -> str | None:
-    token = secrets.token_hex(16)
-    now = clock.now()
-    lapsed = now - LEASE
-    statement = (
-        update(Notification)
-        .where(Notification.id == note_id)
-        .where(
-            or_(
-                Notification.email_status == "pending",
-                (Notification.email_status == "sending") & (Notification.email_claimed_at < lapsed),
-            )
-        )
-        .values(
-            email_status="sending",
-            email_token=token,
-            email_claimed_at=now,
-            email_attempts=Notification.email_attempts + 1,
-        )  # fmt: skip
-    )
-    with writing():
-        claimed = db.session.execute(statement).rowcount == 1
-        db.session.commit()
-    return token if claimed else None
 
 
 def _deliver(smtp: smtplib.SMTP, note_id: int, token: str) -> bool:
@@ -133,18 +95,10 @@ def _deliver(smtp: smtplib.SMTP, note_id: int, token: str) -> bool:
 
 
 def _finish(note_id: int, token: str, status: str, error: str | None = None) -> None:
-    """Record the outcome, only if our claim still holds (a lapsed claim may be someone's)."""
     values = {"email_status": status, "email_error": error}
     if status == "sent":
         values["emailed_at"] = clock.now()
-    statement = (
-        update(Notification)
-        .where(Notification.id == note_id, Notification.email_token == token)
-        .values(**values)
-    )
-    with writing():
-        db.session.execute(statement)
-        db.session.commit()
+    OUTBOX.finish(note_id, token, **values)
 
 
 def build_email(note: Notification, user: User) -> EmailMessage:

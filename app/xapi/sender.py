@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import json
-import secrets
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from sqlalchemy import func, or_, select, update
 from app import clock
 from app.database import writing
 from app.extensions import db
+from app.outbox import Lease
 from app.xapi.models import XapiStatement
 from app.xapi.statements import XAPI_VERSION
 
@@ -34,6 +34,18 @@ FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=6)
 TIMEOUT_SECONDS = 20
 RETRYABLE = {401, 403, 408, 425, 429}
+OUTBOX = Lease(
+    XapiStatement.id,
+    XapiStatement.status,
+    XapiStatement.claim_token,
+    XapiStatement.claimed_at,
+    XapiStatement.attempts,
+    LEASE,
+    # a statement that failed for now waits for its retry time
+    ready=lambda now: or_(
+        XapiStatement.next_attempt_at.is_(None), XapiStatement.next_attempt_at <= now
+    ),
+)
 
 
 class XapiNotConfigured(RuntimeError):
@@ -75,8 +87,8 @@ def send_pending(limit: int = 500) -> SendReport:
     """Send the statements that are due (and those whose claim has lapsed); commits after each."""
     url = statements_url()
     report = SendReport()
-    for row_id, was_claimed in _candidates(limit):
-        token = _claim(row_id)
+    for row_id, was_claimed in OUTBOX.candidates(limit):
+        token = OUTBOX.claim(row_id)
         if token is None:
             continue  # another sender took it
         try:
@@ -93,45 +105,6 @@ def send_pending(limit: int = 500) -> SendReport:
         else:
             report.failed += 1
     return report
-
-
-def _due():
-    now = clock.now()
-    waiting = (XapiStatement.status == "pending") & or_(
-        XapiStatement.next_attempt_at.is_(None), XapiStatement.next_attempt_at <= now
-    )
-    lapsed = (XapiStatement.status == "sending") & (XapiStatement.claimed_at < now - LEASE)
-    return or_(waiting, lapsed)
-
-
-def _candidates(limit: int) -> list[tuple[int, bool]]:
-    query = (
-        select(XapiStatement.id, XapiStatement.status == "sending")
-        .where(_due())
-        .order_by(XapiStatement.id)
-        .limit(limit)
-    )
-    rows = [(row_id, bool(claimed)) for row_id, claimed in db.session.execute(query)]
-    db.session.rollback()  # end the read transaction before the claims take the write lock
-    return rows
-
-
-def _claim(row_id: int) -> str | None:
-    token = secrets.token_hex(16)
-    statement = (
-        update(XapiStatement)
-        .where(XapiStatement.id == row_id, _due())
-        .values(
-            status="sending",
-            claim_token=token,
-            claimed_at=clock.now(),
-            attempts=XapiStatement.attempts + 1,
-        )  # fmt: skip
-    )
-    with writing():
-        claimed = db.session.execute(statement).rowcount == 1
-        db.session.commit()
-    return token if claimed else None
 
 
 def _deliver(url: str, row_id: int, token: str) -> str:
@@ -183,15 +156,7 @@ def _retry_later(row_id: int, token: str, attempts: int, error: str) -> str:
 
 
 def _finish(row_id: int, token: str, **values) -> None:
-    """Record the outcome, only if our claim still holds (a lapsed claim may be someone's)."""
-    statement = (
-        update(XapiStatement)
-        .where(XapiStatement.id == row_id, XapiStatement.claim_token == token)
-        .values(**values)
-    )
-    with writing():
-        db.session.execute(statement)
-        db.session.commit()
+    OUTBOX.finish(row_id, token, **values)
 
 
 def retry_failed() -> int:
