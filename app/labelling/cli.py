@@ -35,11 +35,11 @@ def export_labels_command(out_dir: Path, since: datetime | None, language: str |
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
-        f"{out_dir}: {report.replies} replies in {report.scenarios} scenarios, "
+        f"{out_dir}: {report.replies} reply(ies) in {report.scenarios} scenario(s), "
         f"{report.judgements} criteria decided by a person"
     )
     if report.left_out:
-        click.echo(f"left out: {report.left_out} replies without a customer message or text")
+        click.echo(f"left out: {report.left_out} reply(ies) without a customer message or text")
 
 
 def _start_of(day: datetime | None) -> datetime | None:

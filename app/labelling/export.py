@@ -92,7 +92,7 @@ def write_corpus(out_dir: Path, judgements: Iterable[HumanJudgement],
         raise ExportError(
             f"{out_dir}: already exists and is not an empty folder; nothing was written"
         )
-    judgements = list(judgements)
+    judgements = sorted(judgements, key=lambda j: (j.decided_at, j.source_ref))  # oldest first
     replies = [r for r in group_replies(judgements) if r.customer.strip() and r.text.strip()]
     if not replies:
         raise ExportError("no human judgements to export (nothing was written)")
