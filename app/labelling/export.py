@@ -93,10 +93,11 @@ def write_corpus(out_dir: Path, judgements: Iterable[HumanJudgement],
             f"{out_dir}: already exists and is not an empty folder; nothing was written"
         )
     judgements = sorted(judgements, key=lambda j: (j.decided_at, j.source_ref))  # oldest first
-    replies = [r for r in group_replies(judgements) if r.customer.strip() and r.text.strip()]
+    grouped = group_replies(judgements)
+    replies = [r for r in grouped if r.customer.strip() and r.text.strip()]
     if not replies:
         raise ExportError("no human judgements to export (nothing was written)")
-    left_out = len(group_replies(judgements)) - len(replies)
+    left_out = len(grouped) - len(replies)
     unknown = [r for r in replies if r.auto_present is None]
     for reply, found in zip(unknown, auto_labels(unknown) if unknown else [], strict=True):
         reply.auto_present = found
