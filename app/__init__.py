@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from app.content.views import bp as content_bp
     from app.conversations.views import bp as conversations_bp
     from app.courses.views import bp as courses_bp
+    from app.labelling.views import bp as labelling_bp
     from app.main.views import bp as main_bp
     from app.notifications.views import bp as notifications_bp
     from app.people.views import bp as people_bp
@@ -115,7 +116,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         main_bp, auth_bp, people_bp, audit_bp, content_bp, courses_bp, quizzes_bp,
         notifications_bp, standards_bp, assignments_bp, certification_bp, reports_bp, api_bp,
-        api_tokens_bp, conversations_bp,
+        api_tokens_bp, conversations_bp, labelling_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
 
@@ -132,6 +133,7 @@ def register_commands(app: Flask) -> None:
     from app.conversations.cli import conversations_cli
     from app.demo.cli import demo_cli
     from app.jobs.cli import jobs_cli
+    from app.labelling import cli as labelling_cli
     from app.people.cli import people_cli
     from app.quizzes.cli import quizzes_cli
     from app.standards.cli import standards_cli
@@ -141,6 +143,7 @@ def register_commands(app: Flask) -> None:
               xapi_cli, conversations_cli)  # fmt: skip
     for group in groups:
         app.cli.add_command(group)
+    labelling_cli.init_app(app)  # adds `quizzes export-labels`
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -2,8 +2,8 @@
 
 A corpus is a folder:
 
-    scenarios/<scenario id>.yaml   id, language, industry, customer, key_points, responses
-                                   (each response: n, variety, text)
+    scenarios/<scenario id>.yaml   id, language, industry, customer, key_points (may be
+                                   empty), responses (each response: n, variety, text)
     labels/<set>/<scenario id>.yaml  scenario, labels: [{n, criteria, violations, note}]
     folds.yaml                     fold name -> scenario ids (dev, validation, locked)
 
@@ -75,12 +75,10 @@ def read_scenario(path: Path, problems: list[str]) -> Scenario | None:
         if not isinstance(doc.get(field), str) or not doc[field].strip():
             problems.append(f"{path}: {field}: must be a non-empty string")
     kps = doc.get("key_points")
-    if (
-        not isinstance(kps, list)
-        or not kps
-        or not all(
-            isinstance(k, list) and k and all(isinstance(p, (str, int)) for p in k) for k in kps
-        )
+    # An empty list is allowed: real conversations have no key points, and the scorer then
+    # judges restating against the customer's message alone.
+    if not isinstance(kps, list) or not all(
+        isinstance(k, list) and k and all(isinstance(p, (str, int)) for p in k) for k in kps
     ):
         problems.append(f"{path}: key_points: must be a list of non-empty lists of phrases")
     texts, varieties = {}, {}

@@ -25,6 +25,12 @@ class HumanJudgement:
     decided_at: datetime
     decided_by_id: int | None = None
     key_points: tuple[tuple[str, ...], ...] = ()  # the question's key points, when known
+    # Which reply this is, the same for every criterion judged on it, e.g. "attempt:7:answer:12"
+    # or "conversation:3:turn:2" ("" when unknown: the reply is then known by its text).
+    reply_ref: str = ""
+    # Every criterion id the automatic scorer found present on this reply (required met,
+    # forbidden committed), when known: what the person accepted for criteria they left alone.
+    auto_present: frozenset[str] | None = None
 
     @property
     def agrees(self) -> bool | None:

@@ -42,6 +42,7 @@ EXPECTED = {
     "people.confirm_import": ADMIN,
     "audit.audit_log": ADMIN,
     "audit.audit_csv": ADMIN,
+    "labelling.agreement_page": ADMIN,
     "content.status": ADMIN,
     "content.sync": ADMIN,
     "notifications.inbox": SIGNED_IN,
