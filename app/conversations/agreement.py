@@ -102,7 +102,7 @@ def percent_agreement(rows: Sequence[Sequence[Value | None]]) -> float | None:
 def deviations(rows: dict[str, Sequence[float | None]],
                reference: Sequence[float | None] | None = None) -> dict[str, float | None]:  # fmt: skip
     """Each reviewer's mean absolute distance, over the units they rated, from the reference
-    value of the unit (the agreed one) or, without a reference, from the mean of the other
+    value of the unit (the agreed one) where there is one, else from the mean of the other
     reviewers' values for that unit. None for a reviewer with nothing to compare."""
     found: dict[str, float | None] = {}
     for name, row in rows.items():
@@ -110,7 +110,9 @@ def deviations(rows: dict[str, Sequence[float | None]],
         for u, value in enumerate(row):
             if value is None:
                 continue
-            target = reference[u] if reference is not None else _others_mean(rows, name, u)
+            target = reference[u] if reference is not None else None
+            if target is None:
+                target = _others_mean(rows, name, u)
             if target is not None:
                 distances.append(abs(value - target))
         found[name] = sum(distances) / len(distances) if distances else None
