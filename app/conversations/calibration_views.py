@@ -116,7 +116,7 @@ def _item_page(found, entry, form):
                  and current_user.id not in calibration.submitted_by(entry))  # fmt: skip
     return render_template(
         "calibration/item.html", session=found, entry=entry, conversation=entry.conversation,
-        form=form if can_score else None, sees=sees, rows=rows, agreed_form=agreed,
+        form=form if can_score else None, errors=form.form_errors, sees=sees, rows=rows, agreed_form=agreed,
         discussion=forms.DiscussionForm() if sees and not found.closed_at else None,
         items=calibration.scorecard_items(entry), forms=forms,
     )  # fmt: skip
