@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -183,8 +184,9 @@ def _conversations(lead: User, references: list[str]) -> list[Conversation]:
     if not references:
         raise CalibrationError("conversations", _l("pick at least one conversation"))
     if len(references) > MAX_ITEMS:
-        raise CalibrationError("conversations",
-                               _l("at most %(n)s conversations in a session", n=MAX_ITEMS))  # fmt: skip
+        message = ngettext("at most %(num)s conversation in a calibration",
+                           "at most %(num)s conversations in a calibration", MAX_ITEMS)  # fmt: skip
+        raise CalibrationError("conversations", message)
     visible = people.visible_people_query(lead).with_only_columns(User.id)
     query = select(Conversation).where(
         Conversation.external_id.in_(references), Conversation.agent_id.in_(visible)

@@ -199,6 +199,16 @@ def test_the_lead_records_agreed_scores_and_closes(setup, client, login):
     # C-2: apology 1, restate 0, no_policy n/a, no_blame 0, prompt 0 -> 2 / 9
     row = page.split(f'<tr data-reviewer="{third.id}">')[1].split("</tr>")[0]
     assert "0.222" in row
+    client.post("/logout")
+
+    setup["admin"].locale = "ar"
+    db.session.commit()
+    login(setup["admin"])  # the audit log names each step in the reader's language
+    log = client.get("/admin/audit").get_data(as_text=True)
+    for label in ("بدأت المعايرة", "أُرسلت درجات المعايرة", "أُغلق التقييم في المعايرة",
+                  "سُجّلت الدرجات المتفق عليها في المعايرة", "أُغلقت المعايرة"):  # fmt: skip
+        assert label in log, label
+    assert "Calibration started" not in log
 
 
 def test_agreed_scores_are_human_judgements(setup, client, login):
