@@ -102,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.certification.views import bp as certification_bp
     from app.content.views import bp as content_bp
+    from app.conversations.calibration_views import bp as calibration_bp
     from app.conversations.views import bp as conversations_bp
     from app.courses.views import bp as courses_bp
     from app.labelling.views import bp as labelling_bp
@@ -116,7 +117,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         main_bp, auth_bp, people_bp, audit_bp, content_bp, courses_bp, quizzes_bp,
         notifications_bp, standards_bp, assignments_bp, certification_bp, reports_bp, api_bp,
-        api_tokens_bp, conversations_bp, labelling_bp,
+        api_tokens_bp, conversations_bp, labelling_bp, calibration_bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
 

@@ -4,7 +4,14 @@ from datetime import date
 
 from babel import Locale
 from flask import Flask, current_app, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+    get_translations,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import pass_context
@@ -53,6 +60,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda value, *_: format_day(value)
     app.jinja_env.filters["datetime"] = lambda value, *_: format_moment(value)
     app.jinja_env.filters["number"] = lambda value: format_decimal(value)
+    app.jinja_env.filters["percent"] = lambda value: format_percent(value)
     app.jinja_env.filters["reject_page"] = lambda args: {
         k: v for k, v in args.items() if k != "page"
     }

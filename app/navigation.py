@@ -19,6 +19,7 @@ NAVIGATION = [
     ("reports.team_progress", N_("Team progress"), {"manager"}),
     ("quizzes.review_queue", N_("Review queue"), {"manager"}),
     ("conversations.queue", N_("Conversations to review"), {"manager"}),
+    ("calibration.sessions", N_("Calibration"), {"manager", "admin"}),
     ("standards.heatmap", N_("Standards"), {"manager"}),
     ("standards.profile", N_("My standards"), {"agent"}),
     ("certification.my_certificates", N_("My certificates"), {"agent"}),

@@ -4,9 +4,17 @@ item, so it is built per request."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Optional
 
+from app.conversations.calibration import TITLE
 from app.conversations.reviews import COMMENT
 from app.models_base import localized
 from app.text import Follows
@@ -88,3 +96,66 @@ def values_of(ratings: dict[str, str], comments: dict[str, str] | None = None) -
     values = {f"rating_{field_key(k)}": v for k, v in ratings.items()}
     values |= {f"comment_{field_key(k)}": v for k, v in (comments or {}).items()}
     return values
+
+
+# --- calibration --------------------------------------------------------------------------------
+
+
+class CalibrationForm(FlaskForm):
+    """A new calibration: its title, the reviewers invited, the conversations picked."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Follows(TITLE)])
+    reviewers = SelectMultipleField(_l("Reviewers"), coerce=int)
+    conversations = TextAreaField(
+        _l("Conversations"),
+        description=_l("Their references, one per line or separated by commas."),
+        validators=[DataRequired()],
+    )
+    submit = SubmitField(_l("Start the calibration"))
+
+
+def blank_rating_choices():
+    return [("", _l("Choose a rating")), *rating_choices()]
+
+
+def calibration_score_form(items: list[dict], locale: str, **kwargs):
+    """A rating (nothing chosen beforehand: the reviewer judges alone) and a comment per item."""
+
+    class Form(FlaskForm):
+        submit = SubmitField(_l("Submit my scores"))
+
+    for item in items:
+        key = field_key(item["id"])
+        setattr(Form, f"rating_{key}",
+                SelectField(localized(item["title"], locale), choices=blank_rating_choices))  # fmt: skip
+        setattr(Form, f"comment_{key}",
+                StringField(_l("Comment"), validators=[Optional(), Follows(COMMENT)]))  # fmt: skip
+    return Form(**kwargs)
+
+
+def agreed_form(items: list[dict], locale: str, **kwargs):
+    """The agreed rating of every item."""
+
+    class Form(FlaskForm):
+        submit = SubmitField(_l("Record the agreed scores"))
+
+    for item in items:
+        setattr(Form, f"agreed_{field_key(item['id'])}",
+                SelectField(localized(item["title"], locale), choices=blank_rating_choices))  # fmt: skip
+    return Form(**kwargs)
+
+
+def agreed_of(form, items: list[dict]) -> dict[str, str]:
+    return {item["id"]: form[f"agreed_{field_key(item['id'])}"].data or "" for item in items}
+
+
+class DiscussionForm(FlaskForm):
+    scorecard_item = HiddenField()
+    text = TextAreaField(_l("Your comment"), validators=[DataRequired(), Follows(COMMENT)])
+    submit = SubmitField(_l("Add to the discussion"))
+
+
+class LeadActionForm(FlaskForm):
+    """Closing scoring or the session: a button with its CSRF token."""
+
+    submit = SubmitField()

@@ -182,3 +182,116 @@ class QueueItem(db.Model):
     queued_on: Mapped[date] = mapped_column(Date)
 
     conversation: Mapped[Conversation] = relationship()
+
+
+# --- calibration --------------------------------------------------------------------------------
+
+
+class CalibrationSession(db.Model):
+    """A lead's calibration: several reviewers score the same conversations blind on their
+    channel's scorecard, compare, discuss, and the lead records the agreed score of every item.
+    Scoring closes when the lead says so (everyone then sees every score); the session closes
+    once every item has its agreed score."""
+
+    __tablename__ = "calibration_session"
+    __change_owner__ = None  # shown on no kept page (app/page_cache)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    lead_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    scoring_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    lead: Mapped[User] = relationship()
+    members: Mapped[list[CalibrationMember]] = relationship(
+        back_populates="session", order_by="CalibrationMember.id", cascade="all, delete-orphan"
+    )
+    items: Mapped[list[CalibrationItem]] = relationship(
+        back_populates="session", order_by="CalibrationItem.position",
+        cascade="all, delete-orphan",
+    )  # fmt: skip
+
+
+class CalibrationMember(db.Model):
+    """A reviewer invited to score the session's items."""
+
+    __tablename__ = "calibration_member"
+    __change_owner__ = None
+    __table_args__ = (UniqueConstraint("session_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("calibration_session.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+
+    session: Mapped[CalibrationSession] = relationship(back_populates="members")
+    reviewer: Mapped[User] = relationship()
+
+
+class CalibrationItem(db.Model):
+    """A conversation calibrated in a session, on the scorecard in force when it was picked."""
+
+    __tablename__ = "calibration_item"
+    __change_owner__ = None
+    __table_args__ = (UniqueConstraint("session_id", "conversation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("calibration_session.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"), index=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("conversation_scorecard.id"))
+
+    session: Mapped[CalibrationSession] = relationship(back_populates="items")
+    conversation: Mapped[Conversation] = relationship()
+    scorecard: Mapped[Scorecard] = relationship()
+
+
+class CalibrationScore(db.Model):
+    """One reviewer's rating of one scorecard item of a calibrated conversation, with a comment.
+    A reviewer submits all the items of a conversation at once, and never changes them."""
+
+    __tablename__ = "calibration_score"
+    __change_owner__ = None
+    __table_args__ = (UniqueConstraint("item_id", "reviewer_id", "scorecard_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("calibration_item.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    scorecard_item: Mapped[str] = mapped_column(String(80))
+    rating: Mapped[str] = mapped_column(String(8))
+    comment: Mapped[str] = mapped_column(String(1000), default="")
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    reviewer: Mapped[User] = relationship()
+
+
+class CalibrationAgreed(db.Model):
+    """The score the lead recorded as agreed for one scorecard item of a calibrated
+    conversation: a labelled example for the scorer once the session is closed."""
+
+    __tablename__ = "calibration_agreed"
+    __change_owner__ = None
+    __table_args__ = (UniqueConstraint("item_id", "scorecard_item"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("calibration_item.id"), index=True)
+    scorecard_item: Mapped[str] = mapped_column(String(80))
+    rating: Mapped[str] = mapped_column(String(8))
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class CalibrationComment(db.Model):
+    """A message of the discussion about one scorecard item of a calibrated conversation."""
+
+    __tablename__ = "calibration_comment"
+    __change_owner__ = None
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("calibration_item.id"), index=True)
+    scorecard_item: Mapped[str] = mapped_column(String(80))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    text: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User] = relationship()

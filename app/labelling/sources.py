@@ -8,7 +8,10 @@ name stops it there, not on the first export).
   reply, one judgement per scorecard item that maps to a rubric criterion and is rated met or
   not met. A review rates the whole conversation, so where the agent spoke several times no
   single reply can be said to carry (or lack) a criterion, and those reviews are left out;
-  "partly" and "n/a" are not a yes or no and are left out too.
+  "partly" and "n/a" are not a yes or no and are left out too;
+- agreed calibration scores (source "calibration", app.conversations.calibration): closed
+  sessions only, one judgement per item that maps to a rubric criterion and was agreed met or
+  not met; the reply is the agent's turns of the conversation taken together.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ Source = Callable[..., Iterable[HumanJudgement]]
 SOURCES = (
     "app.labelling.sources:override_judgements",
     "app.labelling.sources:review_judgements",
+    "app.conversations.calibration:agreed_judgements",
 )
 
 _resolved: list[Source] = []

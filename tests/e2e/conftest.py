@@ -35,6 +35,15 @@ PAGE_WIDTHS = """() => {
 }"""
 
 
+# The live server's environment, for journeys that run a command against its database.
+LIVE_ENV: dict[str, str] = {}
+
+
+def run_flask(*args: str) -> None:
+    """Run a `flask` command (e.g. the daily jobs) against the live server's database."""
+    _flask(LIVE_ENV, *args)
+
+
 def _require_browser():
     if Path(CHROMIUM).exists():
         return
@@ -69,6 +78,7 @@ def live_server(tmp_path_factory):
         "LOGIN_LIMIT_PER_ADDRESS": "500 per minute",
         "LOGIN_LIMIT_PER_ACCOUNT": "100 per minute",
     }
+    LIVE_ENV.update(env)
     for args in (("db", "upgrade"), ("content", "sync"), ("demo", "load")):
         _flask(env, *args)
     port = _free_port()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.conversations import reviews
+from app.conversations import calibration, reviews
 from app.conversations.models import Conversation
 from app.extensions import db
 from app.labelling import sources
@@ -108,7 +108,9 @@ def test_a_review_of_several_agent_replies_is_left_out(team, import_json, synced
 
 
 def test_sources_are_resolved_by_name_and_a_wrong_one_is_named():
-    assert sources.resolve_sources() == [sources.override_judgements, sources.review_judgements]
+    assert sources.resolve_sources() == [
+        sources.override_judgements, sources.review_judgements, calibration.agreed_judgements,
+    ]  # fmt: skip
     with pytest.raises(LookupError, match="app.labelling.sources:nothing"):
         sources.resolve_sources(["app.labelling.sources:nothing"])
     with pytest.raises(ValueError, match="named twice"):

@@ -4,10 +4,14 @@ A route that is missing from EXPECTED fails the test, so a new view cannot ship 
 decision about who may use it.
 """
 
+from datetime import UTC, datetime
+
 import pytest
 
 from app.api import tokens
 from app.content.services import sync_content
+from app.conversations import calibration
+from app.conversations.models import Conversation, ConversationTurn, Scorecard
 from app.extensions import db
 from app.people.models import ROLES, Team
 
@@ -102,6 +106,16 @@ EXPECTED = {
     "conversations.disputes": {"manager"},
     "conversations.resolve": {"manager"},
     "conversations.queue": {"manager"},
+    # calibration: managers and admins; a session only for its lead and reviewers (see below)
+    "calibration.sessions": {"manager", "admin"},
+    "calibration.new": {"manager", "admin"},
+    "calibration.session": {"manager", "admin"},
+    "calibration.item": {"manager", "admin"},
+    "calibration.discuss": {"manager", "admin"},
+    "calibration.agree": {"manager", "admin"},
+    "calibration.close_scoring": {"manager", "admin"},
+    "calibration.close": {"manager", "admin"},
+    "calibration.consistency": {"manager", "admin"},
     # API tokens (the admin page) and the JSON API, which no session opens: API_SCOPES below
     "api_tokens.list_tokens": ADMIN,
     "api_tokens.revoke": ADMIN,
@@ -183,6 +197,7 @@ def _url_args(rule, world) -> dict:
         "kind": "csv",
         "conversation_id": 999999,
         "dispute_id": 999999,
+        "session_id": 999999,
     }
     return {name: values[name] for name in rule.arguments}
 
@@ -293,4 +308,58 @@ def test_api_matrix_revoked_token(app, client, world):
 def test_api_matrix_signed_in_admin_without_token(app, client, world, login):
     login(world["users"]["admin"])
     failures = _api_failures(app, client, world, None, lambda needed: False)
+    assert not failures, "\n".join(failures)
+
+
+# --- a calibration session: its lead and its reviewers, nobody else -----------------------------
+
+
+@pytest.fixture
+def calibrated(world, make_user):
+    """A session led by the world's manager with two other managers as reviewers, on one
+    conversation of the world's agent."""
+    card = Scorecard(key="chat", channel="chat", digest="d", definition={
+        "title": {"en": "Chat"}, "pass_mark": 80, "rubric": {"criteria": []},
+        "items": [{"id": "prompt", "title": {"en": "Prompt"}, "criterion": None,
+                   "standard": "STD-01", "weight": 1, "critical": False}],
+    })  # fmt: skip
+    db.session.add(card)
+    db.session.flush()
+    talk = Conversation(external_id="M-1", channel="chat", agent_id=world["agent"].id,
+                        started_at=datetime(2026, 3, 1, tzinfo=UTC), language="en", digest="d",
+                        scorecard_id=card.id, source="csv")  # fmt: skip
+    talk.turns = [ConversationTurn(position=1, speaker="agent", text="Hello")]
+    db.session.add(talk)
+    reviewers = [make_user("manager"), make_user("manager")]
+    lead = world["users"]["manager"]
+    session = calibration.create_session(lead, "Matrix", [r.id for r in reviewers], ["M-1"])
+    db.session.commit()
+    people = {
+        "lead": lead,
+        "member": reviewers[0],
+        "outsider": make_user("manager"),
+        **{role: world["users"][role] for role in ("agent", "hr", "admin")},
+    }
+    return session, people
+
+
+SESSION_ACCESS = {"lead": True, "member": True, "outsider": False, "admin": False, "agent": False,
+                  "hr": False}  # fmt: skip
+
+
+@pytest.mark.parametrize("who", sorted(SESSION_ACCESS))
+def test_a_session_is_seen_by_its_lead_and_reviewers_only(app, client, login, calibrated, who):
+    session, people = calibrated
+    login(people[who])
+    item = session.items[0].id
+    failures = []
+    for rule in _rules(app):
+        if not rule.endpoint.startswith("calibration.") or "session_id" not in rule.arguments:
+            continue
+        args = {"session_id": session.id, "item_id": item}
+        url = rule.build({k: v for k, v in args.items() if k in rule.arguments})[1]
+        response = _request(client, rule, url)
+        refused = _denied(response) or response.status_code == 404
+        if refused == SESSION_ACCESS[who] or response.status_code >= 500:
+            failures.append(f"{rule.endpoint} {url}: {response.status_code}")
     assert not failures, "\n".join(failures)
