@@ -1,4 +1,5 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -58,9 +59,21 @@ def _assign(form: AssignForm, with_prerequisites: bool):
         note=form.note.data or "", with_prerequisites=with_prerequisites,
     )  # fmt: skip
     db.session.commit()
-    flash(_("%(n)s assignments made; %(k)s were already open.",
-            n=len(result.created), k=result.already_open), "success")  # fmt: skip
+    flash(assigned_message(len(result.created), result.already_open), "success")
     return redirect(url_for("assignments.list_assignments"))
+
+
+def assigned_message(made: int, already_open: int) -> str:
+    """How many assignments were made and, when some were open already, how many of those:
+    each number with its noun in the plural form of the reader's language."""
+    message = ngettext("%(num)s assignment made.", "%(num)s assignments made.", made,
+                       num=format_decimal(made))  # fmt: skip
+    if already_open:
+        message += " " + ngettext(
+            "%(num)s assignment was already open.", "%(num)s assignments were already open.",
+            already_open, num=format_decimal(already_open),
+        )  # fmt: skip
+    return message
 
 
 @bp.route("")
