@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask_babel import format_decimal, gettext, ngettext
+from flask_babel import format_decimal, get_translations, gettext
 from wtforms.validators import ValidationError
 
 # Text may not hold control characters (C0, DEL, C1; a multi-line text keeps tab and line
@@ -66,13 +66,19 @@ def N_plural(singular: str, plural: str, count: str = "num") -> Plural:  # noqa:
     return Plural(singular, plural, count)
 
 
+def counted(singular: str, plural: str, count: int, key: str = "num", **params) -> str:
+    """ngettext with the count shown as the locale writes numbers ("1,200"). Extracted only
+    where its caller marks the strings (N_plural, or ngettext in a template)."""
+    text = get_translations().ngettext(singular, plural, count)
+    return text % {**params, key: format_decimal(count)}
+
+
 def translate(template: str, params: dict) -> str:
-    """A template marked with N_ or N_plural in the reader's language, its count formatted
-    for the locale."""
+    """A template marked with N_ or N_plural in the reader's language; the count of a plural
+    one is shown as the locale writes numbers."""
     if isinstance(template, Plural):
         count = params[template.count]
-        shown = {**params, template.count: format_decimal(count)}
-        return ngettext(str(template), template.plural, count, **shown)
+        return counted(str(template), template.plural, count, template.count, **params)
     return gettext(template, **params)
 
 

@@ -1,5 +1,4 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,6 +11,7 @@ from app.courses.models import Course
 from app.extensions import db
 from app.people.forms import ConfirmForm
 from app.people.models import User
+from app.text import N_plural, translate
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
@@ -66,13 +66,12 @@ def _assign(form: AssignForm, with_prerequisites: bool):
 def assigned_message(made: int, already_open: int) -> str:
     """How many assignments were made and, when some were open already, how many of those:
     each number with its noun in the plural form of the reader's language."""
-    message = ngettext("%(num)s assignment made.", "%(num)s assignments made.", made,
-                       num=format_decimal(made))  # fmt: skip
+    message = translate(N_plural("%(num)s assignment made.", "%(num)s assignments made."),
+                        {"num": made})  # fmt: skip
     if already_open:
-        message += " " + ngettext(
-            "%(num)s assignment was already open.", "%(num)s assignments were already open.",
-            already_open, num=format_decimal(already_open),
-        )  # fmt: skip
+        open_before = N_plural("%(num)s assignment was already open.",
+                               "%(num)s assignments were already open.")  # fmt: skip
+        message += " " + translate(open_before, {"num": already_open})
     return message
 
 

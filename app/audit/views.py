@@ -7,9 +7,7 @@ from flask_babel import gettext as _
 from app import exports
 from app.access import allow
 from app.audit import labels, services
-from app.extensions import db
 from app.i18n import current_language
-from app.people.models import User
 
 bp = Blueprint("audit", __name__, url_prefix="/admin")
 
@@ -92,8 +90,8 @@ def _described(flt: services.AuditFilter) -> list[list]:
 
 
 def _actor_name(user_id: int) -> str:
-    user = db.session.get(User, user_id)
-    return user.name(current_language()) if user else str(user_id)
+    actor = services.actor(user_id)
+    return actor.name(current_language()) if actor else str(user_id)
 
 
 def _header() -> list[str]:
