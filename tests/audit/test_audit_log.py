@@ -74,11 +74,12 @@ def test_hr_reads_the_log_in_arabic_with_field_old_and_new(client, login_as, app
 
 
 def test_hr_exports_the_log_as_a_right_to_left_workbook(client, login_as, app, monkeypatch):
-    _hr_with_entries(login_as, app, monkeypatch)
-    response = client.get("/admin/audit.xlsx?action=role_changed&since=2026-11-01")
+    hr = _hr_with_entries(login_as, app, monkeypatch)
+    response = client.get(f"/admin/audit.xlsx?action=role_changed&actor={hr.id}&since=2026-11-01")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == (
-        "attachment; filename=audit-log_role-changed_from-2026-11-01_2026-12-01T1030.xlsx"
+        f"attachment; filename=audit-log_role-changed_actor-{hr.id}_from-2026-11-01"
+        "_2026-12-01T1030.xlsx"
     )
     book = load_workbook(io.BytesIO(response.data))
     entries, about = book.worksheets
@@ -92,6 +93,7 @@ def test_hr_exports_the_log_as_a_right_to_left_workbook(client, login_as, app, m
     about_rows = [list(r) for r in about.iter_rows(values_only=True)]
     assert about_rows[0][0] == "سجل التدقيق"
     assert ["الإجراء", "تغيّر الدور"] in about_rows and ["من", "2026-11-01"] in about_rows
+    assert ["المنفّذ", "أمل"] in about_rows
 
 
 def test_exported_dates_in_changes_stay_iso(client, login_as, app, monkeypatch):
