@@ -42,6 +42,6 @@ bench: $(VENV)/.dev-deps
 
 # Re-extract the interface strings after changing templates or code, then translate ar.
 translations: $(VENV)/.dev-deps
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k N_plural:1,2 -k lazy_ngettext:1,2 --no-location --sort-output -o app/translations/messages.pot .
 	$(BIN)/pybabel update -w 100 -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d app/translations

@@ -18,6 +18,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from app.models_base import localized
+from app.text import translate
 
 RTL_LANGUAGES = {"ar"}
 
@@ -67,6 +68,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["bdi"] = isolate
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["confidence_label"] = confidence_label
+    app.jinja_env.globals["problem_text"] = translate  # a problem of a file, translated
 
 
 DATE_FORMAT = "long"  # "5 December 2026", "5 ديسمبر 2026": no figures to misread

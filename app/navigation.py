@@ -33,7 +33,7 @@ NAVIGATION = [
     ("people.teams", N_("Teams"), {"admin"}),
     ("people.departments", N_("Departments"), {"admin"}),
     ("content.status", N_("Content"), {"admin"}),
-    ("audit.audit_log", N_("Audit log"), {"admin"}),
+    ("audit.audit_log", N_("Audit log"), {"hr", "admin"}),
     ("labelling.agreement_page", N_("Auto-marker agreement"), {"admin"}),
     ("api_tokens.list_tokens", N_("API tokens"), {"admin"}),
 ]

@@ -2,8 +2,9 @@
 field with the same TextRule, so a value one of them refuses the other refuses too, with the
 same message; forms, imports and content files check characters through refused_character.
 
-Messages are %-style templates marked with N_ and translated where they are shown (a form
-translates them at once, an import report when its page is drawn).
+Messages are %-style templates marked with N_ (or N_plural when a number meets a noun) and
+translated where they are shown (a form translates them at once, an import report when its page
+is drawn, through `translate`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask_babel import gettext
+from flask_babel import format_decimal, get_translations, gettext
 from wtforms.validators import ValidationError
 
 # Text may not hold control characters (C0, DEL, C1; a multi-line text keeps tab and line
@@ -40,6 +41,47 @@ def N_(message: str) -> str:
     return message
 
 
+class Plural(str):
+    """A message template whose noun follows a number: the singular, with its plural form and
+    the name of the parameter that counts. `%` picks the English form (as `message` does for
+    logs and the API); `translate` picks the form of the reader's language (Arabic has six)."""
+
+    plural: str
+    count: str
+
+    def __new__(cls, singular: str, plural: str, count: str = "num"):
+        message = super().__new__(cls, singular)
+        message.plural, message.count = plural, count
+        return message
+
+    def __mod__(self, params):
+        return str.__mod__(str(self) if params[self.count] == 1 else self.plural, params)
+
+    def __reduce__(self):
+        return Plural, (str(self), self.plural, self.count)
+
+
+def N_plural(singular: str, plural: str, count: str = "num") -> Plural:  # noqa: N802
+    """Marks a message with a plural form for translation (extracted as N_plural:1,2)."""
+    return Plural(singular, plural, count)
+
+
+def counted(singular: str, plural: str, count: int, key: str = "num", **params) -> str:
+    """ngettext with the count shown as the locale writes numbers ("1,200"). Extracted only
+    where its caller marks the strings (N_plural, or ngettext in a template)."""
+    text = get_translations().ngettext(singular, plural, count)
+    return text % {**params, key: format_decimal(count)}
+
+
+def translate(template: str, params: dict) -> str:
+    """A template marked with N_ or N_plural in the reader's language; the count of a plural
+    one is shown as the locale writes numbers."""
+    if isinstance(template, Plural):
+        count = params[template.count]
+        return counted(str(template), template.plural, count, template.count, **params)
+    return gettext(template, **params)
+
+
 @dataclass(frozen=True)
 class TextProblem:
     template: str  # %-style, with `params`
@@ -50,7 +92,7 @@ class TextProblem:
         return self.template % self.params
 
     def translated(self) -> str:
-        return gettext(self.template, **self.params)
+        return translate(self.template, self.params)
 
 
 def describe(char: str) -> str:
@@ -101,10 +143,12 @@ class TextRule:
     def problem(self, value: str) -> TextProblem | None:
         """What is wrong with a non-empty value, or None."""
         if len(value) > self.max_length:
-            params = {"max": self.max_length, "length": len(value)}
-            return TextProblem(N_("at most %(max)s characters (this has %(length)s)"), params)
+            template = N_plural("at most %(num)s character (this has %(length)s)",
+                                "at most %(num)s characters (this has %(length)s)")  # fmt: skip
+            return TextProblem(template, {"num": self.max_length, "length": len(value)})
         if len(value) < self.min_length:
-            return TextProblem(N_("at least %(min)s characters"), {"min": self.min_length})
+            template = N_plural("at least %(num)s character", "at least %(num)s characters")
+            return TextProblem(template, {"num": self.min_length})
         problem = text_problem(value, multiline=self.multiline)
         if problem is not None:
             return problem

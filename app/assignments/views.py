@@ -11,6 +11,7 @@ from app.courses.models import Course
 from app.extensions import db
 from app.people.forms import ConfirmForm
 from app.people.models import User
+from app.text import N_plural, translate
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 
@@ -58,9 +59,20 @@ def _assign(form: AssignForm, with_prerequisites: bool):
         note=form.note.data or "", with_prerequisites=with_prerequisites,
     )  # fmt: skip
     db.session.commit()
-    flash(_("%(n)s assignments made; %(k)s were already open.",
-            n=len(result.created), k=result.already_open), "success")  # fmt: skip
+    flash(assigned_message(len(result.created), result.already_open), "success")
     return redirect(url_for("assignments.list_assignments"))
+
+
+def assigned_message(made: int, already_open: int) -> str:
+    """How many assignments were made and, when some were open already, how many of those:
+    each number with its noun in the plural form of the reader's language."""
+    message = translate(N_plural("%(num)s assignment made.", "%(num)s assignments made."),
+                        {"num": made})  # fmt: skip
+    if already_open:
+        open_before = N_plural("%(num)s assignment was already open.",
+                               "%(num)s assignments were already open.")  # fmt: skip
+        message += " " + translate(open_before, {"num": already_open})
+    return message
 
 
 @bp.route("")

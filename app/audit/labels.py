@@ -10,8 +10,12 @@ from datetime import date, datetime
 from flask_babel import format_date, format_decimal, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
+from app.i18n import role_label
+
 ACTIONS = {
     "answer_flagged": _l("Answer flagged for review"),
+    "api_token_created": _l("API token made"),
+    "api_token_revoked": _l("API token revoked"),
     "assignment_cancelled": _l("Assignment cancelled"),
     "assignment_created": _l("Course assigned"),
     "assignment_due_date_changed": _l("Due date changed"),
@@ -25,7 +29,11 @@ ACTIONS = {
     "certificate_renewed": _l("Certificate renewed"),
     "certificate_revoked": _l("Certificate revoked"),
     "content_synced": _l("Content loaded"),
+    "conversation_reviewed": _l("Conversation reviewed"),
+    "conversations_imported": _l("Conversations imported"),
     "department_saved": _l("Department saved"),
+    "dispute_resolved": _l("Dispute resolved"),
+    "invitation_sent": _l("Invitation sent"),
     "kpis_imported": _l("KPIs imported"),
     "observation_corrected": _l("Observation corrected"),
     "observation_edited": _l("Observation edited"),
@@ -36,20 +44,25 @@ ACTIONS = {
     "person_created": _l("Person added"),
     "person_deactivated": _l("Person deactivated"),
     "person_updated": _l("Person updated"),
+    "review_disputed": _l("Review disputed"),
     "role_changed": _l("Role changed"),
     "score_overridden": _l("Score overridden"),
     "scorecard_changed": _l("Critical standards changed"),
+    "sso_sign_in": _l("Signed in through single sign-on"),
+    "sso_sign_in_refused": _l("Single sign-on refused"),
     "standards_acknowledged": _l("Standards acknowledged"),
     "team_saved": _l("Team saved"),
 }
 
 OBJECTS = {
     "answer": _l("Answer"),
+    "api_token": _l("API token"),
     "assignment": _l("Assignment"),
     "attempt": _l("Attempt"),
     "calibration": _l("Calibration"),
     "certificate": _l("Certificate"),
     "content_version": _l("Content version"),
+    "conversation_review": _l("Conversation review"),
     "department": _l("Department"),
     "import": _l("Import"),
     "kpi_import": _l("KPI import"),
@@ -66,6 +79,7 @@ FIELDS = {
     "answer_id": _l("Answer"),
     "answer_score": _l("Answer score"),
     "certification": _l("Certification"),
+    "changed": _l("Changed"),
     "channel": _l("Channel"),
     "code": _l("Code"),
     "conversation": _l("Conversation"),
@@ -81,13 +95,18 @@ FIELDS = {
     "expires_on": _l("Expires on"),
     "failed": _l("Failed on a critical standard"),
     "hire_date": _l("Hire date"),
+    "invited": _l("Invited"),
+    "issuer": _l("Identity provider"),
     "locale": _l("Language"),
     "manager_id": _l("Manager"),
+    "name": _l("Name"),
     "name_ar": _l("Name (Arabic)"),
     "name_en": _l("Name (English)"),
     "note": _l("Note"),
     "observed_on": _l("Observed on"),
+    "outcome": _l("Outcome"),
     "passed": _l("Passed"),
+    "prefix": _l("Token prefix"),
     "ratings": _l("Ratings"),
     "reason": _l("Reason"),
     "reference": _l("Reference"),
@@ -95,11 +114,28 @@ FIELDS = {
     "reviewers": _l("Reviewers"),
     "role": _l("Role"),
     "score": _l("Score"),
+    "scopes": _l("Scopes"),
     "standards_version": _l("Standards version"),
+    "status": _l("Status"),
+    "subject": _l("Identity at the provider"),
     "team_id": _l("Team"),
     "title": _l("Title"),
+    "unchanged": _l("Unchanged"),
     "updated": _l("Updated"),
     "user_id": _l("Person"),
+}
+
+# Stored codes that some fields hold, by what a reader calls them.
+VALUES = {
+    "channel": {
+        "phone": _l("Phone"),
+        "chat": _l("Chat"),
+        "email": _l("Email"),
+        "in_person": _l("In person"),
+    },  # fmt: skip
+    "locale": {"ar": _l("Arabic"), "en": _l("English")},
+    "outcome": {"upheld": _l("Review upheld"), "changed": _l("Review changed")},
+    "status": {"valid": _l("Valid"), "expired": _l("Expired"), "revoked": _l("Revoked")},
 }
 
 # Content counts (a sync's summary): a number of things, with the noun in its plural form.
@@ -154,20 +190,28 @@ def count_lines(counts: dict | None) -> list[str]:
     return lines
 
 
-def show(value) -> str:
-    """One stored value as a reader sees it."""
+def value_label(key: str, value) -> str | None:
+    """The name of a code a field holds (a role, a language, a channel...), or None."""
+    if key == "role" and isinstance(value, str):
+        return role_label(value)
+    names = VALUES.get(key, {})
+    return str(names[value]) if isinstance(value, str) and value in names else None
+
+
+def show(value, *, iso: bool = False) -> str:
+    """One stored value as a reader sees it; with `iso`, dates stay ISO 8601 (for files)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if isinstance(value, int | float):
-        return format_decimal(value)
+        return str(value) if iso else format_decimal(value)
     if isinstance(value, datetime | date):
-        return format_date(value, "medium")
+        return value.isoformat() if iso else format_date(value, "medium")
     if isinstance(value, str) and _iso_date(value):
-        return format_date(_iso_date(value), "medium")
+        return value if iso else format_date(_iso_date(value), "medium")
     if isinstance(value, list):
-        return ", ".join(show(v) for v in value) or "—"
+        return ", ".join(show(v, iso=iso) for v in value) or "—"
     if isinstance(value, dict):
         return ngettext("%(num)s item", "%(num)s items", len(value))
     return str(value)
@@ -189,9 +233,10 @@ class Change:
     after: str | None  # None: the entry records no later value
 
 
-def changes(before: dict | None, after: dict | None) -> list[Change]:
+def changes(before: dict | None, after: dict | None, *, iso: bool = False) -> list[Change]:
     """An entry's before and after as one line per field. A mapping (a reviewer's criteria,
-    an observation's ratings) is summarised by how many of its entries changed."""
+    an observation's ratings) is summarised by how many of its entries changed; a code (a
+    role, a language) is shown by its name."""
     before, after = before or {}, after or {}
     found = []
     for key in [*before, *(k for k in after if k not in before)]:
@@ -204,7 +249,24 @@ def changes(before: dict | None, after: dict | None) -> list[Change]:
             continue
         found.append(Change(
             field_label(key),
-            show(old) if key in before else None,
-            show(new) if key in after else None,
+            _shown(key, old, iso) if key in before else None,
+            _shown(key, new, iso) if key in after else None,
         ))  # fmt: skip
     return found
+
+
+def _shown(key: str, value, iso: bool) -> str:
+    label = value_label(key, value)
+    return label if label is not None else show(value, iso=iso)
+
+
+def change_lines(action: str, before: dict | None, after: dict | None) -> list[str]:
+    """An entry's changes as text lines, "field: old → new", as a file shows them (dates in
+    ISO 8601); a content load as its counts."""
+    if action == "content_synced":
+        return count_lines(after)
+    lines = []
+    for change in changes(before, after, iso=True):
+        values = [v for v in (change.before, change.after) if v is not None]
+        lines.append(f"{change.field}: {' → '.join(values)}")
+    return lines

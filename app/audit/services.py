@@ -78,3 +78,15 @@ def known_actions() -> list[str]:
     return list(
         db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
     )
+
+
+def actor(user_id: int):
+    """The person who made entries under `user_id` (for a filter's description), or None."""
+    query = (
+        select(AuditEntry)
+        .options(joinedload(AuditEntry.actor))
+        .where(AuditEntry.actor_id == user_id)
+        .limit(1)
+    )
+    entry = db.session.scalar(query)
+    return entry.actor if entry else None

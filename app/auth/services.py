@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -59,7 +60,8 @@ def check_password_policy(password: str) -> None:
     """Long enough and not on the list of common passwords (app/auth/data)."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
-        raise PasswordError("password", _l("Use at least %(n)s characters.", n=minimum))
+        raise PasswordError("password", lazy_ngettext("Use at least %(num)s character.",
+                                                      "Use at least %(num)s characters.", minimum))  # fmt: skip
     if passwords.is_common(password):
         raise PasswordError(
             "password", _l("This password is one of the most common ones: choose another.")

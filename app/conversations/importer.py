@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from app.conversations.models import CHANNELS, SPEAKERS
-from app.text import N_, TextRule
+from app.text import N_, N_plural, TextRule
 
 REQUIRED_COLUMNS = ("conversation_id", "channel", "agent", "started_at", "speaker", "text")
 COLUMNS = (*REQUIRED_COLUMNS, "language")
@@ -250,8 +250,8 @@ def _finish(conversation: ConversationIn, parsed: Parsed) -> None:
     """A conversation needs an agent turn to score and at most MAX_TURNS turns."""
     where = "speaker" if conversation.row is not None else "turns"
     if len(conversation.turns) > MAX_TURNS:
-        message = N_("more than %(n)s turns")
-        parsed.problems.append(conversation.problem(where, message, n=MAX_TURNS))
+        message = N_plural("more than %(num)s turn", "more than %(num)s turns")
+        parsed.problems.append(conversation.problem(where, message, num=MAX_TURNS))
         return
     if not any(turn.speaker == "agent" for turn in conversation.turns):
         parsed.problems.append(

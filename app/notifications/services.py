@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 from app import clock
 from app.extensions import db
 from app.notifications.models import Notification
+from app.text import N_plural, Plural, translate
 
 # The text of each kind, with %(name)s parameters from the notification's params.
 MESSAGES = {
@@ -21,9 +22,12 @@ MESSAGES = {
     ),
     "assignment_cancelled": _l("The assignment of %(course)s was cancelled."),
     "due_date_changed": _l("%(course)s is now due on %(due)s."),
-    "manager_digest": _l(
+    "manager_digest": N_plural(
         "This week in your teams: %(overdue)s overdue, %(due_soon)s due within 7 days, "
-        "%(expiring)s certificates expiring within 30 days."
+        "%(expiring)s certificate expiring within 30 days.",
+        "This week in your teams: %(overdue)s overdue, %(due_soon)s due within 7 days, "
+        "%(expiring)s certificates expiring within 30 days.",
+        "expiring",
     ),
     "certificate_issued": _l("Congratulations! You are now certified: %(certification)s."),
     "certificate_renewed": _l("Your certificate %(certification)s is renewed until %(until)s."),
@@ -38,13 +42,19 @@ MESSAGES = {
     ),
     "certificate_expired": _l("Your certificate %(certification)s has expired."),
     "certificate_revoked": _l("Your certificate %(certification)s was revoked: %(reason)s"),
-    "invitation": _l(
+    "invitation": N_plural(
         "You are invited to Khidma. Choose your password with the link below; it works once, "
-        "within %(days)s days."
+        "within %(days)s day.",
+        "You are invited to Khidma. Choose your password with the link below; it works once, "
+        "within %(days)s days.",
+        "days",
     ),
-    "password_reset": _l(
+    "password_reset": N_plural(
         "To choose a new Khidma password, open the link below; it works once, within "
-        "%(minutes)s minutes. If you did not ask for it, ignore this message."
+        "%(minutes)s minute. If you did not ask for it, ignore this message.",
+        "To choose a new Khidma password, open the link below; it works once, within "
+        "%(minutes)s minutes. If you did not ask for it, ignore this message.",
+        "minutes",
     ),
 }
 # Subjects of kinds whose text is too long for one; the others' subject is their text.
@@ -93,7 +103,10 @@ def mail_configured() -> bool:
 
 
 def message(note: Notification) -> str:
-    return str(MESSAGES[note.kind]) % note.params
+    template = MESSAGES[note.kind]
+    if isinstance(template, Plural):  # a number meets a noun: the locale's plural form
+        return translate(template, note.params)
+    return str(template) % note.params
 
 
 def subject(note: Notification) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app import clock
@@ -89,10 +90,12 @@ def check_offered(user: User, quiz: Quiz) -> None:
     ends = offer_ends(user, header)
     if clock.today() >= ends:
         days = (ends - user.hire_date).days
-        message = _(
-            "The placement test is offered during the first %(n)s days after the hire date; "
+        message = ngettext(
+            "The placement test is offered during the first %(num)s day after the hire date; "
             "that time has passed. Your onboarding path starts with the first course.",
-            n=days,
+            "The placement test is offered during the first %(num)s days after the hire date; "
+            "that time has passed. Your onboarding path starts with the first course.",
+            days,
         )
         raise QuizRefused(message, 403)
 

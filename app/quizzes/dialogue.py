@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -44,9 +45,10 @@ def check_turn_reply(text: str) -> None:
     if not text.strip():
         raise QuizRefused(_("Write your reply to the customer before sending it."))
     if len(text) > limit:
-        message = _(
-            "Your reply is %(length)s characters long; the limit is %(limit)s.",
-            length=len(text), limit=limit,
+        message = ngettext(
+            "Your reply is %(num)s character long; the limit is %(limit)s.",
+            "Your reply is %(num)s characters long; the limit is %(limit)s.",
+            len(text), limit=limit,
         )  # fmt: skip
         raise QuizRefused(message)
 

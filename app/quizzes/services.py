@@ -255,10 +255,12 @@ def check_reply_lengths(version: VersionView, form) -> None:
     for number, (qtype, question) in enumerate(version.questions, start=1):
         length = qtype.typed_length(question, form)
         if length > limit:
-            message = _(
-                "Your reply to question %(n)s is %(length)s characters long; the limit is "
+            message = ngettext(
+                "Your reply to question %(n)s is %(num)s character long; the limit is "
                 "%(limit)s. Shorten it and send the quiz again.",
-                n=number, length=length, limit=limit,
+                "Your reply to question %(n)s is %(num)s characters long; the limit is "
+                "%(limit)s. Shorten it and send the quiz again.",
+                length, n=number, limit=limit,
             )  # fmt: skip
             raise QuizRefused(message)
 

@@ -63,7 +63,7 @@ def test_invitation_is_written_in_the_persons_language(client, login_as, mailbox
     message = mailbox.one_for("arabic@khidma.example")
     assert message["Subject"] == "خدمة: أنت مدعو"
     assert "أنت مدعو إلى خدمة" in body(message)
-    assert "عدد أيامها 7" in body(message)
+    assert "خلال 7 أيام." in body(message)  # the plural form for 3-10
 
 
 def test_a_used_invitation_link_is_refused(app, client, login_as, mailbox):

@@ -182,6 +182,23 @@ class Journey:
         assert (centre > width / 2) if lang == "ar" else (centre < width / 2), "navigation side"
 
 
+def shoot(page, stem: str, width: int) -> None:
+    """A full-page screenshot at `width` px saved as artifacts/<stem>.png (a stable name, for
+    people to look at); at phone width the page must not scroll sideways. The window's size is
+    put back afterwards."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    before = page.viewport_size
+    page.set_viewport_size(PHONE if width == PHONE["width"] else {"width": width, "height": 900})
+    try:
+        page.wait_for_timeout(50)
+        page.screenshot(path=str(ARTIFACTS / f"{stem}.png"), full_page=True)
+        if width <= PHONE["width"]:
+            widths = page.evaluate(PAGE_WIDTHS)
+            assert widths["scroll"] <= widths["inner"], f"{stem}: {widths}"
+    finally:
+        page.set_viewport_size(before)
+
+
 def accessibility_violations(page) -> list[dict]:
     """axe-core's serious and critical findings for labels, headings, names and contrast."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
