@@ -1,9 +1,11 @@
-"""Calibration: a lead (a manager or an admin) picks conversations and invites reviewers
-(managers); each reviewer scores every conversation on its channel's scorecard blind, with a
-comment per item; once a reviewer has submitted a conversation (or the lead has closed scoring)
-they see the others' scores, the agreement and the discussion; the lead records the agreed
-score of every item and closes the session. Agreed scores of closed sessions are human labels
-(`agreed_judgements`). Every step is audited. Callers commit."""
+"""Calibration: a lead (a manager or an admin) picks conversations and role-play replies and
+invites reviewers (managers); each reviewer scores every conversation on its channel's
+scorecard, and every role-play reply on the rubric criteria it was scored on (met or not met),
+blind, with a comment per item; once a reviewer has submitted an item (or the lead has closed
+scoring) they see the others' scores, the agreement, the discussion and, for a role-play reply,
+the automatic decisions; the lead records the agreed score of every item and closes the session.
+Agreed scores of closed sessions are human labels (`agreed_judgements`). Every step is audited.
+Callers commit."""
 
 from __future__ import annotations
 
@@ -32,12 +34,20 @@ from app.conversations.reviews import COMMENT, Ratings, review_scorecard
 from app.extensions import db
 from app.people import services as people
 from app.people.models import Role, User
+from app.quizzes.models import Answer, Attempt
+from app.quizzes.results import answer_type
+from app.quizzes.versions import view_version
 from app.scoring.judgements import HumanJudgement
 from app.text import TextRule
 
 TITLE = TextRule(max_length=200)
 LEADS = (Role.MANAGER, Role.ADMIN)
 MAX_ITEMS = 50
+# A role-play reply, as the labels name it: attempt:<attempt id>:answer:<answer id>, and for
+# one reply of a dialogue :turn:<turn id>.
+ANSWER_REFERENCE = re.compile(r"attempt:(\d+):answer:(\d+)(?::turn:([\w-]+))?")
+# A rubric criterion is shown or not; for one to avoid, "met" means the reply avoided it.
+REPLY_RATINGS = ("met", "not_met")
 
 
 class CalibrationError(ValueError):
@@ -59,6 +69,14 @@ def visible_session(user: User, session_id: int) -> CalibrationSession | None:
         .options(
             selectinload(CalibrationSession.members).joinedload(CalibrationMember.reviewer),
             selectinload(CalibrationSession.items).joinedload(CalibrationItem.conversation),
+            selectinload(CalibrationSession.items)
+            .joinedload(CalibrationItem.answer)
+            .joinedload(Answer.attempt)
+            .joinedload(Attempt.quiz_version),
+            selectinload(CalibrationSession.items)
+            .joinedload(CalibrationItem.answer)
+            .joinedload(Answer.attempt)
+            .joinedload(Attempt.quiz),
             joinedload(CalibrationSession.lead),
         )  # fmt: skip
         .where(CalibrationSession.id == session_id)
@@ -103,9 +121,9 @@ def submitted_items(session: CalibrationSession, reviewer: User) -> set[int]:
 
 
 def sees_scores(user: User, session: CalibrationSession, item: CalibrationItem) -> bool:
-    """Blind scoring: a reviewer sees the others' scores of a conversation, its agreement and
-    its discussion only once they have submitted their own, or once scoring is closed. A lead
-    who does not score sees them as they come."""
+    """Blind scoring: a reviewer sees the others' scores of an item, its agreement, its
+    discussion (and a role-play reply's automatic decisions) only once they have submitted their
+    own, or once scoring is closed. A lead who does not score sees them as they come."""
     if session.scoring_closed_at is not None:
         return True
     if is_member(user, session):
@@ -114,7 +132,7 @@ def sees_scores(user: User, session: CalibrationSession, item: CalibrationItem) 
 
 
 def sees_summary(user: User, session: CalibrationSession) -> bool:
-    """The agreement over the whole session: once the user may see every conversation's scores."""
+    """The agreement over the whole session: once the user may see every item's scores."""
     if session.scoring_closed_at is not None:
         return True
     if is_member(user, session):
@@ -123,7 +141,53 @@ def sees_summary(user: User, session: CalibrationSession) -> bool:
 
 
 def scorecard_items(item: CalibrationItem) -> list[dict]:
-    return item.scorecard.definition["items"]
+    """What a reviewer rates: a conversation's scorecard items, or the rubric criteria a
+    role-play reply was scored on (met or not met only; titles in both languages)."""
+    if item.answer_id is None:
+        return item.scorecard.definition["items"]
+    reply = item_reply(item)
+    return [
+        {"id": o["id"], "title": o["title"], "criterion": o["id"], "kind": o["kind"],
+         "critical": bool(o["critical"]), "ratings": REPLY_RATINGS}
+        for o in (reply["required"] + reply["forbidden"] if reply else [])
+    ]  # fmt: skip
+
+
+def item_reply(item: CalibrationItem) -> dict | None:
+    """The role-play reply of an item as its question type shows it (app.quizzes.roleplay_types
+    reply_view: its detail and outcomes), None for a conversation."""
+    if item.answer_id is None:
+        return None
+    replies = answer_type(item.answer).replies(item.answer.detail)
+    return next((r for r in replies if (r["detail"].get("turn") or "") == item.turn), None)
+
+
+def earlier_replies(item: CalibrationItem) -> list[dict]:
+    """The replies of a dialogue before the item's turn (what the customer had heard)."""
+    if item.answer_id is None or not item.turn:
+        return []
+    earlier = []
+    for reply in answer_type(item.answer).replies(item.answer.detail):
+        if reply["detail"].get("turn") == item.turn:
+            break
+        earlier.append(reply)
+    return earlier
+
+
+def automatic_rating(item: CalibrationItem, key: str) -> str | None:
+    """The scorer's decision on a criterion of a role-play reply, as a rating (met: a required
+    criterion shown or a forbidden one avoided); None for a conversation."""
+    reply = item_reply(item)
+    outcome = next((o for o in (reply["required"] + reply["forbidden"] if reply else [])
+                    if o["id"] == key), None)  # fmt: skip
+    if outcome is None:
+        return None
+    met = outcome["present"] if outcome["kind"] == "required" else not outcome["present"]
+    return "met" if met else "not_met"
+
+
+def _audit_ref(item: CalibrationItem) -> dict:
+    return {"answer" if item.is_roleplay else "conversation": item.reference}
 
 
 # --- creating ---------------------------------------------------------------------------------
@@ -136,7 +200,8 @@ def invitable_reviewers() -> list[User]:
 
 
 def parse_references(text: str) -> list[str]:
-    """Conversation references typed one per line or separated by commas, in order, once."""
+    """Conversation and role-play answer references typed one per line or separated by
+    commas, in order, once."""
     seen: list[str] = []
     for reference in re.split(r"[\s,،]+", text or ""):
         if reference and reference not in seen:
@@ -146,8 +211,9 @@ def parse_references(text: str) -> list[str]:
 
 def create_session(lead: User, title: str, reviewer_ids: list[int],
                    references: list[str]) -> CalibrationSession:  # fmt: skip
-    """A session of these conversations (the lead must be able to see their agents) scored by
-    these reviewers (at least two active managers; the lead may be one of them)."""
+    """A session of these conversations and role-play replies (the lead must be able to see
+    their agents) scored by these reviewers (at least two active managers; the lead may be one
+    of them). A dialogue answer named without a turn brings every reply of it."""
     if lead.role not in LEADS:
         raise CalibrationError("title", _l("only managers and admins lead a calibration"))
     title = (title or "").strip()
@@ -155,18 +221,19 @@ def create_session(lead: User, title: str, reviewer_ids: list[int],
     if not title or problem is not None:
         raise CalibrationError("title", problem.translated() if problem else _l("give a title"))
     reviewers = _reviewers(reviewer_ids)
-    conversations = _conversations(lead, references)
+    items = _items(lead, references)
     session = CalibrationSession(title=title, lead_id=lead.id, created_at=clock.now())
     session.members = [CalibrationMember(reviewer_id=r.id) for r in reviewers]
-    session.items = [
-        CalibrationItem(position=n, conversation_id=c.id, scorecard_id=review_scorecard(c).id)
-        for n, c in enumerate(conversations, start=1)
-    ]
+    for n, item in enumerate(items, start=1):
+        item.position = n
+    session.items = items
     db.session.add(session)
     db.session.flush()
-    audit.record("calibration_created", "calibration", session.id, actor=lead,
-                 after={"title": title, "reviewers": [r.id for r in reviewers],
-                        "conversations": [c.external_id for c in conversations]})  # fmt: skip
+    after = {"title": title, "reviewers": [r.id for r in reviewers],
+             "conversations": [i.reference for i in items if not i.is_roleplay]}  # fmt: skip
+    if any(i.is_roleplay for i in items):
+        after["answers"] = [i.reference for i in items if i.is_roleplay]
+    audit.record("calibration_created", "calibration", session.id, actor=lead, after=after)
     return session
 
 
@@ -180,14 +247,47 @@ def _reviewers(reviewer_ids: list[int]) -> list[User]:
     return found
 
 
-def _conversations(lead: User, references: list[str]) -> list[Conversation]:
+def _items(lead: User, references: list[str]) -> list[CalibrationItem]:
+    """An item per conversation and per role-play reply named, in the order typed."""
     if not references:
-        raise CalibrationError("conversations", _l("pick at least one conversation"))
-    if len(references) > MAX_ITEMS:
-        message = ngettext("at most %(num)s conversation in a calibration",
-                           "at most %(num)s conversations in a calibration", MAX_ITEMS)  # fmt: skip
-        raise CalibrationError("conversations", message)
+        raise CalibrationError("conversations",
+                               _l("pick at least one conversation or role-play answer"))  # fmt: skip
     visible = people.visible_people_query(lead).with_only_columns(User.id)
+    conversations = _conversations(visible, [r for r in references
+                                             if not ANSWER_REFERENCE.fullmatch(r)])  # fmt: skip
+    items: list[CalibrationItem] = []
+    seen: set[tuple] = set()
+    for reference in references:
+        match = ANSWER_REFERENCE.fullmatch(reference)
+        if match is None:
+            c = conversations[reference]
+            items.append(CalibrationItem(conversation_id=c.id, conversation=c,
+                                         scorecard_id=review_scorecard(c).id))  # fmt: skip
+            continue
+        answer = _visible_answer(visible, int(match[1]), int(match[2]))
+        if answer is None:
+            raise CalibrationError("conversations",
+                                   _l("no role-play answer %(reference)s among those you may see",
+                                      reference=reference))  # fmt: skip
+        turns = [r["detail"].get("turn") or "" for r in answer_type(answer).replies(answer.detail)]
+        if match[3] is not None and match[3] not in turns:
+            raise CalibrationError("conversations",
+                                   _l("the role-play answer %(reference)s has no such turn",
+                                      reference=reference))  # fmt: skip
+        for turn in [match[3]] if match[3] is not None else turns:
+            if (answer.id, turn) not in seen:
+                seen.add((answer.id, turn))
+                items.append(CalibrationItem(answer_id=answer.id, answer=answer, turn=turn))
+    if len(items) > MAX_ITEMS:
+        message = ngettext("at most %(num)s item in a calibration",
+                           "at most %(num)s items in a calibration", MAX_ITEMS)  # fmt: skip
+        raise CalibrationError("conversations", message)
+    return items
+
+
+def _conversations(visible, references: list[str]) -> dict[str, Conversation]:
+    if not references:
+        return {}
     query = select(Conversation).where(
         Conversation.external_id.in_(references), Conversation.agent_id.in_(visible)
     )
@@ -197,7 +297,34 @@ def _conversations(lead: User, references: list[str]) -> list[Conversation]:
         raise CalibrationError("conversations",
                                _l("no conversation %(reference)s among those you may see",
                                   reference=missing[0]))  # fmt: skip
-    return [found[reference] for reference in references]
+    return found
+
+
+def _visible_answer(visible, attempt_id: int, answer_id: int) -> Answer | None:
+    """A role-play answer (one the scorer scored) of someone the lead may see."""
+    return db.session.scalar(
+        select(Answer)
+        .join(Attempt, Attempt.id == Answer.attempt_id)
+        .options(joinedload(Answer.attempt).joinedload(Attempt.quiz_version))
+        .where(Answer.id == answer_id, Answer.attempt_id == attempt_id)
+        .where(Answer.score.is_not(None), Attempt.user_id.in_(visible))
+    )
+
+
+def recent_answers(lead: User, limit: int = 20) -> list[tuple[str, Answer]]:
+    """The newest role-play answers of the people the lead may see, with their references
+    (a dialogue's once: naming it brings every reply)."""
+    visible = people.visible_people_query(lead).with_only_columns(User.id)
+    query = (
+        select(Answer)
+        .join(Attempt, Attempt.id == Answer.attempt_id)
+        .options(joinedload(Answer.attempt).joinedload(Attempt.user),
+                 joinedload(Answer.attempt).joinedload(Attempt.quiz))
+        .where(Answer.score.is_not(None), Attempt.user_id.in_(visible))
+        .order_by(Attempt.submitted_at.desc(), Answer.id.desc())
+        .limit(limit)
+    )  # fmt: skip
+    return [(f"attempt:{a.attempt_id}:answer:{a.id}", a) for a in db.session.scalars(query)]
 
 
 # --- scoring ----------------------------------------------------------------------------------
@@ -208,8 +335,10 @@ def item_of(session: CalibrationSession, item_id: int) -> CalibrationItem | None
 
 
 def _checked_ratings(item: CalibrationItem, ratings: Ratings) -> None:
-    known = {entry["id"] for entry in scorecard_items(item)}
-    if set(ratings) != known or any(rating not in RATINGS for rating, _ in ratings.values()):
+    allowed = {entry["id"]: entry.get("ratings", RATINGS) for entry in scorecard_items(item)}
+    if set(ratings) != set(allowed) or any(
+        rating not in allowed[key] for key, (rating, _) in ratings.items()
+    ):
         raise CalibrationError("ratings", _l("rate every item of the scorecard"))
     for _rating, comment in ratings.values():
         problem = COMMENT.problem(comment or "")
@@ -219,13 +348,14 @@ def _checked_ratings(item: CalibrationItem, ratings: Ratings) -> None:
 
 def submit_scores(reviewer: User, session: CalibrationSession, item: CalibrationItem,
                   ratings: Ratings) -> list[CalibrationScore]:  # fmt: skip
-    """A reviewer's ratings of every scorecard item of a conversation, with comments; once."""
+    """A reviewer's ratings of every item of a conversation or role-play reply, with
+    comments; once."""
     if not is_member(reviewer, session):
         raise CalibrationError("ratings", _l("you are not a reviewer of this calibration"))
     if session.scoring_closed_at is not None:
         raise CalibrationError("ratings", _l("scoring is closed"))
     if reviewer.id in submitted_by(item):
-        raise CalibrationError("ratings", _l("you have already scored this conversation"))
+        raise CalibrationError("ratings", _l("you have already scored this item"))
     _checked_ratings(item, ratings)
     now = clock.now()
     scores = [
@@ -236,7 +366,7 @@ def submit_scores(reviewer: User, session: CalibrationSession, item: Calibration
     db.session.add_all(scores)
     db.session.flush()
     audit.record("calibration_scored", "calibration", session.id, actor=reviewer,
-                 after={"conversation": item.conversation.external_id,
+                 after={**_audit_ref(item),
                         "ratings": {s.scorecard_item: s.rating for s in scores}})  # fmt: skip
     return scores
 
@@ -292,8 +422,8 @@ def agreed_of(item_ids: list[int]) -> dict[int, dict[str, CalibrationAgreed]]:
 
 def record_agreed(lead: User, session: CalibrationSession, item: CalibrationItem,
                   ratings: dict[str, str]) -> None:  # fmt: skip
-    """The lead's agreed score of every scorecard item of a conversation, after scoring is
-    closed; recorded again until the session closes (each change audited)."""
+    """The lead's agreed score of every item of a conversation or role-play reply, after
+    scoring is closed; recorded again until the session closes (each change audited)."""
     _lead_only(lead, session)
     if session.scoring_closed_at is None:
         raise CalibrationError("agreed", _l("close scoring before recording agreed scores"))
@@ -310,12 +440,12 @@ def record_agreed(lead: User, session: CalibrationSession, item: CalibrationItem
             row.rating, row.decided_by_id, row.decided_at = rating, lead.id, now
     db.session.flush()
     audit.record("calibration_agreed", "calibration", session.id, actor=lead,
-                 before={"conversation": item.conversation.external_id, "ratings": before},
-                 after={"conversation": item.conversation.external_id, "ratings": ratings})  # fmt: skip
+                 before={**_audit_ref(item), "ratings": before},
+                 after={**_audit_ref(item), "ratings": ratings})  # fmt: skip
 
 
 def missing_agreed(session: CalibrationSession) -> list[CalibrationItem]:
-    """The conversations of the session still without an agreed score for some item."""
+    """The items of the session still without an agreed score for something they rate."""
     agreed = agreed_of([item.id for item in session.items])
     return [
         item for item in session.items
@@ -324,24 +454,26 @@ def missing_agreed(session: CalibrationSession) -> list[CalibrationItem]:
 
 
 def close_session(lead: User, session: CalibrationSession) -> None:
-    """Close a session whose every conversation has its agreed scores."""
+    """Close a session whose every item has its agreed scores."""
     _lead_only(lead, session)
     if session.scoring_closed_at is None or missing_agreed(session):
         raise CalibrationError("agreed", _l("record the agreed score of every item first"))
     session.closed_at = clock.now()
     audit.record("calibration_closed", "calibration", session.id, actor=lead,
-                 after={"conversations": len(session.items)})  # fmt: skip
+                 after={"items": len(session.items)})  # fmt: skip
 
 
 # --- human labels -----------------------------------------------------------------------------
 
 
 def agreed_judgements(since: datetime | None = None) -> Iterator[HumanJudgement]:
-    """One HumanJudgement per (calibrated conversation, rubric criterion) agreed in a closed
-    session (decided at or after `since`). Items that map to a standard rather than a rubric
-    criterion are left out, and so are agreed ratings that are no yes-or-no decision ("partly",
-    "not applicable"). For a forbidden criterion "met" means the agent avoided it, so the
-    judgement says it was not present. The text is the agent's turns, one per line."""
+    """One HumanJudgement per (calibrated item, rubric criterion) agreed in a closed session
+    (decided at or after `since`). Items that map to a standard rather than a rubric criterion
+    are left out, and so are agreed ratings that are no yes-or-no decision ("partly", "not
+    applicable"). For a forbidden criterion "met" means the agent avoided it, so the judgement
+    says it was not present. For a conversation the text is the agent's turns, one per line;
+    for a role-play reply it is the reply, with its question's key points and the scorer's
+    decisions, named as the labels of overrides name it (attempt:<id>:answer:<id>)."""
     query = (
         select(CalibrationAgreed, CalibrationItem)
         .join(CalibrationItem, CalibrationItem.id == CalibrationAgreed.item_id)
@@ -349,6 +481,9 @@ def agreed_judgements(since: datetime | None = None) -> Iterator[HumanJudgement]
         .options(
             joinedload(CalibrationItem.scorecard),
             joinedload(CalibrationItem.conversation).selectinload(Conversation.turns),
+            joinedload(CalibrationItem.answer)
+            .joinedload(Answer.attempt)
+            .joinedload(Attempt.quiz_version),
         )  # fmt: skip
         .where(CalibrationSession.closed_at.is_not(None))
         .order_by(CalibrationItem.session_id, CalibrationItem.id, CalibrationAgreed.id)
@@ -362,6 +497,8 @@ def agreed_judgements(since: datetime | None = None) -> Iterator[HumanJudgement]
 
 
 def _judgement(agreed: CalibrationAgreed, item: CalibrationItem) -> HumanJudgement | None:
+    if item.is_roleplay:
+        return _reply_judgement(agreed, item)
     definition = item.scorecard.definition
     entry = next((e for e in definition["items"] if e["id"] == agreed.scorecard_item), None)
     criterion = entry.get("criterion") if entry else None
@@ -383,6 +520,39 @@ def _judgement(agreed: CalibrationAgreed, item: CalibrationItem) -> HumanJudgeme
         reply_ref=f"conversation:{conversation.id}",
         decided_at=agreed.decided_at, decided_by_id=agreed.decided_by_id,
     )  # fmt: skip
+
+
+def _reply_judgement(agreed: CalibrationAgreed, item: CalibrationItem) -> HumanJudgement | None:
+    reply = item_reply(item)
+    outcomes = (reply["required"] + reply["forbidden"]) if reply else []
+    outcome = next((o for o in outcomes if o["id"] == agreed.scorecard_item), None)
+    if outcome is None or agreed.rating not in ("met", "not_met"):
+        return None
+    forbidden = outcome["kind"] == "forbidden"
+    detail, attempt = reply["detail"], item.answer.attempt
+    question = view_version(attempt.quiz_version).question(item.answer.question_id)[1]
+    scenario = _scenario(question, item.turn)
+    language = detail.get("language") or attempt.locale
+    points = scenario.key_points_in(language, question.language) if scenario else []
+    return HumanJudgement(
+        language=language, text=detail.get("text") or "", customer=detail.get("customer") or "",
+        criterion=outcome["id"], auto_met=bool(outcome["present"]),
+        human_met=(agreed.rating == "not_met") if forbidden else (agreed.rating == "met"),
+        source="calibration",
+        source_ref=f"calibration:{item.session_id}:{item.id}:{outcome['id']}",
+        reply_ref=item.reference, decided_at=agreed.decided_at,
+        decided_by_id=agreed.decided_by_id,
+        key_points=tuple(tuple(str(p) for p in group) for group in points),
+        auto_present=frozenset(o["id"] for o in outcomes if o["present"]),
+    )  # fmt: skip
+
+
+def _scenario(question, turn: str):
+    """The question, or the dialogue turn the reply answers (None when it is gone)."""
+    turns = getattr(question, "turns", None)
+    if not turns:
+        return question
+    return next((t for t in turns if t.id == turn), None)
 
 
 def open_count(user: User) -> int:

@@ -1,5 +1,5 @@
-"""What a calibration's pages show: each conversation's scores side by side, the agreement per
-scorecard item over the session (percent agreement, Krippendorff's alpha, each reviewer's
+"""What a calibration's pages show: each item's scores side by side, the agreement per
+scorecard item or rubric criterion over the session (percent agreement, Krippendorff's alpha, each reviewer's
 distance from the agreed score or from the others), and each reviewer's distance from agreed
 scores month by month. Ratings count as met 1, partly 0.5, not met 0 (as on the scorecard);
 "not applicable" is a category of its own for the nominal figures and missing for the others."""
@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app import charts, clock
 from app.conversations import agreement
-from app.conversations.calibration import agreed_of, scorecard_items
+from app.conversations.calibration import agreed_of, automatic_rating, scorecard_items
 from app.conversations.models import (
     CalibrationAgreed,
     CalibrationComment,
@@ -46,7 +46,8 @@ class Agreement:
 
 @dataclass
 class ItemRow:
-    """One scorecard item of one calibrated conversation."""
+    """One scorecard item of a calibrated conversation, or one criterion of a role-play reply
+    (with the scorer's decision as a rating, `auto`, shown once the scores are)."""
 
     key: str
     title: str
@@ -55,6 +56,7 @@ class ItemRow:
     agreed: str | None
     comments: list[CalibrationComment] = field(default_factory=list)
     percent: float | None = None
+    auto: str | None = None
 
 
 def _value(rating: str | None) -> float | None:
@@ -73,8 +75,8 @@ def scores_of(item_ids: list[int]) -> dict[int, dict[int, dict[str, CalibrationS
 
 
 def item_rows(item: CalibrationItem, locale: str) -> list[ItemRow]:
-    """The scorecard of a calibrated conversation with every reviewer's score, the agreed one,
-    and the discussion, per item."""
+    """What the item is rated on with every reviewer's score, the agreed one, the discussion
+    and, for a role-play reply, the automatic decision, per scorecard item or criterion."""
     scores = scores_of([item.id]).get(item.id, {})
     agreed = agreed_of([item.id])[item.id]
     comments: dict[str, list[CalibrationComment]] = defaultdict(list)
@@ -88,25 +90,35 @@ def item_rows(item: CalibrationItem, locale: str) -> list[ItemRow]:
                       agreed[entry["id"]].rating if entry["id"] in agreed else None,
                       comments[entry["id"]])  # fmt: skip
         row.percent = agreement.percent_agreement([[s.rating] for s in given])
+        row.auto = automatic_rating(item, entry["id"]) if item.is_roleplay else None
         rows.append(row)
     return rows
 
 
 def session_agreement(session: CalibrationSession, locale: str) -> list[Agreement]:
-    """Per scorecard item (in the order of the first scorecard naming it), then over all items:
-    the units are the session's conversations, the coders its reviewers."""
+    """Per scorecard item (in the order of the first item naming it), then over all items: the
+    units are the session's conversations and role-play replies, the coders its reviewers. A
+    role-play reply's criterion counts with the scorecard item that maps to the same rubric
+    criterion (met means shown, or avoided for a forbidden one, on both)."""
     reviewers = [m.reviewer_id for m in session.members]
     scores = scores_of([item.id for item in session.items])
     agreed = agreed_of([item.id for item in session.items])
-    units: dict[str, list[tuple[int, str]]] = {}
-    titles: dict[str, str] = {}
+    units: dict[tuple, list[tuple[int, str]]] = {}
+    keys: dict[tuple, str] = {}
+    titles: dict[tuple, str] = {}
     for item in session.items:
         for entry in scorecard_items(item):
-            units.setdefault(entry["id"], []).append((item.id, entry["id"]))
-            titles.setdefault(entry["id"], localized(entry["title"], locale))
+            group = (
+                ("criterion", entry["criterion"])
+                if entry.get("criterion")
+                else ("item", entry["id"])
+            )
+            units.setdefault(group, []).append((item.id, entry["id"]))
+            keys.setdefault(group, entry["id"])
+            titles.setdefault(group, localized(entry["title"], locale))
     everything = [unit for found in units.values() for unit in found]
-    figures = [_agreement(key, titles[key], found, reviewers, scores, agreed)
-               for key, found in units.items()]  # fmt: skip
+    figures = [_agreement(keys[group], titles[group], found, reviewers, scores, agreed)
+               for group, found in units.items()]  # fmt: skip
     figures.append(_agreement("", "", everything, reviewers, scores, agreed))
     return figures
 

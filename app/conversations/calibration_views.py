@@ -4,6 +4,7 @@ scores), and each reviewer's consistency over time. Only the lead and the review
 session see it; anyone else gets 404."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -54,8 +55,11 @@ def new():
     form = forms.CalibrationForm()
     form.reviewers.choices = [(u.id, u.name(current_language()))
                               for u in calibration.invitable_reviewers()]  # fmt: skip
+    form.answers.choices = [(ref, _answer_label(ref, answer))
+                            for ref, answer in calibration.recent_answers(current_user)]  # fmt: skip
     if form.validate_on_submit():
-        references = calibration.parse_references(form.conversations.data)
+        typed = "\n".join([form.conversations.data or "", *(form.answers.data or [])])
+        references = calibration.parse_references(typed)
         try:
             session = calibration.create_session(current_user, form.title.data,
                                                  form.reviewers.data, references)  # fmt: skip
@@ -67,6 +71,13 @@ def new():
             flash(_("Calibration started: the reviewers can score now."), "success")
             return redirect(url_for(".session", session_id=session.id))
     return render_template("calibration/new.html", form=form)
+
+
+def _answer_label(reference: str, answer) -> str:
+    attempt, lang = answer.attempt, current_language()
+    parts = [attempt.user.name(lang), attempt.quiz.title_in(lang),
+             format_date(attempt.submitted_at, "short"), reference]  # fmt: skip
+    return " · ".join(parts)
 
 
 @bp.route("/<int:session_id>")
@@ -116,6 +127,7 @@ def _item_page(found, entry, form):
                  and current_user.id not in calibration.submitted_by(entry))  # fmt: skip
     return render_template(
         "calibration/item.html", session=found, entry=entry, conversation=entry.conversation,
+        reply=calibration.item_reply(entry), earlier=calibration.earlier_replies(entry),
         form=form if can_score else None, errors=form.form_errors, sees=sees, rows=rows, agreed_form=agreed,
         discussion=forms.DiscussionForm() if sees and not found.closed_at else None,
         items=calibration.scorecard_items(entry), forms=forms,

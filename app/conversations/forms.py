@@ -102,20 +102,39 @@ def values_of(ratings: dict[str, str], comments: dict[str, str] | None = None) -
 
 
 class CalibrationForm(FlaskForm):
-    """A new calibration: its title, the reviewers invited, the conversations picked."""
+    """A new calibration: its title, the reviewers invited, the conversations and role-play
+    answers picked (typed, or ticked among the recent answers)."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Follows(TITLE)])
     reviewers = SelectMultipleField(_l("Reviewers"), coerce=int)
     conversations = TextAreaField(
-        _l("Conversations"),
-        description=_l("Their references, one per line or separated by commas."),
-        validators=[DataRequired()],
+        _l("Conversations and role-play answers"),
+        description=_l(
+            "Their references, one per line or separated by commas: a conversation's own, or "
+            "attempt:<attempt>:answer:<answer> for a role-play answer (add :turn:<turn> for one "
+            "reply of a dialogue)."
+        ),
+        validators=[Optional()],
     )
+    answers = SelectMultipleField(_l("Recent role-play answers"), validate_choice=False)
     submit = SubmitField(_l("Start the calibration"))
 
 
 def blank_rating_choices():
     return [("", _l("Choose a rating")), *rating_choices()]
+
+
+def _choices_of(item: dict):
+    """The ratings an item takes: all four, or met and not met for a rubric criterion of a
+    role-play reply."""
+    allowed = item.get("ratings")
+    if allowed is None:
+        return blank_rating_choices
+
+    def choices():
+        return [c for c in blank_rating_choices() if c[0] == "" or c[0] in allowed]
+
+    return choices
 
 
 def calibration_score_form(items: list[dict], locale: str, **kwargs):
@@ -127,7 +146,7 @@ def calibration_score_form(items: list[dict], locale: str, **kwargs):
     for item in items:
         key = field_key(item["id"])
         setattr(Form, f"rating_{key}",
-                SelectField(localized(item["title"], locale), choices=blank_rating_choices))  # fmt: skip
+                SelectField(localized(item["title"], locale), choices=_choices_of(item)))  # fmt: skip
         setattr(Form, f"comment_{key}",
                 StringField(_l("Comment"), validators=[Optional(), Follows(COMMENT)]))  # fmt: skip
     return Form(**kwargs)
@@ -141,7 +160,7 @@ def agreed_form(items: list[dict], locale: str, **kwargs):
 
     for item in items:
         setattr(Form, f"agreed_{field_key(item['id'])}",
-                SelectField(localized(item["title"], locale), choices=blank_rating_choices))  # fmt: skip
+                SelectField(localized(item["title"], locale), choices=_choices_of(item)))  # fmt: skip
     return Form(**kwargs)
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     Float,
     ForeignKey,
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models_base import UTCDateTime, utcnow
 from app.people.models import User
+from app.quizzes.models import Answer
 
 CHANNELS = ("phone", "chat", "email")
 SPEAKERS = ("customer", "agent")
@@ -229,21 +231,43 @@ class CalibrationMember(db.Model):
 
 
 class CalibrationItem(db.Model):
-    """A conversation calibrated in a session, on the scorecard in force when it was picked."""
+    """What a session calibrates on: a conversation, scored on the scorecard in force when it
+    was picked, or one reply of a role-play answer (a quiz attempt's answer; for a dialogue,
+    the reply to one turn), scored on the rubric criteria its automatic score judged."""
 
     __tablename__ = "calibration_item"
     __change_owner__ = None
-    __table_args__ = (UniqueConstraint("session_id", "conversation_id"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "conversation_id"),
+        UniqueConstraint("session_id", "answer_id", "turn", name="uq_calibration_item_answer_turn"),
+        CheckConstraint("(conversation_id IS NULL) <> (answer_id IS NULL)", name="one_subject"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("calibration_session.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"), index=True)
-    scorecard_id: Mapped[int] = mapped_column(ForeignKey("conversation_scorecard.id"))
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversation.id"), index=True)
+    scorecard_id: Mapped[int | None] = mapped_column(ForeignKey("conversation_scorecard.id"))
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id"), index=True)
+    # The dialogue turn the reply answers; "" for a conversation or a single role-play reply.
+    turn: Mapped[str] = mapped_column(String(80), default="", server_default="")
 
     session: Mapped[CalibrationSession] = relationship(back_populates="items")
-    conversation: Mapped[Conversation] = relationship()
-    scorecard: Mapped[Scorecard] = relationship()
+    conversation: Mapped[Conversation | None] = relationship()
+    scorecard: Mapped[Scorecard | None] = relationship()
+    answer: Mapped[Answer | None] = relationship()
+
+    @property
+    def is_roleplay(self) -> bool:
+        return self.answer_id is not None
+
+    @property
+    def reference(self) -> str:
+        """How people name the item: the conversation's reference, or the answer's."""
+        if self.answer_id is None:
+            return self.conversation.external_id
+        ref = f"attempt:{self.answer.attempt_id}:answer:{self.answer_id}"
+        return f"{ref}:turn:{self.turn}" if self.turn else ref
 
 
 class CalibrationScore(db.Model):

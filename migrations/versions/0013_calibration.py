@@ -1,5 +1,5 @@
-"""calibration: sessions in which several reviewers score the same conversations blind, their
-members, items, scores, the discussion per scorecard item and the agreed scores
+"""calibration: sessions in which several reviewers score the same conversations or role-play
+replies blind, their members, items, scores, the discussion per item and the agreed scores
 
 Revision ID: 0013_calibration
 Revises: 0012_placement
@@ -41,8 +41,17 @@ def upgrade():
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("session_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("conversation_id", sa.Integer(), nullable=False),
-        sa.Column("scorecard_id", sa.Integer(), nullable=False),
+        sa.Column("conversation_id", sa.Integer(), nullable=True),
+        sa.Column("scorecard_id", sa.Integer(), nullable=True),
+        sa.Column("answer_id", sa.Integer(), nullable=True),
+        sa.Column("turn", sa.String(length=80), server_default="", nullable=False),
+        sa.CheckConstraint(
+            "(conversation_id IS NULL) <> (answer_id IS NULL)",
+            name=op.f("ck_calibration_item_one_subject"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["answer_id"], ["answer.id"], name=op.f("fk_calibration_item_answer_id_answer")
+        ),
         sa.ForeignKeyConstraint(
             ["conversation_id"],
             ["conversation.id"],
@@ -60,10 +69,16 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_calibration_item")),
         sa.UniqueConstraint(
+            "session_id", "answer_id", "turn", name=op.f("uq_calibration_item_answer_turn")
+        ),
+        sa.UniqueConstraint(
             "session_id", "conversation_id", name=op.f("uq_calibration_item_session_id")
         ),
     )
     with op.batch_alter_table("calibration_item", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_calibration_item_answer_id"), ["answer_id"], unique=False
+        )
         batch_op.create_index(
             batch_op.f("ix_calibration_item_conversation_id"), ["conversation_id"], unique=False
         )
@@ -201,6 +216,7 @@ def downgrade():
     with op.batch_alter_table("calibration_item", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_calibration_item_session_id"))
         batch_op.drop_index(batch_op.f("ix_calibration_item_conversation_id"))
+        batch_op.drop_index(batch_op.f("ix_calibration_item_answer_id"))
 
     op.drop_table("calibration_item")
     with op.batch_alter_table("calibration_session", schema=None) as batch_op:
