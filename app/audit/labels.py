@@ -76,8 +76,10 @@ OBJECTS = {
 FIELDS = {
     "active": _l("Active"),
     "added": _l("Added"),
+    "answer": _l("Role-play answer"),
     "answer_id": _l("Answer"),
     "answer_score": _l("Answer score"),
+    "answers": _l("Role-play answers"),
     "certification": _l("Certification"),
     "changed": _l("Changed"),
     "channel": _l("Channel"),
@@ -97,6 +99,7 @@ FIELDS = {
     "hire_date": _l("Hire date"),
     "invited": _l("Invited"),
     "issuer": _l("Identity provider"),
+    "items": _l("Items"),
     "locale": _l("Language"),
     "manager_id": _l("Manager"),
     "name": _l("Name"),

@@ -187,7 +187,9 @@ def automatic_rating(item: CalibrationItem, key: str) -> str | None:
 
 
 def _audit_ref(item: CalibrationItem) -> dict:
-    return {"answer" if item.is_roleplay else "conversation": item.reference}
+    if item.is_roleplay:
+        return {"answer": item.reference}
+    return {"conversation": item.reference}
 
 
 # --- creating ---------------------------------------------------------------------------------
@@ -229,11 +231,10 @@ def create_session(lead: User, title: str, reviewer_ids: list[int],
     session.items = items
     db.session.add(session)
     db.session.flush()
-    after = {"title": title, "reviewers": [r.id for r in reviewers],
-             "conversations": [i.reference for i in items if not i.is_roleplay]}  # fmt: skip
-    if any(i.is_roleplay for i in items):
-        after["answers"] = [i.reference for i in items if i.is_roleplay]
-    audit.record("calibration_created", "calibration", session.id, actor=lead, after=after)
+    audit.record("calibration_created", "calibration", session.id, actor=lead,
+                 after={"title": title, "reviewers": [r.id for r in reviewers],
+                        "conversations": [i.reference for i in items if not i.is_roleplay],
+                        "answers": [i.reference for i in items if i.is_roleplay]})  # fmt: skip
     return session
 
 
