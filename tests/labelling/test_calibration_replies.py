@@ -12,6 +12,7 @@ import yaml
 from krippendorff import alpha as reference_alpha
 from sqlalchemy import select
 
+from app.audit.models import AuditEntry
 from app.conversations.calibration import agreed_judgements, automatic_rating
 from app.conversations.models import CalibrationItem, CalibrationScore, CalibrationSession
 from app.extensions import db
@@ -266,6 +267,10 @@ def test_a_dialogue_answer_brings_its_replies_and_a_lead_sees_only_their_people(
     assert response.status_code == 302, response.get_data(as_text=True)
     [item] = db.session.scalar(select(CalibrationSession)).items
     assert item.turn == "opening" and item.reference == f"{mine}:turn:opening"
+    started = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "calibration_created")
+    )
+    assert started.after["answers"] == [item.reference] and started.after["conversations"] == []
     relogin(other_manager)  # a reviewer from another team scores it as invited
     page = client.get(response.headers["Location"] + f"/items/{item.id}").get_data(as_text=True)
     assert "My bill is double this month!" in page and "Your bill doubled, sorry." in page
