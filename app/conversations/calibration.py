@@ -265,7 +265,7 @@ def _items(lead: User, references: list[str]) -> list[CalibrationItem]:
             items.append(CalibrationItem(conversation_id=c.id, conversation=c,
                                          scorecard_id=review_scorecard(c).id))  # fmt: skip
             continue
-        answer = _visible_answer(visible, int(match[1]), int(match[2]))
+        answer = _visible_answer(_agents_of(lead), int(match[1]), int(match[2]))
         if answer is None:
             raise CalibrationError("conversations",
                                    _l("no role-play answer %(reference)s among those you may see",
@@ -301,27 +301,34 @@ def _conversations(visible, references: list[str]) -> dict[str, Conversation]:
     return found
 
 
-def _visible_answer(visible, attempt_id: int, answer_id: int) -> Answer | None:
-    """A role-play answer (one the scorer scored) of someone the lead may see."""
+def _agents_of(lead: User):
+    """The agents whose role-play answers the lead may calibrate on: those of the review queue
+    (a manager's teams; everyone for an admin)."""
+    return (
+        people.visible_people_query(lead).where(User.role == Role.AGENT).with_only_columns(User.id)
+    )
+
+
+def _visible_answer(agents, attempt_id: int, answer_id: int) -> Answer | None:
+    """A role-play answer (one the scorer scored) of an agent the lead may see."""
     return db.session.scalar(
         select(Answer)
         .join(Attempt, Attempt.id == Answer.attempt_id)
         .options(joinedload(Answer.attempt).joinedload(Attempt.quiz_version))
         .where(Answer.id == answer_id, Answer.attempt_id == attempt_id)
-        .where(Answer.score.is_not(None), Attempt.user_id.in_(visible))
+        .where(Answer.score.is_not(None), Attempt.user_id.in_(agents))
     )
 
 
 def recent_answers(lead: User, limit: int = 20) -> list[tuple[str, Answer]]:
-    """The newest role-play answers of the people the lead may see, with their references
+    """The newest role-play answers of the agents the lead may see, with their references
     (a dialogue's once: naming it brings every reply)."""
-    visible = people.visible_people_query(lead).with_only_columns(User.id)
     query = (
         select(Answer)
         .join(Attempt, Attempt.id == Answer.attempt_id)
         .options(joinedload(Answer.attempt).joinedload(Attempt.user),
                  joinedload(Answer.attempt).joinedload(Attempt.quiz))
-        .where(Answer.score.is_not(None), Attempt.user_id.in_(visible))
+        .where(Answer.score.is_not(None), Attempt.user_id.in_(_agents_of(lead)))
         .order_by(Attempt.submitted_at.desc(), Answer.id.desc())
         .limit(limit)
     )  # fmt: skip
