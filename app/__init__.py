@@ -88,6 +88,7 @@ def register_event_handlers() -> None:
     from app.assignments import handlers as _assignments  # noqa: F401
     from app.auth import handlers as _auth  # noqa: F401
     from app.certification import handlers as _certification  # noqa: F401
+    from app.content import handlers as _content  # noqa: F401
     from app.conversations import handlers as _conversations  # noqa: F401
     from app.courses import handlers as _courses  # noqa: F401
     from app.people import handlers as _people  # noqa: F401

@@ -1,5 +1,5 @@
 """What the standards capability does when other capabilities' events happen, and the names of
-observations and KPI files that other records keep by id; connected at app start."""
+standards, observations and KPI files that other records keep by id; connected at app start."""
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -57,5 +57,20 @@ def kpi_file_names(ids: set[str], _lang: str) -> dict[str, str]:
     return names
 
 
+def standard_names(ids: set[str], lang: str) -> dict[str, str]:
+    """Standards by their code and title in the current version."""
+    found = {
+        s["id"]: s for s in services.standards_of(services.current_version()) if s["id"] in ids
+    }
+    return {code: services.standard_label(standard, lang) for code, standard in found.items()}
+
+
+def scorecard_names(ids: set[str], _lang: str) -> dict[str, str]:
+    """The one scorecard entries name: the choice of critical standards."""
+    return {"critical": _("Critical standards")} if "critical" in ids else {}
+
+
+references.register("standard", standard_names, keys=("critical",))
+references.register("scorecard", scorecard_names, objects=("scorecard",))
 references.register("observation", observation_names, objects=("observation",))
 references.register("kpi_import", kpi_file_names, objects=("kpi_import",))

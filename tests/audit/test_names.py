@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
-from app import clock
+from app import clock, references
 from app.assignments.services import assign_courses
 from app.audit import services as audit
 from app.courses.models import Course
@@ -156,3 +156,19 @@ def test_the_page_queries_the_same_for_5_and_50_entries(make_user, make_team, cl
     assert db.session.scalar(db.select(db.func.count()).select_from(Team)) == 16
     many = _page_queries(client, 50)
     assert few == many
+
+
+def test_every_namer_runs_once_and_finds_nothing_missing(app):
+    """Each registered namer answers for ids that were never there, in one query or none."""
+    gathering = references.Gathering()
+    keys, objects = references.reference_keys(), references.named_objects()
+    for key in keys:
+        gathering.add_values({key: ["424242", "gone"]})
+    for object_type in objects:
+        gathering.add_object(object_type, "424242")
+    with app.test_request_context(), count_queries(db.engine) as counter:
+        names = gathering.named("en")
+        shown = {names.of_key(key, 424242) for key in keys}
+        shown |= {names.of_object(object_type, "424242") for object_type in objects}
+        assert shown == {references.deleted(424242)} == {"محذوف (#424242)"}
+    assert 0 < counter.count <= len(keys | objects)
