@@ -65,9 +65,6 @@ class Names:
     def _name(self, kind: str, ref) -> str:
         return self._found.get(kind, {}).get(str(ref)) or deleted(ref)
 
-    def is_reference(self, key: str) -> bool:
-        return key in _kind_of_key
-
     def of_key(self, key: str, value) -> str | list[str] | None:
         """The name behind a stored value of `key` (a name for each id of a list), or None
         when the key holds no reference or the value is empty."""

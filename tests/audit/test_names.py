@@ -7,10 +7,12 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from app import clock, references
 from app.assignments.services import assign_courses
+from app.audit import labels
 from app.audit import services as audit
 from app.courses.models import Course
 from app.extensions import db
@@ -172,3 +174,15 @@ def test_every_namer_runs_once_and_finds_nothing_missing(app):
         shown |= {names.of_object(object_type, "424242") for object_type in objects}
         assert shown == {references.deleted(424242)} == {"محذوف (#424242)"}
     assert 0 < counter.count <= len(keys | objects)
+
+
+def test_a_long_export_names_its_entries_batch_by_batch(story, app):
+    """An export reads entries in batches and names each batch while the next is unread."""
+    with app.test_request_context(), force_locale("en"):
+        rows = [(entry.action, labels.object_name(entry.object_type, entry.object_id, names))
+                for entry, names in audit.iter_named_entries(audit.AuditFilter(), "en", batch=2)]  # fmt: skip
+    assert len(rows) == 6  # three people added, a move, an assignment, a team saved
+    assert ("person_updated", "Person: Noura Al-Qahtani") in rows
+    assert ("assignment_created", "Assignment: Handling complaints for Noura Al-Qahtani") in rows
+    assert ("team_saved", "Team: Team south") in rows
+    assert not [name for _action, name in rows if "deleted" in name]

@@ -210,6 +210,10 @@ def test_the_lead_records_agreed_scores_and_closes(setup, client, login):
                   "سُجّلت الدرجات المتفق عليها في المعايرة", "أُغلقت المعايرة"):  # fmt: skip
         assert label in log, label
     assert "Calibration started" not in log
+    started = log.split('data-action="calibration_created"')[1].split("</tr>")[0]
+    assert "المعايرة <bdi>March chats</bdi>" in started  # the session by its title
+    reviewers = ", ".join(r.name("ar") for r in setup["reviewers"])
+    assert f"<bdi>{reviewers}</bdi>" in started  # the reviewers by name, not by id
 
 
 def test_agreed_scores_are_human_judgements(setup, client, login):
