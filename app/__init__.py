@@ -82,13 +82,18 @@ def _import_models() -> None:
 
 def register_event_handlers() -> None:
     """Connect each capability's receivers of the domain events (app/events.py). No receiver
-    relies on another receiver of the same event having run first."""
+    relies on another receiver of the same event having run first. The same modules register
+    the namers of what other records keep by id (app/references.py)."""
+    from app.api import handlers as _api  # noqa: F401
     from app.assignments import handlers as _assignments  # noqa: F401
     from app.auth import handlers as _auth  # noqa: F401
     from app.certification import handlers as _certification  # noqa: F401
+    from app.content import handlers as _content  # noqa: F401
     from app.conversations import handlers as _conversations  # noqa: F401
     from app.courses import handlers as _courses  # noqa: F401
+    from app.people import handlers as _people  # noqa: F401
     from app.placement import handlers as _placement  # noqa: F401
+    from app.quizzes import handlers as _quizzes  # noqa: F401
     from app.standards import handlers as _standards  # noqa: F401
     from app.xapi import handlers as _xapi  # noqa: F401
 

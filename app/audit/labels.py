@@ -11,6 +11,7 @@ from flask_babel import format_date, format_decimal, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from app.i18n import role_label
+from app.references import Names
 
 ACTIONS = {
     "answer_flagged": _l("Answer flagged for review"),
@@ -178,6 +179,14 @@ def object_label(code: str) -> str:
     return str(OBJECTS[code]) if code in OBJECTS else _words(code)
 
 
+def object_name(object_type: str, object_id: str, names: Names | None = None) -> str:
+    """What an entry is about, by name where its kind has a namer ("Person: Noura"), else by
+    its type and stored reference ("Import: people.csv")."""
+    named = names.of_object(object_type, object_id) if names is not None else None
+    shown = named if named is not None else object_id
+    return f"{object_label(object_type)}: {shown}" if shown else object_label(object_type)
+
+
 def field_label(code: str) -> str:
     return str(FIELDS[code]) if code in FIELDS else _words(code)
 
@@ -236,10 +245,12 @@ class Change:
     after: str | None  # None: the entry records no later value
 
 
-def changes(before: dict | None, after: dict | None, *, iso: bool = False) -> list[Change]:
+def changes(before: dict | None, after: dict | None, *, iso: bool = False,
+            names: Names | None = None) -> list[Change]:  # fmt: skip
     """An entry's before and after as one line per field. A mapping (a reviewer's criteria,
     an observation's ratings) is summarised by how many of its entries changed; a code (a
-    role, a language) is shown by its name."""
+    role, a language) is shown by its name, and so is a reference (a person, a course) found
+    in `names`."""
     before, after = before or {}, after or {}
     found = []
     for key in [*before, *(k for k in after if k not in before)]:
@@ -252,24 +263,28 @@ def changes(before: dict | None, after: dict | None, *, iso: bool = False) -> li
             continue
         found.append(Change(
             field_label(key),
-            _shown(key, old, iso) if key in before else None,
-            _shown(key, new, iso) if key in after else None,
+            _shown(key, old, iso, names) if key in before else None,
+            _shown(key, new, iso, names) if key in after else None,
         ))  # fmt: skip
     return found
 
 
-def _shown(key: str, value, iso: bool) -> str:
+def _shown(key: str, value, iso: bool, names: Names | None) -> str:
+    named = names.of_key(key, value) if names is not None else None
+    if named is not None:
+        return (", ".join(named) or "—") if isinstance(named, list) else named
     label = value_label(key, value)
     return label if label is not None else show(value, iso=iso)
 
 
-def change_lines(action: str, before: dict | None, after: dict | None) -> list[str]:
+def change_lines(action: str, before: dict | None, after: dict | None, *,
+                 names: Names | None = None) -> list[str]:  # fmt: skip
     """An entry's changes as text lines, "field: old → new", as a file shows them (dates in
     ISO 8601); a content load as its counts."""
     if action == "content_synced":
         return count_lines(after)
     lines = []
-    for change in changes(before, after, iso=True):
+    for change in changes(before, after, iso=True, names=names):
         values = [v for v in (change.before, change.after) if v is not None]
         lines.append(f"{change.field}: {' → '.join(values)}")
     return lines

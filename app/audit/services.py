@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app import references
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.models_base import UTC
@@ -72,6 +74,28 @@ def iter_entries(flt: AuditFilter, batch: int = 1000):
     """Every matching entry, newest first, read in batches (for the CSV export)."""
     query = _entries_query(flt).execution_options(yield_per=batch)
     yield from db.session.scalars(query)
+
+
+def names_of(entries, lang: str) -> references.Names:
+    """The names of everything the entries refer to (people, courses, teams... and their
+    objects), in `lang`: one query per kind of reference, however many entries there are."""
+    gathering = references.Gathering()
+    for entry in entries:
+        gathering.add_values(entry.before)
+        gathering.add_values(entry.after)
+        gathering.add_object(entry.object_type, entry.object_id)
+    return gathering.named(lang)
+
+
+def iter_named_entries(flt: AuditFilter, lang: str, batch: int = 1000):
+    """Every matching entry with the names of what it refers to, newest first: the names are
+    looked up once per batch of entries, so a long export neither queries per row nor holds
+    every entry in memory."""
+    entries = iter_entries(flt, batch)
+    while chunk := list(islice(entries, batch)):
+        names = names_of(chunk, lang)
+        for entry in chunk:
+            yield entry, names
 
 
 def known_actions() -> list[str]:

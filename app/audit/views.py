@@ -48,7 +48,9 @@ AUDIT_READERS = ("hr", "admin")
 def audit_log():
     flt = _filter()
     page = services.search_entries(flt, page=request.args.get("page", type=int) or 1)
-    return render_template("audit/list.html", page=page, flt=flt, actions=services.known_actions())
+    names = services.names_of(page.items, current_language())
+    return render_template("audit/list.html", page=page, flt=flt, names=names,
+                           actions=services.known_actions())  # fmt: skip
 
 
 @bp.route("/audit.csv")
@@ -101,10 +103,10 @@ def _header() -> list[str]:
 
 def _audit_rows(flt: services.AuditFilter, locale: str):
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    for entry in services.iter_entries(flt):
+    for entry, names in services.iter_named_entries(flt, locale):
         at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=UTC)
+        changed = labels.change_lines(entry.action, entry.before, entry.after, names=names)
         yield [at.astimezone(zone), entry.actor.name(locale) if entry.actor else _("system"),
-               labels.action_label(entry.action), labels.object_label(entry.object_type),
-               entry.object_id, "; ".join(labels.change_lines(entry.action, entry.before,
-                                                                entry.after)),
-               entry.reason or ""]  # fmt: skip
+               labels.action_label(entry.action),
+               labels.object_name(entry.object_type, entry.object_id, names), entry.object_id,
+               "; ".join(changed), entry.reason or ""]  # fmt: skip

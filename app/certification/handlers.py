@@ -1,8 +1,15 @@
 """Certificates are issued (and refreshers renew them) the moment another capability's event
-shows the requirements met; connected at app start."""
+shows the requirements met; certifications and certificates are named where other records keep
+them by id. Connected at app start."""
 
-from app import events
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app import events, references
 from app.certification import renewal, services
+from app.certification.models import Certificate, Certification
+from app.extensions import db
 
 
 @events.course_completed.connect
@@ -25,3 +32,28 @@ def statuses_changed(_sender, *, user_ids, **_) -> None:
 @events.standards_acknowledged.connect
 def standards_acknowledged(_version, *, user_id, **_) -> None:
     services.evaluate_users([user_id])
+
+
+def certification_names(ids: set[str], lang: str) -> dict[str, str]:
+    found = db.session.scalars(select(Certification).where(Certification.id.in_(ids)))
+    return {cert.id: cert.title_in(lang) for cert in found}
+
+
+def certificate_names(ids: set[str], lang: str) -> dict[str, str]:
+    query = (
+        select(Certificate)
+        .options(joinedload(Certificate.certification), joinedload(Certificate.user))
+        .where(Certificate.id.in_(references.int_ids(ids)))
+    )
+    return {
+        str(c.id): _(
+            "%(certification)s of %(person)s",
+            certification=c.certification.title_in(lang),
+            person=c.user.name(lang),
+        )  # fmt: skip
+        for c in db.session.scalars(query)
+    }
+
+
+references.register("certification", certification_names, keys=("certification",))
+references.register("certificate", certificate_names, objects=("certificate",))

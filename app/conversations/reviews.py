@@ -197,7 +197,7 @@ def record_review(reviewer: User, conversation: Conversation, ratings: Ratings) 
 
 def snapshot(review: Review) -> dict:
     return {
-        "conversation": review.conversation_id,
+        "conversation": review.conversation.external_id,
         "score": review.score,
         "failed": review.failed,
         "ratings": {item.item_id: item.rating for item in review.items},

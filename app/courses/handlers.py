@@ -1,6 +1,9 @@
-"""What courses do when other capabilities' events happen; connected at app start."""
+"""What courses do when other capabilities' events happen, and the names of courses that other
+records keep by id; connected at app start."""
 
-from app import events
+from sqlalchemy import select
+
+from app import events, references
 from app.courses import services
 from app.courses.models import Course
 from app.extensions import db
@@ -24,3 +27,11 @@ def complete_on_pass(attempt, **_) -> None:
 def complete_on_overridden_pass(attempt, *, override, **_) -> None:
     if override.passed and attempt.quiz.course_id is not None:
         services.refresh_completion(attempt.user_id, attempt.quiz.course_id)
+
+
+def course_names(ids: set[str], lang: str) -> dict[str, str]:
+    courses = db.session.scalars(select(Course).where(Course.id.in_(ids)))
+    return {course.id: course.title_in(lang) for course in courses}
+
+
+references.register("course", course_names, keys=("course_id",))

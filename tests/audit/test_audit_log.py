@@ -49,7 +49,7 @@ def test_csv_export_has_the_header_first_iso_times_and_readable_changes(
     assert rows[0] == ["When", "Who", "Action", "Object", "Object id", "Changes", "Reason"]
     [row] = rows[1:]
     assert datetime.fromisoformat(row[0]).utcoffset().total_seconds() == 3 * 3600  # local, ISO
-    assert row[1:5] == ["Abdulrahman", "Certificate revoked", "Certificate", "7"]
+    assert row[1:5] == ["Abdulrahman", "Certificate revoked", "Certificate: deleted (#7)", "7"]
     assert row[5] == "Status: Valid → Revoked; Reason: نسخ الإجابات"
     assert row[6] == "'=cmd|' /C calc'"
 
@@ -59,7 +59,7 @@ def _hr_with_entries(login_as, app, monkeypatch):
     monkeypatch.setitem(app.config, "FIXED_NOW", datetime(2026, 12, 1, 7, 30, tzinfo=UTC))
     audit.record("assignment_due_date_changed", "assignment", 12, actor=hr,
                  before={"due_date": date(2026, 12, 10)}, after={"due_date": date(2026, 12, 24)})  # fmt: skip
-    audit.record("role_changed", "user", 5, actor=hr, before={"role": "agent"},
+    audit.record("role_changed", "user", hr.id, actor=hr, before={"role": "agent"},
                  after={"role": "manager"})  # fmt: skip
     db.session.commit()
     return hr
@@ -88,7 +88,7 @@ def test_hr_exports_the_log_as_a_right_to_left_workbook(client, login_as, app, m
     assert rows[0] == ["الوقت", "المنفّذ", "الإجراء", "العنصر", "معرّف العنصر", "التغييرات", "السبب"]
     [row] = rows[1:]
     assert datetime.fromisoformat(row[0]).utcoffset().total_seconds() == 3 * 3600
-    assert row[1:5] == ["أمل", "تغيّر الدور", "الشخص", "5"]
+    assert row[1:5] == ["أمل", "تغيّر الدور", "الشخص: أمل", str(hr.id)]
     assert row[5] == "الدور: موظف خدمة → مشرف"
     about_rows = [list(r) for r in about.iter_rows(values_only=True)]
     assert about_rows[0][0] == "سجل التدقيق"

@@ -4,14 +4,20 @@ translated name: the log and its exports never show a stored code such as "sso_s
 import ast
 from pathlib import Path
 
+import pytest
 from flask_babel import force_locale
 
+from app import references
 from app.audit import labels
 from app.people.services import PERSON_FIELDS
 
 APP = Path(__file__).resolve().parents[2] / "app"
 # Codes built from a variable: the pattern as written, and the codes it makes.
 BUILT_CODES = {"{kind}_saved": {"department_saved", "team_saved"}}
+# Keys that hold ids (or codes) of other things without ending in "_id".
+REFERENCE_KEYS = {"certification", "conversation", "critical", "reviewers"}
+# Object types whose stored reference is what a reader knows them by: a file name, a version.
+SELF_NAMED_OBJECTS = {"import", "standards_version"}
 
 
 def _record_calls():
@@ -107,3 +113,30 @@ def test_a_change_reads_field_old_new_with_codes_named(app):
         lines = labels.change_lines("person_updated", {"role": "agent", "locale": "en"},
                                     {"role": "manager", "locale": "ar"})  # fmt: skip
     assert lines == ["الدور: موظف خدمة → مشرف", "اللغة: الإنجليزية → العربية"]
+
+
+def _recorded_keys_and_objects() -> tuple[set[str], set[str]]:
+    fields, objects = set(PERSON_FIELDS), set()
+    for tree, _function, call in _record_calls():
+        objects |= _strings(call.args[1])
+        fields |= _field_keys(tree, call)
+    return fields, objects
+
+
+def test_every_recorded_reference_has_a_namer(app):
+    """An entry never shows "Person: 16": every key holding an id, and every object type, is
+    named by the capability that owns it."""
+    fields, objects = _recorded_keys_and_objects()
+    fields |= set(labels.FIELDS)  # keys the scan cannot see (built from a form's values)
+    wanted = {key for key in fields if key.endswith("_id")} | REFERENCE_KEYS
+    assert {"user_id", "course_id", "team_id", "manager_id", "answer_id"} <= wanted
+    assert fields >= REFERENCE_KEYS  # the list names keys that are recorded
+    assert sorted(wanted - references.reference_keys()) == []
+    assert sorted(objects - SELF_NAMED_OBJECTS - references.named_objects()) == []
+
+
+def test_a_key_claimed_by_two_kinds_is_refused_at_start(app):
+    with pytest.raises(ValueError, match="'user_id' holds ids of 'person' already"):
+        references.register("someone", lambda ids, lang: {}, keys=("user_id",))
+    with pytest.raises(ValueError, match="'course' has a namer already"):
+        references.register("course", lambda ids, lang: {})

@@ -3,6 +3,7 @@ scorecard item is shown once they have submitted, the lead records the agreed sc
 closes the session; the agreed scores come out as human judgements. Only the lead and the
 reviewers see a session, and every step is audited."""
 
+import re
 from datetime import timedelta
 
 import numpy as np
@@ -210,6 +211,10 @@ def test_the_lead_records_agreed_scores_and_closes(setup, client, login):
                   "سُجّلت الدرجات المتفق عليها في المعايرة", "أُغلقت المعايرة"):  # fmt: skip
         assert label in log, label
     assert "Calibration started" not in log
+    started = log.split('data-action="calibration_created"')[1].split("</tr>")[0]
+    assert "المعايرة <bdi>March chats</bdi>" in started  # the session by its title
+    shown = [set(v.split(", ")) for v in re.findall(r"<bdi>([^<]*)</bdi></li>", started)]
+    assert {r.name("ar") for r in setup["reviewers"]} in shown  # the reviewers by name, not id
 
 
 def test_agreed_scores_are_human_judgements(setup, client, login):

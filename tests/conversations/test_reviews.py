@@ -107,6 +107,20 @@ def test_review_dispute_and_change(team, imported, client, login):
     assert "changed after a dispute" in page and 'data-outcome="changed"' in page
 
 
+def test_the_audit_log_names_the_reviewed_conversation(team, imported, client, login,
+                                                       make_user):  # fmt: skip
+    login(team["manager"])
+    assert client.post(f"/conversations/{imported.id}/review", data=_form()).status_code == 302
+    client.post("/logout")
+    login(make_user("hr", locale="ar"))
+    html = client.get("/admin/audit?action=conversation_reviewed").get_data(as_text=True)
+    row = html.split('data-action="conversation_reviewed"')[1].split("</tr>")[0]
+    named = f"C-1 لـ {team['agents'][0].name_ar}"
+    assert f"<bdi>{named}</bdi></td>" in row  # the entry's object, the review
+    assert f"المحادثة: <bdi>{named}</bdi>" in row  # what it reviewed
+    assert f"<bdi>{imported.id}</bdi>" not in row
+
+
 def test_a_dispute_upheld_keeps_the_review_and_needs_a_reason(team, imported, client, login):
     manager, agent = team["manager"], team["agents"][0]
     login(manager)

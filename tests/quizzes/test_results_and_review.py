@@ -142,6 +142,24 @@ def test_override_is_kept_beside_the_automatic_score(attempt_by, client, login, 
     assert "Good call handling in context" in page
 
 
+def test_the_audit_log_names_the_overridden_attempt_and_answer(attempt_by, client, login,
+                                                               people):  # fmt: skip
+    attempt = attempt_by(POOR_REPLY)
+    answer = _outage(attempt)
+    client.post(f"/answers/{answer.id}/flag", data={"reason": "My reply was fine"})
+    login(people["manager"])
+    client.post(f"/review/answers/{answer.id}", data={"total": "90", "reason": "In context"})
+    login(people["hr"])
+    html = client.get("/admin/audit").get_data(as_text=True)
+    named = f"Question 1 of Service quiz by {people['agent'].name_en}"
+    overridden = html.split('data-action="score_overridden"')[1].split("</tr>")[0]
+    assert f"Attempt <bdi>Service quiz by {people['agent'].name_en}</bdi>" in overridden
+    assert f"Answer: <bdi>{named}</bdi> → <bdi>{named}</bdi>" in overridden
+    flagged = html.split('data-action="answer_flagged"')[1].split("</tr>")[0]
+    assert f"Answer <bdi>{named}</bdi>" in flagged
+    assert f"<bdi>{answer.id}</bdi>" not in overridden + flagged
+
+
 def test_override_needs_a_reason(attempt_by, client, login, people):
     answer = _outage(attempt_by(POOR_REPLY))
     login(people["manager"])
