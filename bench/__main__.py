@@ -15,6 +15,7 @@ from bench.common import REPO_ROOT
 
 RUNS = [
     ("scoring", ["bench.bench_scoring"]),
+    ("submit", ["bench.bench_submit"]),
     ("pages", ["bench.bench_pages"]),
     ("mixed", ["bench.bench_mixed"]),
     ("heatmap", ["bench.bench_heatmap"]),
@@ -68,6 +69,24 @@ FIGURES = [
         "scoring",
         r"load \+ compile rubric: first ([\d.]+ ms)",
         "< 100 ms",
+    ),
+    (
+        "rubric load + compile, fresh process",
+        "submit",
+        r"rubric load \+ compile, fresh process: first ([\d.]+ ms)",
+        "< 100 ms",
+    ),
+    (
+        "role-play submit: a worker's first (3 workers)",
+        "submit",
+        r"first submit of a fresh worker: ([\d., ]+ ms)",
+        "<= later p50",
+    ),
+    (
+        "role-play submit: later p50 / p95",
+        "submit",
+        r"later submits \(\d+\): (p50 [\d.]+ ms, p95 [\d.]+ ms)",
+        "p50 < 30 ms",
     ),
     (
         "bare view req/s (gunicorn 2 sync, wrk -c32)",
