@@ -288,3 +288,34 @@ def test_rows_read_in_batches_are_the_rows_read_at_once(company, make_user):
     hr = make_user("hr")
     batched = list(report.iter_rows(hr, report.ReportFilter(), TODAY, "en", None, batch=2))
     assert batched == _report_at_once(hr) and len(batched) == 6 * 3
+
+
+@pytest.mark.parametrize("viewer", ["hr", "m1"])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},
+        {"certification_id": "starter"},
+        {"manager_id": "m2"},
+        {"department_id": "care", "certification_id": "starter"},
+        {"older_version": True},
+    ],
+)
+def test_totals_count_the_cells_the_report_lists(company, make_user, viewer, values):
+    """The chart's totals are the report's rows counted by status, under every filter; an
+    agent without a standing for a certification counts as not started."""
+    from collections import Counter
+
+    from app.certification.models import Certificate as Issued
+
+    issued = db.session.query(Issued).filter_by(user_id=company["people"]["certified"].id).first()
+    issued.standards_version = "2025.1"  # earned under an older version
+    make_user("agent", team=company["team_a"], hire_date=date(2020, 1, 1))  # no standing yet
+    db.session.commit()
+    ids = {"m2": company["m2"].id, "care": company["care"].id}
+    flt = report.ReportFilter(**{k: ids.get(v, v) for k, v in values.items()})
+    who = company["m1"] if viewer == "m1" else make_user("hr")
+    listed = Counter(row.status for row in report.iter_rows(who, flt, TODAY, "en", "2026.1"))
+    totals = report.totals(who, flt, TODAY, "2026.1")
+    assert totals == {status: listed.get(status, 0) for status in report.STATUSES}
+    assert sum(totals.values()) > 0 or viewer == "m1"  # m1 leads none of m2's or older ones
