@@ -81,6 +81,12 @@ def prepare(url: str) -> None:
     env = {**bench_env(url), "RUBRIC_WARMUP": "0"}
     for args in (("db", "upgrade"), ("content", "sync"), ("demo", "load")):
         flask(env, *args)
+    _analyze(url)  # the small database is measured with statistics too, as the large one
+
+
+def _analyze(url: str) -> None:
+    with psycopg.connect(_conninfo(url), autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
 
 
 def make_app(url: str):
@@ -149,7 +155,8 @@ def csv_figures(app) -> dict:
         peak = max(peak, _rss())
     response.close()
     return {"ttfb_s": ttfb, "total_s": time.perf_counter() - start, "rows": lines - 1,
-            "mib": size / 2**20, "rss_growth_mib": (peak - before) / 2**20}  # fmt: skip
+            "mib": size / 2**20, "rss_mib": before / 2**20,
+            "rss_growth_mib": (peak - before) / 2**20}  # fmt: skip
 
 
 # --- seeding -------------------------------------------------------------------------------
@@ -276,8 +283,7 @@ def seed(url: str, agents: int, attempts: int, rng) -> None:
         print(f"seeded {progress['completions']:,} course completions, "
               f"{progress['certificates']:,} certificates, {progress['standings']:,} standings: "
               f"{done - tried:.1f} s", flush=True)  # fmt: skip
-    with psycopg.connect(_conninfo(url), autocommit=True) as connection:
-        connection.execute("VACUUM ANALYZE")
+    _analyze(url)
     print(f"seeding in all, with VACUUM ANALYZE: {time.perf_counter() - started:.1f} s")
 
 
@@ -295,7 +301,7 @@ def report(small: dict, large: dict, agents: int, small_agents: int, export: dic
           f"{agents:,} (ratio {home[1] / home[0]:.2f}, target about 1)")  # fmt: skip
     print(f"CSV export ({export['rows']:,} rows, {export['mib']:.1f} MiB): first byte "
           f"{export['ttfb_s'] * 1000:.0f} ms, all {export['total_s']:.1f} s, peak RSS growth "
-          f"{export['rss_growth_mib']:.1f} MiB")  # fmt: skip
+          f"{export['rss_growth_mib']:.1f} MiB (resident before: {export['rss_mib']:.0f} MiB)")  # fmt: skip
 
 
 def main() -> int:
