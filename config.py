@@ -91,6 +91,10 @@ class Config:
     XAPI_KEY = os.environ.get("XAPI_KEY")
     XAPI_SECRET = os.environ.get("XAPI_SECRET")
 
+    # Compile and bind the rubrics of the quizzes on offer when the app starts (each worker),
+    # so that a worker's first role-play answer is graded as fast as the next ones.
+    RUBRIC_WARMUP = _bool("RUBRIC_WARMUP", True)
+
     # Busy pages are kept once rendered and served again until what they show changes
     # (app/page_cache); each worker process keeps its own, within this budget and age.
     PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
@@ -113,6 +117,7 @@ class TestConfig(Config):
     )
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    RUBRIC_WARMUP = False  # a test that needs it creates its own app
     # Cheap hashing keeps the suite fast; production uses scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 

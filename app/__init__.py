@@ -1,5 +1,7 @@
 """Khidma: training, role-play scoring, service standards and certification."""
 
+import gc
+
 from flask import Flask
 
 from config import Config, config_from_env
@@ -18,6 +20,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_commands(app)
     register_request_hooks(app)
     check_access_declarations(app)
+    prepare_grading(app)
     return app
 
 
@@ -78,6 +81,30 @@ def _import_models() -> None:
     from app.quizzes import models as _quizzes  # noqa: F401
     from app.standards import models as _standards  # noqa: F401
     from app.xapi import models as _xapi  # noqa: F401
+
+
+def prepare_grading(app: Flask) -> None:
+    """Compile what grading the quizzes on offer needs before the first request, so that a new
+    worker's first role-play answer is graded as fast as the next ones (RUBRIC_WARMUP)."""
+    if not app.config["RUBRIC_WARMUP"]:
+        return
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.extensions import db
+    from app.quizzes.services import prepare_quizzes_on_offer
+
+    with app.app_context():
+        try:
+            prepare_quizzes_on_offer()
+        except SQLAlchemyError as exc:
+            # No tables yet (before `flask db upgrade`) or no database: answers compile later.
+            app.logger.info("quizzes not prepared at start: %s", exc.__class__.__name__)
+        finally:
+            db.session.remove()
+    # What was compiled lives as long as the process: keep it out of the collector's full
+    # passes, which would otherwise walk it again and again during requests.
+    gc.collect()
+    gc.freeze()
 
 
 def register_event_handlers() -> None:

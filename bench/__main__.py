@@ -15,10 +15,12 @@ from bench.common import REPO_ROOT
 
 RUNS = [
     ("scoring", ["bench.bench_scoring"]),
+    ("submit", ["bench.bench_submit"]),
     ("pages", ["bench.bench_pages"]),
     ("mixed", ["bench.bench_mixed"]),
     ("heatmap", ["bench.bench_heatmap"]),
     ("report", ["bench.bench_report"]),
+    ("scale-postgres", ["bench.bench_scale"]),
     ("load-sqlite", ["bench.bench_load"]),
     ("load-postgres", ["bench.bench_load", "--postgres"]),
     ("load-sqlite-kills", ["bench.bench_load", "--kill-every", "2"]),
@@ -68,6 +70,24 @@ FIGURES = [
         "scoring",
         r"load \+ compile rubric: first ([\d.]+ ms)",
         "< 100 ms",
+    ),
+    (
+        "rubric load + compile, fresh process",
+        "submit",
+        r"rubric load \+ compile, fresh process: first ([\d.]+ ms)",
+        "< 100 ms",
+    ),
+    (
+        "role-play submit: a worker's first (3 workers)",
+        "submit",
+        r"first submit of a fresh worker: ([\d., ]+ ms)",
+        "<= later p50",
+    ),
+    (
+        "role-play submit: later p50 / p95",
+        "submit",
+        r"later submits \(\d+\): (p50 [\d.]+ ms, p95 [\d.]+ ms)",
+        "p50 < 30 ms",
     ),
     (
         "bare view req/s (gunicorn 2 sync, wrk -c32)",
@@ -157,6 +177,30 @@ FIGURES = [
         "report",
         r"heap peak for 100,000 rows: ([\d.]+ MiB)",
         "< 10 MiB",
+    ),
+    (
+        "PostgreSQL, 100,000 agents: HR report page 1",
+        "scale-postgres",
+        r"HR report first page at [\d,]+ agents: ([\d.]+ ms, \d+ queries)",
+        "< 150 ms",
+    ),
+    (
+        "PostgreSQL, 100,000 agents: agent home",
+        "scale-postgres",
+        r"agent home: ([\d.]+ ms at [\d,]+ agents, [\d.]+ ms)",
+        "unchanged",
+    ),
+    (
+        "PostgreSQL, 300,000-row CSV: first byte, all",
+        "scale-postgres",
+        r"CSV export \([\d,]+ rows, [\d.]+ MiB\): first byte ([\d.]+ ms, all [\d.]+ s)",
+        "< 1 s",
+    ),
+    (
+        "PostgreSQL, 300,000-row CSV: RSS growth",
+        "scale-postgres",
+        r"peak RSS growth ([\d.]+ MiB)",
+        "flat",
     ),
     ("XLSX export 100,000 rows", "report", r"XLSX export \(100,000 rows\): ([\d.]+ s)", "-"),
 ]

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, func, select, true
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased
 
 from app.certification.models import Certificate, Certification, CertificationStanding
 from app.certification.services import EXPIRING_DAYS
@@ -125,34 +125,44 @@ def _cells(viewer: User, flt: ReportFilter, today: date, current_version: str | 
             ),
         )  # fmt: skip
         .outerjoin(Certificate, Certificate.id == CertificationStanding.certificate_id)
-        .where(User.role == Role.AGENT, User.active, Certification.active)
+        .where(*_agents(viewer, flt), *_certifications(flt))
+        .where(*_certificates(flt, current_version))
     )
-    return _filtered(_scoped(query, viewer), flt, current_version)
-
-
-def _scoped(query: Select, viewer: User) -> Select:
-    """HR and admins see everyone; a manager sees the agents of the teams they lead."""
-    if viewer.role in (Role.HR, Role.ADMIN):
-        return query
-    return query.where(User.team_id.in_(select(Team.id).where(Team.manager_id == viewer.id)))
-
-
-def _filtered(query: Select, flt: ReportFilter, current_version: str | None) -> Select:
-    if flt.department_id:
-        query = query.where(User.department_id == flt.department_id)
-    if flt.team_id:
-        query = query.where(User.team_id == flt.team_id)
-    if flt.manager_id:
-        query = query.where(Team.manager_id == flt.manager_id)
-    if flt.certification_id:
-        query = query.where(Certification.id == flt.certification_id)
-    if flt.user_id:
-        query = query.where(User.id == flt.user_id)
-    if flt.older_version:
-        query = query.where(Certificate.standards_version.is_not(None))
-        if current_version:
-            query = query.where(Certificate.standards_version != current_version)
     return query
+
+
+def _agents(viewer: User, flt: ReportFilter) -> list:
+    """Which agents the report shows: HR and admins see everyone, a manager the agents of the
+    teams they lead; then the filters on people."""
+    found = [User.role == Role.AGENT, User.active]
+    if viewer.role not in (Role.HR, Role.ADMIN):
+        found.append(User.team_id.in_(select(Team.id).where(Team.manager_id == viewer.id)))
+    if flt.department_id:
+        found.append(User.department_id == flt.department_id)
+    if flt.team_id:
+        found.append(User.team_id == flt.team_id)
+    if flt.manager_id:
+        found.append(User.team_id.in_(select(Team.id).where(Team.manager_id == flt.manager_id)))
+    if flt.user_id:
+        found.append(User.id == flt.user_id)
+    return found
+
+
+def _certifications(flt: ReportFilter) -> list:
+    found = [Certification.active]
+    if flt.certification_id:
+        found.append(Certification.id == flt.certification_id)
+    return found
+
+
+def _certificates(flt: ReportFilter, current_version: str | None) -> list:
+    """Only certificates earned under an older standards version (so: only cells with one)."""
+    if not flt.older_version:
+        return []
+    found = [Certificate.standards_version.is_not(None)]
+    if current_version:
+        found.append(Certificate.standards_version != current_version)
+    return found
 
 
 def _with_status(query: Select, flt: ReportFilter, today: date) -> Select:
@@ -181,11 +191,28 @@ def _ordered(query: Select, flt: ReportFilter, today: date, locale: str) -> Sele
 
 
 def totals(viewer: User, flt: ReportFilter, today: date, current_version: str | None) -> dict:
-    """Cells per status under every filter but the status one (the chart shows them all)."""
-    cells = _cells(viewer, flt, today, current_version).subquery()
-    query = select(cells.c.status, func.count()).group_by(cells.c.status)
-    found = dict(db.session.execute(query).all())
-    return {status: found.get(status, 0) for status in STATUSES}
+    """Cells per status under every filter but the status one (the chart shows them all).
+    Counted from the standings, each read once, rather than from every agent x certification
+    pair: a cell without a standing is one not started, so those are the cells the standings
+    leave over (none when only cells with a certificate are asked for)."""
+    agents, certifications = _agents(viewer, flt), _certifications(flt)
+    status = status_expression(today)
+    query = (
+        select(status, func.count())
+        .select_from(CertificationStanding)
+        .join(User, User.id == CertificationStanding.user_id)
+        .join(Certification, Certification.id == CertificationStanding.certification_id)
+        .outerjoin(Certificate, Certificate.id == CertificationStanding.certificate_id)
+        .where(*agents, *certifications, *_certificates(flt, current_version))
+        .group_by(status)
+    )
+    found = {status: 0 for status in STATUSES} | dict(db.session.execute(query).all())
+    if not flt.older_version:
+        count_agents = select(func.count(User.id)).where(*agents).scalar_subquery()
+        count_certifications = select(func.count(Certification.id)).where(*certifications)
+        cells = db.session.scalar(select(count_agents * count_certifications.scalar_subquery()))
+        found["not_started"] += cells - sum(found.values())
+    return found
 
 
 def page_of_rows(viewer, flt, today, locale, current_version, page: int, per_page=None):
@@ -225,31 +252,54 @@ def to_row(r, locale: str) -> ReportRow:
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Choice:
+    """A team or a manager as the filter lists offer it: what the lists and the export names
+    need, not the whole row (an installation may have thousands of teams)."""
+
+    id: int
+    code: str  # a team's code, a manager's employee number
+    name_ar: str
+    name_en: str
+    department_id: int | None = None
+
+    def name(self, locale: str) -> str:
+        return self.name_ar if locale == "ar" else self.name_en
+
+
 @dataclass
 class FilterOptions:
     departments: list[Department]
-    teams: list[Team]
-    managers: list[User]
+    teams: list[Choice]
+    managers: list[Choice]
     certifications: list[Certification]
 
 
 def filter_options(viewer: User) -> FilterOptions:
     """What the filter lists offer the viewer (a manager: only their own teams)."""
-    teams_query = select(Team).options(joinedload(Team.manager)).order_by(Team.name_en, Team.id)
+    query = (
+        select(Team.id, Team.code, Team.name_ar, Team.name_en, Team.department_id,
+               Manager.id, Manager.employee_no, Manager.name_ar, Manager.name_en)
+        .outerjoin(Manager, Manager.id == Team.manager_id)
+        .order_by(Team.name_en, Team.id)
+    )  # fmt: skip
     if viewer.role not in (Role.HR, Role.ADMIN):
-        teams_query = teams_query.where(Team.manager_id == viewer.id)
-    teams = list(db.session.scalars(teams_query))
+        query = query.where(Team.manager_id == viewer.id)
+    teams, managers = [], {}
+    for row in db.session.execute(query):
+        teams.append(Choice(*row[:5]))
+        if row[5] is not None:
+            managers[row[5]] = Choice(*row[5:])
     department_ids = {t.department_id for t in teams}
     departments = [
         d for d in db.session.scalars(select(Department).order_by(Department.name_en))
         if viewer.role in (Role.HR, Role.ADMIN) or d.id in department_ids
     ]  # fmt: skip
-    managers = sorted({t.manager.id: t.manager for t in teams if t.manager}.values(),
-                      key=lambda m: (m.name_en, m.id))  # fmt: skip
     certifications = list(db.session.scalars(
         select(Certification).where(Certification.active).order_by(Certification.position)
     ))  # fmt: skip
-    return FilterOptions(departments, teams, managers, certifications)
+    ordered = sorted(managers.values(), key=lambda m: (m.name_en, m.id))
+    return FilterOptions(departments, teams, ordered, certifications)
 
 
 STATUS_LABELS = {

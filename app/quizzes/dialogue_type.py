@@ -12,6 +12,7 @@ from typing import Any
 
 from app.quizzes.question_types import Grade, GradingContext, Sitting, register
 from app.quizzes.roleplay_types import (
+    LANGUAGES,
     Branch,
     Problems,
     RoleplayDialogue,
@@ -24,7 +25,7 @@ from app.quizzes.roleplay_types import (
     reply_view,
     scenario_problems,
 )
-from app.quizzes.rubrics import rescore
+from app.quizzes.rubrics import rescore, warm
 from app.scoring import Rubric
 
 
@@ -118,6 +119,19 @@ class RoleplayDialogueType(RubricScored):
         lang = lang or turn.languages(question.language)[0]
         return bind_scenario(rubrics[question.rubric], turn, turn.criteria, lang, question.language)
 
+    def turn_rubric_for(self, question, turn: Turn, context: GradingContext, lang: str) -> Rubric:
+        """The rubric bound to a turn for a reply in `lang`, kept with the version."""
+        return context.bound_rubric((question.id, turn.id, lang), lambda: bind_scenario(
+            context.compiled_rubric(question.rubric), turn, turn.criteria, lang,
+            question.language,
+        ))  # fmt: skip
+
+    def prepare(self, question: RoleplayDialogue, context: GradingContext) -> None:
+        """Every turn, in both languages a reply may be written in."""
+        for turn in question.turns:
+            for lang in LANGUAGES:
+                warm(self.turn_rubric_for(question, turn, context, lang), lang)
+
     def problems(self, question: RoleplayDialogue, rubrics: dict) -> Problems:
         if question.rubric not in rubrics:
             known = ", ".join(sorted(rubrics)) or "none"
@@ -141,10 +155,7 @@ class RoleplayDialogueType(RubricScored):
         customer's message as served (in `served`, else in the agent's language)."""
         served = served or turn.served_language(context.locale, question.language)
         scored_in = turn.served_and_scored(text, served, question.language)[1]
-        rubric = context.bound_rubric(
-            (question.id, turn.id, scored_in),
-            lambda: self.turn_rubric(question, turn, context.rubrics, scored_in),
-        )
+        rubric = self.turn_rubric_for(question, turn, context, scored_in)
         pass_mark = pass_mark_of(question, context)
         detail = grade_reply(text, rubric, scored_in, pass_mark, context.locale)
         customer = turn.customer_in(served, question.language)

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, field_validator, model_validator
 
 from app.quizzes import answers
+from app.quizzes.rubrics import compile_rubric
 from app.schema_types import BilingualText, Slug, TextModel
 
 
@@ -29,9 +30,17 @@ class GradingContext:
     rubrics: dict[str, dict] = field(default_factory=dict)
     pass_mark: int = 70
     locale: str = "en"
-    # Rubrics bound to this version's questions, shared by every context of the version so
-    # that each is compiled once per process, not once per answer.
+    # The version's rubrics compiled (id -> Rubric) and bound to its questions, shared by
+    # every context of the version so that each is compiled once per process, not per answer.
     bound: dict = field(default_factory=dict)
+    compiled: dict = field(default_factory=dict)
+
+    def compiled_rubric(self, rubric_id: str):
+        """The version's rubric `rubric_id`, compiled on first use (KeyError when unknown)."""
+        rubric = self.compiled.get(rubric_id)
+        if rubric is None:
+            rubric = self.compiled[rubric_id] = compile_rubric(self.rubrics[rubric_id])
+        return rubric
 
     def bound_rubric(self, key, bind):
         """The rubric bound under `key` (a question, or a dialogue turn), made by `bind()` on
@@ -190,6 +199,12 @@ class QuestionType(ABC):
         """What the quiz page shows beyond the question: options in their order, the
         conversation so far (fields of quizzes.take.QuestionView)."""
         return {}
+
+    def prepare(self, question: QuestionBase, context: GradingContext) -> None:
+        """Compile and load what grading the question needs (rubrics bound in every language
+        a reply may be written in), so that a process's first answer costs no more than the
+        next ones. Called for the quizzes on offer when the app starts."""
+        return None
 
     def close(self, question: QuestionBase, sitting: Sitting) -> None:
         """The attempt is recorded (same transaction): drop what was kept while it was open."""

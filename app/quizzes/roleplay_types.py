@@ -213,10 +213,10 @@ def grade_reply(text: str, rubric: Rubric, language: str, pass_mark: int, locale
     return rubric_tools.result_detail(text, result, locale)
 
 
-def bind_scenario(rubric_data: dict, scenario: Scenario, overrides, lang: str, language) -> Rubric:
-    """The rubric bound to a question or turn for a reply in `lang`."""
+def bind_scenario(rubric: Rubric | dict, scenario: Scenario, overrides, lang: str, language):
+    """The rubric (compiled, or a mapping) bound to a question or turn for a reply in `lang`."""
     return rubric_tools.bind(
-        rubric_data, scenario.key_points_in(lang, language), overrides,
+        rubric, scenario.key_points_in(lang, language), overrides,
         scenario.customer_in(lang, language),
     )  # fmt: skip
 
@@ -296,6 +296,18 @@ class RoleplayType(RubricScored):
             rubrics[question.rubric], question, question.criteria, lang, question.language
         )
 
+    def rubric_for(self, question: Roleplay, context: GradingContext, lang: str) -> Rubric:
+        """The rubric bound to the question for a reply in `lang`, kept with the version."""
+        return context.bound_rubric((question.id, lang), lambda: bind_scenario(
+            context.compiled_rubric(question.rubric), question, question.criteria, lang,
+            question.language,
+        ))  # fmt: skip
+
+    def prepare(self, question: Roleplay, context: GradingContext) -> None:
+        """A reply is scored in the language it is written in, whatever it was served in."""
+        for lang in LANGUAGES:
+            rubric_tools.warm(self.rubric_for(question, context, lang), lang)
+
     def problems(self, question: Roleplay, rubrics: dict) -> Problems:
         if question.rubric not in rubrics:
             return _unknown_rubric(question.rubric, rubrics)
@@ -312,10 +324,7 @@ class RoleplayType(RubricScored):
         context = context or GradingContext()
         text = answer if isinstance(answer, str) else ""
         served, scored_in = question.served_and_scored(text, context.locale, question.language)
-        rubric = context.bound_rubric(
-            (question.id, scored_in),
-            lambda: self.bound_rubric(question, context.rubrics, scored_in),
-        )
+        rubric = self.rubric_for(question, context, scored_in)
         pass_mark = pass_mark_of(question, context)
         detail = grade_reply(text, rubric, scored_in, pass_mark, context.locale)
         detail |= {"kind": "roleplay", "pass_mark": pass_mark, "served": served,

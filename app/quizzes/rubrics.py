@@ -12,21 +12,32 @@ from app.scoring import Rubric, ScoreResult, score_reply, score_rule
 LOCALES = ("ar", "en")
 
 
+# Short replies scored once when a question is prepared (see `warm`), one per language.
+WARM_UP_REPLIES = {
+    "ar": "نعتذر عن الإزعاج، وشكرًا لصبرك.",
+    "en": "Sorry for the trouble, and thank you for your patience.",
+}
+
+
 @lru_cache(maxsize=64)
 def _compiled(canonical: str) -> Rubric:
     return Rubric.from_mapping(json.loads(canonical))
 
 
 def compile_rubric(data: dict) -> Rubric:
-    """The compiled rubric for a mapping; compiling takes a tenth of a second, so the result is
-    cached by content (a quiz version's rubric compiles once per process)."""
+    """The compiled rubric for a mapping, cached by content: rubrics with the same content
+    share one compiled object. Compiling costs tens of milliseconds and the key costs
+    serialising the whole rubric, so graders call this once per quiz version and rubric
+    (GradingContext.compiled_rubric), never per answer."""
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     return _compiled(canonical)
 
 
-def bind(rubric_data: dict, key_points, overrides, customer: str) -> Rubric:
-    """The rubric bound to one question (or dialogue turn); raises RubricError."""
-    return compile_rubric(rubric_data).for_question(
+def bind(rubric: Rubric | dict, key_points, overrides, customer: str) -> Rubric:
+    """The rubric (compiled, or a mapping to compile) bound to one question or dialogue turn;
+    raises RubricError."""
+    compiled = rubric if isinstance(rubric, Rubric) else compile_rubric(rubric)
+    return compiled.for_question(
         key_points=[list(group) for group in key_points or []],
         overrides=dict(overrides or {}),
         customer=customer,
@@ -35,6 +46,13 @@ def bind(rubric_data: dict, key_points, overrides, customer: str) -> Rubric:
 
 def score_text(text: str, rubric: Rubric, language: str, pass_mark: int) -> ScoreResult:
     return score_reply(text or "", rubric, language, pass_mark)
+
+
+def warm(rubric: Rubric, language: str) -> None:
+    """Score one short reply in `language` with a bound rubric, so that what the scorer loads
+    on first use (word packs, the learned model, the customer's message analysed) is loaded
+    before a real reply waits for it."""
+    score_text(WARM_UP_REPLIES[language], rubric, language, 70)
 
 
 def result_detail(text: str, result: ScoreResult, locale: str) -> dict:

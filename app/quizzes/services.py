@@ -79,6 +79,20 @@ def attempt_summaries(user_ids: list[int]) -> dict[tuple[int, str], tuple[int, f
     return {(u, q): (n, best) for u, q, n, best in db.session.execute(query)}
 
 
+def prepare_quizzes_on_offer() -> int:
+    """Compile and bind the rubrics of the current version of every active quiz in this
+    process (kept with the version: app.quizzes.versions), so that the first answer a worker
+    grades costs no more than the next. Returns how many versions were prepared."""
+    rows = db.session.scalars(
+        select(QuizVersion)
+        .join(Quiz, Quiz.current_version_id == QuizVersion.id)
+        .where(Quiz.active.is_(True))
+    ).all()
+    for row in rows:
+        view_version(row).prepare()
+    return len(rows)
+
+
 # --- what may be taken ------------------------------------------------------------------------
 
 

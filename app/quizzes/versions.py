@@ -15,7 +15,9 @@ class VersionView:
     header: dict
     questions: tuple[tuple[QuestionType, QuestionBase], ...]
     rubrics: dict
-    bound: dict = field(default_factory=dict, compare=False, repr=False)  # see GradingContext
+    # Compiled and bound rubrics, shared by every grading context of the version
+    bound: dict = field(default_factory=dict, compare=False, repr=False)
+    compiled: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def pass_mark(self) -> int:
@@ -37,9 +39,14 @@ class VersionView:
         return next((pair for pair in self.questions if pair[1].id == question_id), None)
 
     def context(self, locale: str) -> GradingContext:
-        return GradingContext(
-            rubrics=self.rubrics, pass_mark=self.pass_mark, locale=locale, bound=self.bound
-        )
+        return GradingContext(rubrics=self.rubrics, pass_mark=self.pass_mark, locale=locale,
+                              bound=self.bound, compiled=self.compiled)  # fmt: skip
+
+    def prepare(self) -> None:
+        """Compile and bind the rubrics of every question (see QuestionType.prepare)."""
+        context = self.context("en")
+        for qtype, question in self.questions:
+            qtype.prepare(question, context)
 
 
 _CACHE: dict[str, VersionView] = {}

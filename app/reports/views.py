@@ -65,7 +65,7 @@ def _export_parts():
     codes = {
         "department_id": {d.id: d.code for d in options.departments},
         "team_id": {t.id: t.code for t in options.teams},
-        "manager_id": {m.id: m.employee_no for m in options.managers},
+        "manager_id": {m.id: m.code for m in options.managers},
     }
     return flt, about, rows, labels, lambda ext: exports.file_name(flt, codes, now, ext)
 

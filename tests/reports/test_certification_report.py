@@ -245,3 +245,77 @@ def test_query_count_does_not_grow_with_agents(
     with count_queries(db.engine) as many:
         assert client.get("/certification/report").status_code == 200
     assert few.count == many.count <= 10
+
+
+def _report_at_once(viewer, locale: str = "en") -> list[report.ReportRow]:
+    from app.standards.services import current_version
+
+    version = current_version()
+    return report.page_of_rows(viewer, report.ReportFilter(), TODAY, locale,
+                               version.version if version else None, 1, per_page=10**6)  # fmt: skip
+
+
+def test_csv_export_streams_the_report_row_for_row(
+    company, client, login_as, make_user, monkeypatch
+):
+    """The export goes out in pieces as rows are read, and the pieces make the same file as
+    the whole report written at once."""
+    from app import exports as files
+    from app.reports import exports as report_exports
+
+    for n in range(40):
+        make_user("agent", team=company["team_a"], name_en=f"Extra {n:02d}",
+                  hire_date=date(2020, 1, 1))  # fmt: skip
+    hr = login_as("hr")
+    monkeypatch.setattr(files, "FLUSH_BYTES", 512)  # many pieces from a small report
+    response = client.get("/reports/certification.csv", buffered=False)
+    assert response.is_streamed
+    pieces = list(response.response)
+    response.close()
+    rows = _report_at_once(hr)
+    labels = {key: str(label) for key, label in report.STATUS_LABELS.items()}
+    whole = io.StringIO()
+    whole.write("\ufeff")
+    writer = csv.writer(whole)
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow(files.cells(report_exports.cells(row, labels)))
+    assert len(rows) == 46 * 3 and len(pieces) > 5
+    assert b"".join(pieces).decode("utf-8") == whole.getvalue()
+
+
+def test_rows_read_in_batches_are_the_rows_read_at_once(company, make_user):
+    hr = make_user("hr")
+    batched = list(report.iter_rows(hr, report.ReportFilter(), TODAY, "en", None, batch=2))
+    assert batched == _report_at_once(hr) and len(batched) == 6 * 3
+
+
+@pytest.mark.parametrize("viewer", ["hr", "m1"])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},
+        {"certification_id": "starter"},
+        {"manager_id": "m2"},
+        {"department_id": "care", "certification_id": "starter"},
+        {"older_version": True},
+    ],
+)
+def test_totals_count_the_cells_the_report_lists(company, make_user, viewer, values):
+    """The chart's totals are the report's rows counted by status, under every filter; an
+    agent without a standing for a certification counts as not started."""
+    from collections import Counter
+
+    from app.certification.models import Certificate as Issued
+
+    issued = db.session.query(Issued).filter_by(user_id=company["people"]["certified"].id).first()
+    issued.standards_version = "2025.1"  # earned under an older version
+    make_user("agent", team=company["team_a"], hire_date=date(2020, 1, 1))  # no standing yet
+    db.session.commit()
+    ids = {"m2": company["m2"].id, "care": company["care"].id}
+    flt = report.ReportFilter(**{k: ids.get(v, v) for k, v in values.items()})
+    who = company["m1"] if viewer == "m1" else make_user("hr")
+    listed = Counter(row.status for row in report.iter_rows(who, flt, TODAY, "en", "2026.1"))
+    totals = report.totals(who, flt, TODAY, "2026.1")
+    assert totals == {status: listed.get(status, 0) for status in report.STATUSES}
+    assert sum(totals.values()) > 0 or viewer == "m1"  # m1 leads none of m2's or older ones
