@@ -1,13 +1,19 @@
-"""Serving kept pages from views.
+"""Serving kept pages from views, and answering the browser's "has it changed?" cheaply.
 
-A page is kept under a key made of the address, the reader, the reader's language and day,
-and the change counters of what the page shows (see tracking.py): the reader's own counter
-plus either the shared counter (pages about the reader) or the overall one (pages about many
-people). A change to any of those makes a new key, so a kept page is never served stale.
+A page's identity is made of the address, the reader, the reader's language and day, and the
+change counters of what the page shows (see tracking.py): the reader's own counter plus either
+the shared counter (pages about the reader) or the overall one (pages about many people). A
+change to any of those makes a new identity, so a kept page is never served stale.
+
+The same identity gives the page its ETag, computed before anything is rendered: a browser
+that sends it back in If-None-Match while nothing has changed gets a 304 with no body. Whether
+a browser may keep the page to revalidate it at all is decided in app/security.py.
 """
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import NamedTuple
@@ -81,11 +87,10 @@ def load_user_with_counters(user_model, user_id: int):
     return row[0]
 
 
-def page_key(scope: str) -> tuple | None:
-    """The key of this request's page, or None when it must not be kept or served kept."""
-    if not current_app.config["PAGE_CACHE_ENABLED"] or request.method != "GET":
-        return None
-    if session.get("_flashes"):  # messages are shown once, on a freshly rendered page
+def page_identity(scope: str) -> tuple | None:
+    """What this request's page depends on, or None when it must be rendered afresh (not a
+    GET, a message waiting to be shown once, no change counted yet)."""
+    if request.method != "GET" or session.get("_flashes"):
         return None
     row = counters()
     if row is None:
@@ -94,6 +99,60 @@ def page_key(scope: str) -> tuple | None:
     user = current_user
     return (request.full_path, user.id, user.data_generation, row.epoch, scope, generation,
             current_language(), clock.today())  # fmt: skip
+
+
+def page_key(scope: str) -> tuple | None:
+    """The key of this request's page, or None when it must not be kept or served kept."""
+    if not current_app.config["PAGE_CACHE_ENABLED"]:
+        return None
+    return page_identity(scope)
+
+
+def page_etag(identity: tuple) -> str:
+    """The ETag of a page (unquoted): its identity, plus what a page kept by the browser
+    carries besides the data it shows.
+
+    - The session's form secret: the page's forms carry a token of this session, so a page
+      kept from another session (signed out and in again) is never revalidated into this one.
+    - A time window of PAGE_CACHE_SECONDS (offset per reader, so that not every reader's pages
+      turn over at the same second): the same bound kept pages have on what the counters do
+      not see, and it keeps the form tokens on a revalidated page fresh.
+    The digest is keyed with the secret key, so an ETag tells nothing about what it is made of.
+    """
+    field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if field_name not in session:
+        generate_csrf()  # the page will hold a token: make its session secret now
+    period = max(1, int(current_app.config["PAGE_CACHE_SECONDS"]))
+    window = (int(time.time()) + identity[1] * 7919) // period
+    digest = hashlib.blake2b(repr((identity, session[field_name], window)).encode(),
+                             digest_size=16, key=_etag_secret())  # fmt: skip
+    return digest.hexdigest()
+
+
+_ETAG_SECRETS: dict[str, bytes] = {}
+
+
+def _etag_secret() -> bytes:
+    secret = current_app.config["SECRET_KEY"]
+    key = _ETAG_SECRETS.get(secret)
+    if key is None:
+        key = _ETAG_SECRETS[secret] = hashlib.sha256(b"page-etag:" + secret.encode()).digest()
+    return key
+
+
+def _asked_with(etag: str) -> bool:
+    """The browser holds this very page: If-None-Match names its ETag (compared weakly, as
+    RFC 9110 says). A bare `*` is not taken: it names no page this reader was given."""
+    asked = request.if_none_match
+    return bool(asked) and not asked.star_tag and asked.contains_weak(etag)
+
+
+def not_modified(etag: str):
+    """The 304 answer: no body, the same ETag (security headers are added after)."""
+    response = current_app.response_class(status=304)
+    response.set_etag(etag)
+    response.headers["X-Page-Cache"] = "revalidated"
+    return response
 
 
 def cached_page(scope: str | Callable[[], str]):
@@ -105,17 +164,25 @@ def cached_page(scope: str | Callable[[], str]):
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            key = page_key(scope() if callable(scope) else scope)
-            if key is None:
+            identity = page_identity(scope() if callable(scope) else scope)
+            if identity is None:
                 return view(*args, **kwargs)
-            parts = page_store().get(key)
+            etag = page_etag(identity)
+            if _asked_with(etag):
+                return not_modified(etag)
+            kept = current_app.config["PAGE_CACHE_ENABLED"]
+            parts = page_store().get(identity) if kept else None
             if parts is not None:
                 response = make_response(generate_csrf().encode().join(parts))
                 response.headers["X-Page-Cache"] = "hit"
+                response.set_etag(etag)
                 return response
             response = make_response(view(*args, **kwargs))
-            if _keep(key, response):
-                response.headers["X-Page-Cache"] = "miss"
+            if _keepable(response):
+                response.set_etag(etag)
+                if kept:
+                    _keep(identity, response)
+                    response.headers["X-Page-Cache"] = "miss"
             return response
 
         return wrapped
@@ -123,18 +190,22 @@ def cached_page(scope: str | Callable[[], str]):
     return decorate
 
 
-def _keep(key: tuple, response) -> bool:
+def _keepable(response) -> bool:
+    """Whether a freshly rendered answer is the page itself, the same for every request with
+    its identity: not an error, a redirect or a streamed file, and no message left for the
+    next page."""
     if response.status_code != 200 or response.mimetype != "text/html" or response.is_streamed:
         return False
-    if session.get("_flashes"):  # the view left a message for the next page
-        return False
+    return not session.get("_flashes")
+
+
+def _keep(key: tuple, response) -> None:
     body = response.get_data()
     # The form token belongs to one session and is filled in afresh for every request, so
     # the page is kept as the pieces around it.
     token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     parts = tuple(body.split(token.encode())) if token else (body,)
     page_store().put(key, parts, size=len(body))
-    return True
 
 
 # Small facts about the reader that every page shows (the unread count, whether new standards
