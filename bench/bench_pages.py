@@ -4,7 +4,12 @@ connections), and SQL queries per page at 10 and at 10,000 agents.
 
 Pages are measured as served (a worker renders a page once, then serves it until the data it
 shows changes: app/page_cache) and, for comparison, rendered on every request with the page
-store switched off (PAGE_CACHE_ENABLED=0). Query counts are given for both.
+store switched off (PAGE_CACHE_ENABLED=0). Query counts are given for both. Each page is also
+asked again with the ETag it was given (If-None-Match), as a browser revalidating a kept page
+does: those answers are 304s decided before rendering.
+
+Every answer under load is checked (a wrk script counts statuses): a page that answers anything
+but 200 (or anything but 304 where a 304 is expected) fails the bench by name.
 
 Run: .venv/bin/python -m bench.bench_pages
 """
@@ -105,27 +110,47 @@ def query_counts(database_url: str, kept: bool) -> dict[str, int]:
     return counts
 
 
-def throughput(env: dict) -> dict[str, dict]:
+def timed(label: str, url: str, cookie: str | None = None, expected: int = 200,
+          headers: dict | None = None) -> dict:  # fmt: skip
+    """wrk figures of one address; fails the bench, by name, if any answer under load is not
+    `expected` (an error, or a redirect to the sign-in page, is never timed as the page)."""
+    check_answers(url, cookie, expected, headers)
+    result = wrk(url, cookie, expected=expected, headers=headers)
+    if result["unexpected"]:
+        raise SystemExit(f"bench failed: {label} ({url}) answered {result['unexpected']} "
+                         f"requests under load with another status than {expected} "
+                         f"(last {result['unexpected_status']})")  # fmt: skip
+    return result
+
+
+def throughput(env: dict, conditional: bool = False) -> dict[str, dict]:
+    """Each page as a share of the bare view; with `conditional`, each page also asked with
+    the ETag it was last given (If-None-Match), where every answer must be a 304."""
     rows = {}
     with served(env) as base:
-        check_answers(base + "/health")
-        baseline = wrk(base + "/health")
+        baseline = timed("bare view", base + "/health")
         rows["bare view (/health)"] = {**baseline, "ratio": 1.0}
         for label, path, email in PAGES:
             cookie = session_cookie(base, email, DEMO_PASSWORD)
-            check_answers(base + path, cookie)
-            result = wrk(base + path, cookie)
-            if result["non_2xx"]:
-                raise SystemExit(f"bench failed: {label} ({path}) answered {result['non_2xx']} "
-                                 "requests with an error status under load")  # fmt: skip
+            result = timed(label, base + path, cookie)
             rows[label] = {**result, "ratio": result["rps"] / baseline["rps"]}
+            if not conditional:
+                continue
+            etag = check_answers(base + path, cookie).get("ETag")
+            if not etag:
+                raise SystemExit(f"bench failed: {label} ({path}) was answered without an ETag")
+            result = timed(f"{label}, asked again", base + path, cookie, expected=304,
+                           headers={"If-None-Match": etag})  # fmt: skip
+            rows[f"{label}, 304"] = {**result, "ratio": result["rps"] / baseline["rps"]}
     return rows
 
 
 def main() -> dict:
     with temp_database() as (url, _folder):
-        env = prepare(url)
-        served_rows = throughput(env)
+        # No write happens during these runs; an hour's window keeps each page's ETag (which
+        # turns over every PAGE_CACHE_SECONDS, app/page_cache/pages.py) through a wrk run.
+        env = {**prepare(url), "PAGE_CACHE_SECONDS": "3600"}
+        served_rows = throughput(env, conditional=True)
         rendered_rows = throughput({**env, "PAGE_CACHE_ENABLED": "0"})
         # Counted after the load runs, so both counts see the same reading history.
         kept = query_counts(url, kept=True)
@@ -136,11 +161,19 @@ def main() -> dict:
     print(f"{'page':24} {'served':>7} {'ratio':>6} {'p99 ms':>7}   {'rendered':>8} {'ratio':>6} "
           f"{'p99 ms':>7}   queries: served, rendered@10, rendered@10000")  # fmt: skip
     for page, row in served_rows.items():
+        if page.endswith(", 304"):
+            continue
         other = rendered_rows.get(page, {"rps": 0, "ratio": 0, "p99_ms": 0})
         counts = f"{kept.get(page, '-')}  {small.get(page, '-')}  {large.get(page, '-')}"
         print(f"{page:24} {row['rps']:7.0f} {row['ratio']:6.2f} {row['p99_ms']:7.1f}   "
               f"{other['rps']:8.0f} {other['ratio']:6.2f} {other['p99_ms']:7.1f}   "
               f"{counts if page in kept else '-'}")  # fmt: skip
+    print("\nasked again with the ETag last given (If-None-Match), every answer a 304")
+    print(f"{'page':24} {'req/s':>7} {'ratio':>6} {'p99 ms':>7}")
+    for page, row in served_rows.items():
+        if page.endswith(", 304"):
+            print(f"{page[:-5]:24} {row['rps']:7.0f} {row['ratio']:6.2f} {row['p99_ms']:7.1f}   "
+                  "(304)")  # fmt: skip
     return {"served": served_rows, "rendered": rendered_rows, "queries_served": kept,
             "queries_small": small, "queries_large": large}  # fmt: skip
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, case, func, select, true
+from sqlalchemy import Date, Select, and_, bindparam, case, func, select, true
 from sqlalchemy.orm import aliased, joinedload
 
 from app.certification.models import Certificate, Certification, CertificationStanding
@@ -70,8 +70,17 @@ class ReportRow:
     standards_version: str | None
 
 
-def status_expression(today: date):
-    soon = today + timedelta(days=EXPIRING_DAYS)
+# The report's statements are built once per shape (which filters are set, the sort, the
+# language) and run with the values as parameters: building one costs more than running it.
+TODAY = bindparam("today", type_=Date)
+SOON = bindparam("soon", type_=Date)
+_STATEMENTS: dict[tuple, Select] = {}
+
+
+def status_expression(today=TODAY):
+    """The cell's status in SQL; `today` a date, or by default the `today` parameter (with
+    `soon`, see _params)."""
+    soon = today + timedelta(days=EXPIRING_DAYS) if isinstance(today, date) else SOON
     percent = func.coalesce(CertificationStanding.percent, 0)
     return case(
         (and_(Certificate.id.is_(None), percent > 0), "in_progress"),
@@ -83,9 +92,45 @@ def status_expression(today: date):
     )
 
 
-def _cells(viewer: User, flt: ReportFilter, today: date, current_version: str | None) -> Select:
-    """The filtered cells without the status filter, as a subquery-able select."""
-    status = status_expression(today).label("status")
+def _shape(viewer: User, flt: ReportFilter, current_version: str | None) -> tuple:
+    """What decides the statement's text; the values go in as parameters (_params)."""
+    return (viewer.role in (Role.HR, Role.ADMIN), bool(flt.department_id), bool(flt.team_id),
+            bool(flt.manager_id), bool(flt.certification_id), bool(flt.user_id),
+            flt.older_version, bool(current_version))  # fmt: skip
+
+
+def _params(viewer: User, flt: ReportFilter, today: date, current_version: str | None) -> dict:
+    return {
+        "today": today, "soon": today + timedelta(days=EXPIRING_DAYS), "viewer_id": viewer.id,
+        "department_id": flt.department_id, "team_id": flt.team_id,
+        "manager_id": flt.manager_id, "certification_id": flt.certification_id,
+        "user_id": flt.user_id, "current_version": current_version, "status": flt.status,
+    }  # fmt: skip
+
+
+def _statement(kind: str, viewer: User, flt: ReportFilter, current_version, locale="") -> Select:
+    """The statement of `kind` ("totals", "rows", "page") for this shape, built on first use."""
+    with_status = kind != "totals" and flt.status in STATUSES
+    key = (kind, *_shape(viewer, flt, current_version), with_status, flt.sort, flt.descending,
+           locale)  # fmt: skip
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        if kind == "totals":
+            cells = _cells(viewer, flt, current_version).subquery()
+            statement = select(cells.c.status, func.count()).group_by(cells.c.status)
+        else:
+            statement = _ordered(_with_status(_cells(viewer, flt, current_version), flt),
+                                 flt, locale)  # fmt: skip
+            if kind == "page":
+                statement = statement.offset(bindparam("offset")).limit(bindparam("limit"))
+        _STATEMENTS[key] = statement
+    return statement
+
+
+def _cells(viewer: User, flt: ReportFilter, current_version: str | None) -> Select:
+    """The filtered cells without the status filter, as a subquery-able select; values are
+    the parameters of _params."""
+    status = status_expression().label("status")
     query = (
         select(
             User.id.label("user_id"),
@@ -134,34 +179,35 @@ def _scoped(query: Select, viewer: User) -> Select:
     """HR and admins see everyone; a manager sees the agents of the teams they lead."""
     if viewer.role in (Role.HR, Role.ADMIN):
         return query
-    return query.where(User.team_id.in_(select(Team.id).where(Team.manager_id == viewer.id)))
+    managed = select(Team.id).where(Team.manager_id == bindparam("viewer_id"))
+    return query.where(User.team_id.in_(managed))
 
 
 def _filtered(query: Select, flt: ReportFilter, current_version: str | None) -> Select:
     if flt.department_id:
-        query = query.where(User.department_id == flt.department_id)
+        query = query.where(User.department_id == bindparam("department_id"))
     if flt.team_id:
-        query = query.where(User.team_id == flt.team_id)
+        query = query.where(User.team_id == bindparam("team_id"))
     if flt.manager_id:
-        query = query.where(Team.manager_id == flt.manager_id)
+        query = query.where(Team.manager_id == bindparam("manager_id"))
     if flt.certification_id:
-        query = query.where(Certification.id == flt.certification_id)
+        query = query.where(Certification.id == bindparam("certification_id"))
     if flt.user_id:
-        query = query.where(User.id == flt.user_id)
+        query = query.where(User.id == bindparam("user_id"))
     if flt.older_version:
         query = query.where(Certificate.standards_version.is_not(None))
         if current_version:
-            query = query.where(Certificate.standards_version != current_version)
+            query = query.where(Certificate.standards_version != bindparam("current_version"))
     return query
 
 
-def _with_status(query: Select, flt: ReportFilter, today: date) -> Select:
+def _with_status(query: Select, flt: ReportFilter) -> Select:
     if flt.status in STATUSES:
-        query = query.where(status_expression(today) == flt.status)
+        query = query.where(status_expression() == bindparam("status"))
     return query
 
 
-def _ordered(query: Select, flt: ReportFilter, today: date, locale: str) -> Select:
+def _ordered(query: Select, flt: ReportFilter, locale: str) -> Select:
     name = User.name_ar if locale == "ar" else User.name_en
     last = []  # cells without a certificate stay at the end whichever the direction
     if flt.sort == "until":
@@ -171,7 +217,7 @@ def _ordered(query: Select, flt: ReportFilter, today: date, locale: str) -> Sele
         "department": [Department.name_ar if locale == "ar" else Department.name_en, name],
         "team": [Team.name_ar if locale == "ar" else Team.name_en, name],
         "certification": [Certification.position, name],
-        "status": [status_expression(today), name],
+        "status": [status_expression(), name],
         "until": [Certificate.expires_on, name],
         "percent": [func.coalesce(CertificationStanding.percent, 0), name],
     }[flt.sort if flt.sort in SORTS else "name"]
@@ -182,9 +228,8 @@ def _ordered(query: Select, flt: ReportFilter, today: date, locale: str) -> Sele
 
 def totals(viewer: User, flt: ReportFilter, today: date, current_version: str | None) -> dict:
     """Cells per status under every filter but the status one (the chart shows them all)."""
-    cells = _cells(viewer, flt, today, current_version).subquery()
-    query = select(cells.c.status, func.count()).group_by(cells.c.status)
-    found = dict(db.session.execute(query).all())
+    query = _statement("totals", viewer, flt, current_version)
+    found = dict(db.session.execute(query, _params(viewer, flt, today, current_version)).all())
     return {status: found.get(status, 0) for status in STATUSES}
 
 
@@ -195,18 +240,18 @@ def page_of_rows(viewer, flt, today, locale, current_version, page: int, per_pag
 
 def page_of_records(viewer, flt, today, locale, current_version, page: int, per_page=None):
     """One page of the cells as selected, codes included (the API answers with codes)."""
-    query = _ordered(_with_status(_cells(viewer, flt, today, current_version), flt, today),
-                     flt, today, locale)  # fmt: skip
+    query = _statement("page", viewer, flt, current_version, locale)
     per_page = per_page or PER_PAGE
-    query = query.offset((page - 1) * per_page).limit(per_page)
-    return list(db.session.execute(query))
+    params = {**_params(viewer, flt, today, current_version), "offset": (page - 1) * per_page,
+              "limit": per_page}  # fmt: skip
+    return list(db.session.execute(query, params))
 
 
 def iter_rows(viewer, flt, today, locale, current_version, batch: int = 1000):
     """Every row of the report, fetched in batches: memory stays flat whatever the count."""
-    query = _ordered(_with_status(_cells(viewer, flt, today, current_version), flt, today),
-                     flt, today, locale)  # fmt: skip
-    result = db.session.execute(query.execution_options(yield_per=batch))
+    query = _statement("rows", viewer, flt, current_version, locale)
+    result = db.session.execute(query.execution_options(yield_per=batch),
+                                _params(viewer, flt, today, current_version))  # fmt: skip
     for record in result:
         yield to_row(record, locale)
 

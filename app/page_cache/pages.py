@@ -18,7 +18,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import NamedTuple
 
-from flask import Flask, current_app, g, make_response, request, session
+from flask import Flask, current_app, g, has_request_context, make_response, request, session
 from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from flask_wtf.csrf import generate_csrf
@@ -228,6 +228,34 @@ def kept_value(name: str, user, compute: Callable[[], object]):
     if len(_values) >= _VALUES_LIMIT:
         _values.clear()
     value = _values[key] = compute()
+    return value
+
+
+# Facts about shared data (content, certification definitions, the standards version) that
+# pages look up on every render, kept per process under the shared change counter.
+_SHARED_LIMIT = 2_000
+_shared: dict[tuple, object] = {}
+
+
+def shared_value(name: str | tuple, compute: Callable[[], object]):
+    """compute(), or the value it gave while shared data has not changed since (the shared
+    change counter). The value must be plain data, or ORM objects detached from their session
+    with every attribute the callers read loaded. Only reading requests use kept values: a
+    request that may change shared data itself (anything but GET and HEAD, a command, a job)
+    always computes afresh, as does one that has changed shared data and not yet committed."""
+    if not has_request_context() or request.method not in ("GET", "HEAD"):
+        return compute()
+    row = counters()
+    if row is None or tracking.pending(db.session).shared:
+        return compute()
+    key = (name, row.epoch, row.shared)
+    try:
+        return _shared[key]
+    except KeyError:
+        pass
+    if len(_shared) >= _SHARED_LIMIT:
+        _shared.clear()
+    value = _shared[key] = compute()
     return value
 
 
