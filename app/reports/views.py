@@ -24,8 +24,7 @@ VIEWERS = ("hr", "admin", "manager")
 
 
 def _current_version() -> str | None:
-    version = standards.cached_current_version()
-    return version.version if version else None
+    return standards.current_version_label()
 
 
 def _page_number() -> int:

@@ -93,6 +93,13 @@ def acknowledged_current(user_ids: list[int]) -> set[int]:
     return set(db.session.scalars(query))
 
 
+def current_version_label() -> str | None:
+    """The current version's name (such as "2026.1"), kept per process under the shared
+    change counter: every page's banner and the reports show it."""
+    return shared_value("current standards version label",
+                        lambda: getattr(current_version(), "version", None))  # fmt: skip
+
+
 def _current_version_id() -> int | None:
     version = current_version()
     return version.id if version else None
