@@ -4,8 +4,8 @@ One gunicorn (2 sync workers) and 32 clients, each signed in as a demo person: a
 their home and a lesson, managers their team dashboard, HR the certification report, and about
 one request in ten writes (a lesson marked done, a role-play submitted, an assignment made).
 First the same 32 clients ask a bare view (/health) as fast as they can, then they run the mix;
-reads per second are printed as a ratio to that bare view, with p50 and p99 latencies. Run with
-kept pages on and off, on SQLite and (if reachable) on PostgreSQL.
+reads per second are printed as a ratio to that bare view, with p50 and p99 latencies. Run on
+SQLite and (if reachable) on PostgreSQL.
 
 Each mix runs twice against the same server, after the same bare-view phase: once with clients
 that behave like browsers (a page answered with an ETag and without `no-store` is kept, and
@@ -353,21 +353,15 @@ def _drop_postgres(url: str) -> None:
 
 def run(database_url: str, folder, seconds: float, max_requests: int) -> dict[str, dict]:
     env = prepare(database_url, folder)
-    rows = {}
-    for state, value in (("on", "1"), ("off", "0")):
-        measured = measure({**env, "PAGE_CACHE_ENABLED": value}, database_url, seconds,
-                           max_requests)  # fmt: skip
-        for clients, row in measured.items():
-            rows[f"kept pages {state}, {clients}"] = row
-    return rows
+    return measure(env, database_url, seconds, max_requests)
 
 
 def report(rows: dict[str, dict]) -> None:
-    print(f"\n{'database, pages, clients':58} {'hello/s':>8} {'reads/s':>8} {'ratio':>6} "
+    print(f"\n{'database, clients':36} {'hello/s':>8} {'reads/s':>8} {'ratio':>6} "
           f"{'p50 ms':>7} {'p99 ms':>7} {'304s':>6} {'writes/s':>8} {'share':>6} "
           f"{'w p99':>7}")  # fmt: skip
     for name, row in rows.items():
-        print(f"{name:58} {row['hello_rps']:8.0f} {row['reads_rps']:8.0f} {row['ratio']:6.3f} "
+        print(f"{name:36} {row['hello_rps']:8.0f} {row['reads_rps']:8.0f} {row['ratio']:6.3f} "
               f"{row['reads_p50_ms']:7.1f} {row['reads_p99_ms']:7.1f} "
               f"{row['not_modified_share']:6.1%} {row['writes_rps']:8.1f} "
               f"{row['write_share']:6.1%} {row['writes_p99_ms']:7.1f}")  # fmt: skip

@@ -1,5 +1,5 @@
 """Where a page rendered afresh spends its time: each main page served in process through the
-test client with the page store off, timed (wall clock, and CPU time of the process, which
+test client, timed (wall clock, and CPU time of the process, which
 other work on the machine disturbs less), and profiled with cProfile.
 
 Run: .venv/bin/python -m bench.profile_pages [--top 25] [--page "agent home"]
@@ -23,8 +23,7 @@ def in_process_app(database_url: str):
     from config import Config
 
     config = type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": database_url,
-                                              "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                                              "PAGE_CACHE_ENABLED": False})  # fmt: skip
+                                              "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})  # fmt: skip
     return create_app(config)
 
 

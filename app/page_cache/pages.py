@@ -1,13 +1,16 @@
-"""Serving kept pages from views, and answering the browser's "has it changed?" cheaply.
+"""Answering the browser's "has this page changed?" before rendering it, and small facts kept
+per process, all from the change counters (tracking.py).
 
 A page's identity is made of the address, the reader, the reader's language and day, and the
-change counters of what the page shows (see tracking.py): the reader's own counter plus either
-the shared counter (pages about the reader) or the overall one (pages about many people). A
-change to any of those makes a new identity, so a kept page is never served stale.
+change counters of what the page shows: the reader's own counter plus either the shared counter
+(pages about the reader) or the overall one (pages about many people). A change to any of those
+makes a new identity. The identity gives the page its ETag, computed before anything is
+rendered: a browser that sends it back in If-None-Match while nothing has changed gets a 304
+with no body. Whether a browser may keep the page to revalidate it at all is decided in
+app/security.py.
 
-The same identity gives the page its ETag, computed before anything is rendered: a browser
-that sends it back in If-None-Match while nothing has changed gets a 304 with no body. Whether
-a browser may keep the page to revalidate it at all is decided in app/security.py.
+Rendered pages themselves are not kept on the server: under a mixed load of reads and writes
+a store of rendered pages did not measurably help once browsers revalidate (README, Benchmarks).
 """
 
 from __future__ import annotations
@@ -29,24 +32,15 @@ from app.extensions import db
 from app.i18n import current_language
 from app.page_cache import tracking
 from app.page_cache.models import DataGeneration
-from app.page_cache.store import PageStore
 
 USER = "user"  # the reader's own data and shared data (content, teams, definitions)
-OVERALL = "overall"  # many people's data: any change anywhere renders it again
+OVERALL = "overall"  # many people's data: any change anywhere makes a new page
 
 
 def init_app(app: Flask) -> None:
     from app.people.models import User
 
-    app.extensions["page_cache"] = PageStore(
-        max_bytes=app.config["PAGE_CACHE_MAX_BYTES"],
-        max_age_seconds=app.config["PAGE_CACHE_SECONDS"],
-    )
     tracking.install(FlaskSQLAlchemySession, User.__table__, DataGeneration.__table__)
-
-
-def page_store() -> PageStore:
-    return current_app.extensions["page_cache"]
 
 
 class Counters(NamedTuple):
@@ -88,8 +82,8 @@ def load_user_with_counters(user_model, user_id: int):
 
 
 def page_identity(scope: str) -> tuple | None:
-    """What this request's page depends on, or None when it must be rendered afresh (not a
-    GET, a message waiting to be shown once, no change counted yet)."""
+    """What this request's page depends on, or None when it must be rendered and answered in
+    full (not a GET, a message waiting to be shown once, no change counted yet)."""
     if request.method != "GET" or session.get("_flashes"):
         return None
     row = counters()
@@ -101,28 +95,21 @@ def page_identity(scope: str) -> tuple | None:
             current_language(), clock.today())  # fmt: skip
 
 
-def page_key(scope: str) -> tuple | None:
-    """The key of this request's page, or None when it must not be kept or served kept."""
-    if not current_app.config["PAGE_CACHE_ENABLED"]:
-        return None
-    return page_identity(scope)
-
-
 def page_etag(identity: tuple) -> str:
     """The ETag of a page (unquoted): its identity, plus what a page kept by the browser
     carries besides the data it shows.
 
     - The session's form secret: the page's forms carry a token of this session, so a page
       kept from another session (signed out and in again) is never revalidated into this one.
-    - A time window of PAGE_CACHE_SECONDS (offset per reader, so that not every reader's pages
-      turn over at the same second): the same bound kept pages have on what the counters do
-      not see, and it keeps the form tokens on a revalidated page fresh.
+    - A time window of PAGE_ETAG_SECONDS (offset per reader, so that not every reader's pages
+      turn over at the same second): it bounds what the counters do not see, and keeps the
+      form tokens on a revalidated page fresh.
     The digest is keyed with the secret key, so an ETag tells nothing about what it is made of.
     """
     field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     if field_name not in session:
         generate_csrf()  # the page will hold a token: make its session secret now
-    period = max(1, int(current_app.config["PAGE_CACHE_SECONDS"]))
+    period = max(1, int(current_app.config["PAGE_ETAG_SECONDS"]))
     window = (int(time.time()) + identity[1] * 7919) // period
     digest = hashlib.blake2b(repr((identity, session[field_name], window)).encode(),
                              digest_size=16, key=_etag_secret())  # fmt: skip
@@ -151,15 +138,15 @@ def not_modified(etag: str):
     """The 304 answer: no body, the same ETag (security headers are added after)."""
     response = current_app.response_class(status=304)
     response.set_etag(etag)
-    response.headers["X-Page-Cache"] = "revalidated"
     return response
 
 
-def cached_page(scope: str | Callable[[], str]):
-    """Serve the view's page from the store while nothing it shows has changed.
+def conditional_page(scope: str | Callable[[], str]):
+    """Give the view's page an ETag from its identity, and answer 304 before rendering when the
+    browser already holds this very page.
 
     `scope` is USER or OVERALL, or a function of the request choosing one. Goes inside the
-    access decorator, so who may see the page is decided before anything is served."""
+    access decorator, so who may see the page is decided before anything is answered."""
 
     def decorate(view):
         @wraps(view)
@@ -170,19 +157,9 @@ def cached_page(scope: str | Callable[[], str]):
             etag = page_etag(identity)
             if _asked_with(etag):
                 return not_modified(etag)
-            kept = current_app.config["PAGE_CACHE_ENABLED"]
-            parts = page_store().get(identity) if kept else None
-            if parts is not None:
-                response = make_response(generate_csrf().encode().join(parts))
-                response.headers["X-Page-Cache"] = "hit"
-                response.set_etag(etag)
-                return response
             response = make_response(view(*args, **kwargs))
-            if _keepable(response):
+            if _whole_page(response):
                 response.set_etag(etag)
-                if kept:
-                    _keep(identity, response)
-                    response.headers["X-Page-Cache"] = "miss"
             return response
 
         return wrapped
@@ -190,7 +167,7 @@ def cached_page(scope: str | Callable[[], str]):
     return decorate
 
 
-def _keepable(response) -> bool:
+def _whole_page(response) -> bool:
     """Whether a freshly rendered answer is the page itself, the same for every request with
     its identity: not an error, a redirect or a streamed file, and no message left for the
     next page."""
@@ -199,17 +176,8 @@ def _keepable(response) -> bool:
     return not session.get("_flashes")
 
 
-def _keep(key: tuple, response) -> None:
-    body = response.get_data()
-    # The form token belongs to one session and is filled in afresh for every request, so
-    # the page is kept as the pieces around it.
-    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-    parts = tuple(body.split(token.encode())) if token else (body,)
-    page_store().put(key, parts, size=len(body))
-
-
 # Small facts about the reader that every page shows (the unread count, whether new standards
-# await acknowledgement), kept per process under the same change counters as kept pages.
+# await acknowledgement), kept per process under the reader's and the shared change counters.
 _VALUES_LIMIT = 20_000
 _values: dict[tuple, object] = {}
 

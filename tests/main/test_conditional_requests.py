@@ -1,7 +1,6 @@
 """A browser that kept a page asks whether it changed (If-None-Match with the page's ETag) and
 gets a 304 while nothing the page shows has changed: for that reader, in that language, in that
-session. The answer is decided before anything is rendered, with the store of kept pages on or
-off."""
+session. The answer is decided before anything is rendered."""
 
 import pytest
 
@@ -20,14 +19,6 @@ def synced(app, content_root):
     return content_root
 
 
-@pytest.fixture(params=["kept pages on", "kept pages off"])
-def store(request, app):
-    before = app.config["PAGE_CACHE_ENABLED"]
-    app.config["PAGE_CACHE_ENABLED"] = request.param == "kept pages on"
-    yield request.param
-    app.config["PAGE_CACHE_ENABLED"] = before
-
-
 def _ask(client, url: str, etag: str):
     return client.get(url, headers={"If-None-Match": f'"{etag}"'})
 
@@ -38,7 +29,7 @@ def _etag(response) -> str:
     return etag
 
 
-def test_an_unchanged_page_answers_304_with_no_body(synced, store, client, login_as):
+def test_an_unchanged_page_answers_304_with_no_body(synced, client, login_as):
     login_as("agent")
     for url in ("/", "/courses", "/courses/basics/lessons/first"):
         first = client.get(url)
@@ -48,7 +39,7 @@ def test_an_unchanged_page_answers_304_with_no_body(synced, store, client, login
         assert again.get_data() == b"" and _etag(again) == _etag(first)
 
 
-def test_a_304_is_decided_before_rendering(synced, store, client, login_as):
+def test_a_304_is_decided_before_rendering(synced, client, login_as):
     login_as("agent")
     etag = _etag(client.get("/"))
     with count_queries(db.engine) as counter:
@@ -57,7 +48,7 @@ def test_a_304_is_decided_before_rendering(synced, store, client, login_as):
     assert counter.count == 1, counter.statements
 
 
-def test_the_etag_moves_when_the_readers_own_data_changes(synced, store, client, login_as):
+def test_the_etag_moves_when_the_readers_own_data_changes(synced, client, login_as):
     login_as("agent")
     before = _etag(client.get("/"))
     assert client.post("/courses/basics/lessons/first/done").status_code == 302
@@ -68,7 +59,7 @@ def test_the_etag_moves_when_the_readers_own_data_changes(synced, store, client,
 
 
 def test_a_notification_for_the_reader_moves_the_etag_one_for_others_does_not(
-    synced, store, client, login_as, make_user
+    synced, client, login_as, make_user
 ):
     reader, other = login_as("agent"), make_user("agent")
     etag = _etag(client.get("/courses"))
@@ -81,7 +72,7 @@ def test_a_notification_for_the_reader_moves_the_etag_one_for_others_does_not(
     assert page.status_code == 200 and "unread</span>" in page.get_data(as_text=True)
 
 
-def test_the_etag_moves_when_shared_content_changes(synced, store, client, login_as):
+def test_the_etag_moves_when_shared_content_changes(synced, client, login_as):
     login_as("agent")
     etag = _etag(client.get("/courses"))
     course_file = synced / "courses/basics/course.yaml"
@@ -93,7 +84,7 @@ def test_the_etag_moves_when_shared_content_changes(synced, store, client, login
     assert page.status_code == 200 and "Renamed basics" in page.get_data(as_text=True)
 
 
-def test_never_304_across_readers(synced, store, app, make_user):
+def test_never_304_across_readers(synced, app, make_user):
     first, second = make_user("agent"), make_user("agent", name_en="Reader Two")
     first_client, second_client = app.test_client(), app.test_client()
     first_client.post("/login", data={"email": first.email, "password": PASSWORD})
@@ -103,7 +94,7 @@ def test_never_304_across_readers(synced, store, app, make_user):
     assert page.status_code == 200 and "Reader Two" in page.get_data(as_text=True)
 
 
-def test_never_304_across_languages(synced, store, client, login_as):
+def test_never_304_across_languages(synced, client, login_as):
     login_as("agent", locale="en")
     etag = _etag(client.get("/"))
     assert client.post("/language", data={"locale": "ar"}).status_code == 302
@@ -111,7 +102,7 @@ def test_never_304_across_languages(synced, store, client, login_as):
     assert page.status_code == 200 and 'lang="ar" dir="rtl"' in page.get_data(as_text=True)
 
 
-def test_never_304_into_another_session_of_the_same_reader(synced, store, client, login_as):
+def test_never_304_into_another_session_of_the_same_reader(synced, client, login_as):
     agent = login_as("agent")
     etag = _etag(client.get("/"))
     client.post("/logout")
@@ -120,7 +111,7 @@ def test_never_304_into_another_session_of_the_same_reader(synced, store, client
     assert _ask(client, "/", etag).status_code == 200
 
 
-def test_never_304_for_a_page_that_must_not_be_kept(synced, store, client, login_as):
+def test_never_304_for_a_page_that_must_not_be_kept(synced, client, login_as):
     login_as("agent")
     etag = _etag(client.get("/"))
     with client.session_transaction() as session:
@@ -136,7 +127,7 @@ def test_never_304_for_a_page_that_must_not_be_kept(synced, store, client, login
     assert client.get("/", headers={"If-None-Match": "*"}).status_code == 200
 
 
-def test_a_signed_out_visitor_is_sent_to_sign_in_whatever_the_etag(synced, store, client, login_as):
+def test_a_signed_out_visitor_is_sent_to_sign_in_whatever_the_etag(synced, client, login_as):
     login_as("agent")
     etag = _etag(client.get("/"))
     client.post("/logout")

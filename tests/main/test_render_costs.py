@@ -27,8 +27,7 @@ def test_the_unread_count_is_asked_again_only_after_a_change(
     synced,  # noqa: F811
     client,
     login_as,
-    make_user,
-    pages_rendered_every_time,  # noqa: F811
+    make_user,  # noqa: F811
 ):
     agent, other = login_as("agent"), make_user("agent")
     assert _asks_unread(_statements(client, "/"))
@@ -62,8 +61,7 @@ def _lookups(client, path: str) -> int:
 def test_a_page_looks_its_translations_up_once_not_per_message(
     synced,  # noqa: F811
     client,
-    login_as,
-    pages_rendered_every_time,  # noqa: F811
+    login_as,  # noqa: F811
 ):
     login_as("hr", locale="ar")
     client.get("/certification/report")
@@ -78,8 +76,7 @@ def test_a_page_looks_its_translations_up_once_not_per_message(
 def test_shared_facts_kept_per_process_follow_a_content_change_at_once(
     content_root,
     client,
-    login_as,
-    pages_rendered_every_time,  # noqa: F811
+    login_as,  # noqa: F811
 ):
     """Certification titles, what is still to do and the course titles it names are read once
     per process, and read again as soon as content changes."""
