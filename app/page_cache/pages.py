@@ -66,7 +66,7 @@ _USER_QUERIES: dict = {}
 
 def load_user_with_counters(user_model, user_id: int):
     """The signed-in user, read in the same statement as this request's page counters: every
-    signed-in request needs the user, and kept pages need the counters too."""
+    signed-in request needs the user, and ETags and kept facts need the counters too."""
     query = _USER_QUERIES.get(user_model)
     if query is None:  # built once: building a statement costs more than running this one
         query = _USER_QUERIES[user_model] = (
@@ -228,7 +228,7 @@ def shared_value(name: str | tuple, compute: Callable[[], object]):
 
 
 # Side effects a page view repeats only now and then (remembering where a reader stopped),
-# noted per process so that a kept page can be served without asking the database first.
+# noted per process so that a page view need not ask the database every time.
 _RECENT_LIMIT = 10_000
 _recent: dict[tuple, object] = {}
 
