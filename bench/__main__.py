@@ -86,7 +86,7 @@ FIGURES = [
     ],
     *[
         (
-            f"{page}: 304 to If-None-Match, ratio / p99",
+            f"{page}: 304, ratio / p99 ms",
             "pages",
             rf"^{page}\s+\d+\s+[\d.]+\s+[\d.]+\s+\d+\s+([\d.]+\s+[\d.]+)",
             "-",
