@@ -95,11 +95,9 @@ class Config:
     # so that a worker's first role-play answer is graded as fast as the next ones.
     RUBRIC_WARMUP = _bool("RUBRIC_WARMUP", True)
 
-    # Busy pages are kept once rendered and served again until what they show changes
-    # (app/page_cache); each worker process keeps its own, within this budget and age.
-    PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
-    PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", str(32 * 1024 * 1024)))
-    PAGE_CACHE_SECONDS = float(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+    # A page's ETag (app/page_cache/pages.py) turns over at least this often, whatever the
+    # change counters say: it bounds what they do not see and keeps form tokens fresh.
+    PAGE_ETAG_SECONDS = float(os.environ.get("PAGE_ETAG_SECONDS", "60"))
 
 
 class DevelopmentConfig(Config):

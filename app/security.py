@@ -13,6 +13,15 @@ CSP = (
 )
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
+# Pages a signed-in reader's own browser may keep and ask again about ("private, no-cache":
+# every showing is revalidated with the page's ETag, app/page_cache/pages.py, and a 304 costs
+# the server almost nothing). Only pages about the reader's own learning and the shared
+# course content, never other people's data: the team dashboard, reports, people's pages and
+# everything else stay "no-store", so that the back button of a shared computer never shows
+# them to the next person. Signing out clears the browser's cache of the site as well.
+REVALIDATED_PAGES = frozenset({"main.home", "courses.catalogue", "courses.course",
+                               "courses.lesson"})  # fmt: skip
+
 
 def writes(view):
     """Marks a GET view that records something (e.g. where the reader stopped)."""
@@ -62,5 +71,17 @@ def init_app(app: Flask) -> None:
             # Whatever a signed-in person is shown stays out of the browser's and proxies'
             # caches: on a shared computer the back button would show it to the next person.
             # Read from the session (Flask-Login's key), not current_user: no database here.
-            response.headers["Cache-Control"] = "no-store"
+            response.headers["Cache-Control"] = (
+                "private, no-cache" if _revalidated(response) else "no-store"
+            )
         return response
+
+
+def _revalidated(response) -> bool:
+    """A page of REVALIDATED_PAGES answered with its ETag: the page itself (200) or "not
+    changed" (304); never an error, a redirect, or a page carrying a message shown once."""
+    return (
+        request.endpoint in REVALIDATED_PAGES
+        and response.status_code in (200, 304)
+        and "ETag" in response.headers
+    )

@@ -4,8 +4,14 @@ One gunicorn (2 sync workers) and 32 clients, each signed in as a demo person: a
 their home and a lesson, managers their team dashboard, HR the certification report, and about
 one request in ten writes (a lesson marked done, a role-play submitted, an assignment made).
 First the same 32 clients ask a bare view (/health) as fast as they can, then they run the mix;
-reads per second are printed as a ratio to that bare view, with p50 and p99 latencies. Run with
-kept pages on and off, on SQLite and (if reachable) on PostgreSQL.
+reads per second are printed as a ratio to that bare view, with p50 and p99 latencies. Run on
+SQLite and (if reachable) on PostgreSQL.
+
+Each mix runs twice against the same server, after the same bare-view phase: once with clients
+that behave like browsers (a page answered with an ETag and without `no-store` is kept, and
+asked about again with If-None-Match; a 304 counts as a read served), and once with clients
+that keep nothing, so that every read is answered in full. A 304 where none was asked for, or
+anything but 200 or 304 where one was, fails the bench.
 
 The clients are a Python load generator on 127.0.0.1 (two processes of 16 threads, one
 keep-alive connection each): writes need a fresh form token from the page before them, which
@@ -64,14 +70,20 @@ class BenchFailure(SystemExit):
 
 
 class Browser:
-    """One person's browser: a keep-alive connection and the session cookie."""
+    """One person's browser: a keep-alive connection, the session cookie and, when it
+    `revalidates`, the ETags of the pages it was allowed to keep."""
 
-    def __init__(self, port: int, cookie: str = ""):
-        self.port, self.cookie = port, cookie
+    def __init__(self, port: int, cookie: str = "", revalidates: bool = False):
+        self.port, self.cookie, self.revalidates = port, cookie, revalidates
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.kept: dict[str, str] = {}  # path -> ETag of the page kept for it
+        self.asked = False  # whether the last request sent If-None-Match
 
     def request(self, method: str, path: str, form: dict | None = None):
         headers = {"User-Agent": USER_AGENT, "Cookie": self.cookie}
+        self.asked = self.revalidates and method == "GET" and path in self.kept
+        if self.asked:
+            headers["If-None-Match"] = self.kept[path]
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form, doseq=True)
@@ -86,6 +98,12 @@ class Browser:
             raise
         for header in response.headers.get_all("Set-Cookie") or []:
             self.cookie = header.split(";", 1)[0]
+        if method == "GET" and response.status == 200:
+            etag = response.headers.get("ETag")
+            if etag and "no-store" not in response.headers.get("Cache-Control", "no-store"):
+                self.kept[path] = etag
+            else:
+                self.kept.pop(path, None)
         return response.status, page
 
     def sign_in(self, email: str, form_page: str) -> str:
@@ -130,14 +148,20 @@ def _write(browser: Browser, seat: dict, rng: random.Random, record) -> None:
 
 
 def _client(port, seat, phase, until, max_requests, seed, results, lock) -> None:
-    rng, browser = random.Random(seed), Browser(port, seat["cookie"])
+    rng = random.Random(seed)
+    browser = Browser(port, seat["cookie"], revalidates=phase == "revalidating")
     latencies: dict[str, list[float]] = {}
     failures: list[str] = []
+    not_modified = 0
 
     def record(kind: str, status: int, seconds: float, expected: int) -> None:
+        nonlocal not_modified
         latencies.setdefault(kind, []).append(seconds)
-        if status != expected:
-            failures.append(f"{kind} answered {status} (expected {expected})")
+        if status == 304 and browser.asked:
+            not_modified += 1
+        elif status != expected:
+            asked = " to If-None-Match" if browser.asked else ""
+            failures.append(f"{kind} answered {status}{asked} (expected {expected})")
 
     done = 0
     while time.time() < until and done < max_requests:
@@ -161,10 +185,11 @@ def _client(port, seat, phase, until, max_requests, seed, results, lock) -> None
         for kind, values in latencies.items():
             results["latencies"].setdefault(kind, []).extend(values)
         results["failures"].extend(failures)
+        results["not_modified"] += not_modified
 
 
 def _load_process(port, seats, phase, until, max_requests, seed, queue) -> None:
-    results, lock = {"latencies": {}, "failures": []}, threading.Lock()
+    results, lock = {"latencies": {}, "failures": [], "not_modified": 0}, threading.Lock()
     threads = [
         threading.Thread(
             target=_client,
@@ -192,12 +217,13 @@ def drive(port: int, seats: list[dict], phase: str, seconds: float, max_requests
     ]  # fmt: skip
     for process in processes:
         process.start()
-    merged = {"latencies": {}, "failures": []}
+    merged = {"latencies": {}, "failures": [], "not_modified": 0}
     for _ in processes:
         part = queue.get(timeout=seconds + 120)
         for kind, values in part["latencies"].items():
             merged["latencies"].setdefault(kind, []).extend(values)
         merged["failures"].extend(part["failures"])
+        merged["not_modified"] += part["not_modified"]
     for process in processes:
         process.join(timeout=30)
     merged["seconds"] = max(time.time() - started, 0.001)
@@ -257,14 +283,16 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def measure(env: dict, database_url: str, seconds: float, max_requests: int) -> dict:
-    """Bare view, then the mix, against one served app; raises BenchFailure on a bad answer."""
+    """Bare view, then the mix with clients that keep nothing and with clients that revalidate,
+    against one served app; raises BenchFailure on a bad answer."""
     with served(env) as base:
         port = int(base.rsplit(":", 1)[1])
         seats = sign_in_seats(port, _targets(database_url))
         drive(port, seats, "mixed", min(seconds, 3), max_requests)  # warm: templates, statements
         hello = drive(port, seats, "hello", seconds, max_requests)
-        mixed = drive(port, seats, "mixed", seconds, max_requests)
-    for phase in (hello, mixed):
+        plain = drive(port, seats, "mixed", seconds, max_requests)
+        revalidating = drive(port, seats, "revalidating", seconds, max_requests)
+    for phase in (hello, plain, revalidating):
         if phase["failures"]:
             counts: dict[str, int] = {}
             for failure in phase["failures"]:
@@ -272,16 +300,25 @@ def measure(env: dict, database_url: str, seconds: float, max_requests: int) -> 
             listing = "; ".join(f"{n} x {what}" for what, n in sorted(counts.items()))
             raise BenchFailure(f"bench_mixed: unexpected answers: {listing}")
     hello_rps = len(hello["latencies"]["bare view (/health)"]) / hello["seconds"]
-    # Reads are the four pages browsed; writes the posts; the quiz page a role-play is typed
-    # on counts in the total only.
+    hello_p99 = _percentile(hello["latencies"]["bare view (/health)"], 0.99)
+    return {
+        "browsers revalidating": _figures(revalidating, hello_rps, hello_p99),
+        "no revalidation": _figures(plain, hello_rps, hello_p99),
+    }
+
+
+def _figures(mixed: dict, hello_rps: float, hello_p99: float) -> dict:
+    # Reads are the four pages browsed (a 304 included); writes the posts; the quiz page a
+    # role-play is typed on counts in the total only.
     reads = [x for kind, v in mixed["latencies"].items() if kind in PATHS for x in v]
     writes = [x for kind, v in mixed["latencies"].items() if kind.startswith("write") for x in v]
     total = sum(len(v) for v in mixed["latencies"].values())
     reads_rps = len(reads) / mixed["seconds"]
     return {
-        "hello_rps": hello_rps, "hello_p99_ms": _percentile(hello["latencies"]["bare view (/health)"], 0.99),
+        "hello_rps": hello_rps, "hello_p99_ms": hello_p99,
         "reads_rps": reads_rps, "ratio": reads_rps / hello_rps,
         "reads_p50_ms": statistics.median(reads) * 1000, "reads_p99_ms": _percentile(reads, 0.99),
+        "not_modified_share": mixed["not_modified"] / max(1, len(reads)),
         "writes_rps": len(writes) / mixed["seconds"],
         "write_share": len(writes) / max(1, total),
         "writes_p99_ms": _percentile(writes, 0.99) if writes else 0.0,
@@ -316,19 +353,17 @@ def _drop_postgres(url: str) -> None:
 
 def run(database_url: str, folder, seconds: float, max_requests: int) -> dict[str, dict]:
     env = prepare(database_url, folder)
-    return {
-        "kept pages on": measure(env, database_url, seconds, max_requests),
-        "kept pages off": measure({**env, "PAGE_CACHE_ENABLED": "0"}, database_url, seconds,
-                                  max_requests),
-    }  # fmt: skip
+    return measure(env, database_url, seconds, max_requests)
 
 
 def report(rows: dict[str, dict]) -> None:
-    print(f"\n{'database, pages':30} {'hello/s':>8} {'reads/s':>8} {'ratio':>6} {'p50 ms':>7} "
-          f"{'p99 ms':>7} {'writes/s':>8} {'share':>6} {'w p99':>7}")  # fmt: skip
+    print(f"\n{'database, clients':36} {'hello/s':>8} {'reads/s':>8} {'ratio':>6} "
+          f"{'p50 ms':>7} {'p99 ms':>7} {'304s':>6} {'writes/s':>8} {'share':>6} "
+          f"{'w p99':>7}")  # fmt: skip
     for name, row in rows.items():
-        print(f"{name:30} {row['hello_rps']:8.0f} {row['reads_rps']:8.0f} {row['ratio']:6.3f} "
-              f"{row['reads_p50_ms']:7.1f} {row['reads_p99_ms']:7.1f} {row['writes_rps']:8.1f} "
+        print(f"{name:36} {row['hello_rps']:8.0f} {row['reads_rps']:8.0f} {row['ratio']:6.3f} "
+              f"{row['reads_p50_ms']:7.1f} {row['reads_p99_ms']:7.1f} "
+              f"{row['not_modified_share']:6.1%} {row['writes_rps']:8.1f} "
               f"{row['write_share']:6.1%} {row['writes_p99_ms']:7.1f}")  # fmt: skip
     for name, row in rows.items():
         kinds = ", ".join(f"{kind} {rps:.0f}/s p99 {p99:.0f} ms"

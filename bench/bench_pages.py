@@ -2,9 +2,12 @@
 served by the same gunicorn (2 sync workers) under the same wrk load (2 threads, 32
 connections), and SQL queries per page at 10 and at 10,000 agents.
 
-Pages are measured as served (a worker renders a page once, then serves it until the data it
-shows changes: app/page_cache) and, for comparison, rendered on every request with the page
-store switched off (PAGE_CACHE_ENABLED=0). Query counts are given for both.
+Each page is measured rendered (every request renders it) and asked again with the ETag it was
+given (If-None-Match), as a browser revalidating the copy it kept does: those answers are 304s
+decided before rendering (app/page_cache). Query counts are given for both.
+
+Every answer under load is checked (a wrk script counts statuses): a page that answers anything
+but 200 (or anything but 304 where a 304 is expected) fails the bench by name.
 
 Run: .venv/bin/python -m bench.bench_pages
 """
@@ -77,9 +80,9 @@ PAGES = [
 ]
 
 
-def query_counts(database_url: str, kept: bool) -> dict[str, int]:
-    """SQL statements per page, counted in-process through the test client: of a page served
-    from the store (`kept`), or of one rendered afresh."""
+def query_counts(database_url: str, conditional: bool) -> dict[str, int]:
+    """SQL statements per page, counted in-process through the test client: of a page rendered,
+    or (`conditional`) of the 304 answered to the ETag it was given."""
     from app import create_app
     from app.extensions import db
     from config import Config
@@ -87,8 +90,7 @@ def query_counts(database_url: str, kept: bool) -> dict[str, int]:
     from tests.query_counter import count_queries
 
     config = type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": database_url,
-                                              "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                                              "PAGE_CACHE_ENABLED": kept})  # fmt: skip
+                                              "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})  # fmt: skip
     app = create_app(config)
     app.test_client_class = IsolatedClient  # a fresh `g` per request, as under a real server
     counts = {}
@@ -96,53 +98,77 @@ def query_counts(database_url: str, kept: bool) -> dict[str, int]:
         for label, path, email in PAGES:
             client = app.test_client()
             client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
-            status = client.get(path).status_code  # warm caches the same way for both sizes
-            if status != 200:
-                raise SystemExit(f"bench failed: {label} ({path}) answered {status}, not 200")
+            first = client.get(path)  # warm caches the same way for both sizes
+            if first.status_code != 200:
+                raise SystemExit(f"bench failed: {label} ({path}) answered {first.status_code}, "
+                                 "not 200")  # fmt: skip
+            headers = {"If-None-Match": first.headers["ETag"]} if conditional else {}
             with count_queries(db.engine) as counter:
-                client.get(path)
+                status = client.get(path, headers=headers).status_code
+            if status != (304 if conditional else 200):
+                raise SystemExit(f"bench failed: {label} ({path}) answered {status} when "
+                                 f"counted")  # fmt: skip
             counts[label] = counter.count
     return counts
 
 
+def timed(label: str, url: str, cookie: str | None = None, expected: int = 200,
+          headers: dict | None = None) -> dict:  # fmt: skip
+    """wrk figures of one address; fails the bench, by name, if any answer under load is not
+    `expected` (an error, or a redirect to the sign-in page, is never timed as the page)."""
+    check_answers(url, cookie, expected, headers)
+    result = wrk(url, cookie, expected=expected, headers=headers)
+    if result["unexpected"]:
+        raise SystemExit(f"bench failed: {label} ({url}) answered {result['unexpected']} "
+                         f"requests under load with another status than {expected} "
+                         f"(last {result['unexpected_status']})")  # fmt: skip
+    return result
+
+
 def throughput(env: dict) -> dict[str, dict]:
+    """Each page as a share of the bare view, and each page asked with the ETag it was last
+    given (If-None-Match), where every answer must be a 304."""
     rows = {}
     with served(env) as base:
-        check_answers(base + "/health")
-        baseline = wrk(base + "/health")
+        baseline = timed("bare view", base + "/health")
         rows["bare view (/health)"] = {**baseline, "ratio": 1.0}
         for label, path, email in PAGES:
             cookie = session_cookie(base, email, DEMO_PASSWORD)
-            check_answers(base + path, cookie)
-            result = wrk(base + path, cookie)
-            if result["non_2xx"]:
-                raise SystemExit(f"bench failed: {label} ({path}) answered {result['non_2xx']} "
-                                 "requests with an error status under load")  # fmt: skip
+            result = timed(label, base + path, cookie)
             rows[label] = {**result, "ratio": result["rps"] / baseline["rps"]}
+            etag = check_answers(base + path, cookie).get("ETag")
+            if not etag:
+                raise SystemExit(f"bench failed: {label} ({path}) was answered without an ETag")
+            result = timed(f"{label}, asked again", base + path, cookie, expected=304,
+                           headers={"If-None-Match": etag})  # fmt: skip
+            rows[f"{label}, 304"] = {**result, "ratio": result["rps"] / baseline["rps"]}
     return rows
 
 
 def main() -> dict:
     with temp_database() as (url, _folder):
-        env = prepare(url)
-        served_rows = throughput(env)
-        rendered_rows = throughput({**env, "PAGE_CACHE_ENABLED": "0"})
-        # Counted after the load runs, so both counts see the same reading history.
-        kept = query_counts(url, kept=True)
-        small = query_counts(url, kept=False)
+        # No write happens during these runs; an hour's window keeps each page's ETag (which
+        # turns over every PAGE_ETAG_SECONDS, app/page_cache/pages.py) through a wrk run.
+        env = {**prepare(url), "PAGE_ETAG_SECONDS": "3600"}
+        rows = throughput(env)
+        # Counted after the load runs, so all counts see the same reading history.
+        conditional = query_counts(url, conditional=True)
+        small = query_counts(url, conditional=False)
         add_agents(url, 10_000)
-        large = query_counts(url, kept=False)
-    print("served = as users get them; rendered = page store off, every request rendered")
-    print(f"{'page':24} {'served':>7} {'ratio':>6} {'p99 ms':>7}   {'rendered':>8} {'ratio':>6} "
-          f"{'p99 ms':>7}   queries: served, rendered@10, rendered@10000")  # fmt: skip
-    for page, row in served_rows.items():
-        other = rendered_rows.get(page, {"rps": 0, "ratio": 0, "p99_ms": 0})
-        counts = f"{kept.get(page, '-')}  {small.get(page, '-')}  {large.get(page, '-')}"
-        print(f"{page:24} {row['rps']:7.0f} {row['ratio']:6.2f} {row['p99_ms']:7.1f}   "
-              f"{other['rps']:8.0f} {other['ratio']:6.2f} {other['p99_ms']:7.1f}   "
-              f"{counts if page in kept else '-'}")  # fmt: skip
-    return {"served": served_rows, "rendered": rendered_rows, "queries_served": kept,
-            "queries_small": small, "queries_large": large}  # fmt: skip
+        large = query_counts(url, conditional=False)
+    print("rendered = every request renders the page; 304 = asked with the ETag it was given")
+    print(f"{'page':24} {'rendered':>8} {'ratio':>6} {'p99 ms':>7}   {'304':>6} {'ratio':>6} "
+          f"{'p99 ms':>7}   queries: rendered@10, rendered@10000, 304")  # fmt: skip
+    for page, row in rows.items():
+        if page.endswith(", 304"):
+            continue
+        other = rows.get(f"{page}, 304", {"rps": 0, "ratio": 0, "p99_ms": 0})
+        counts = f"{small.get(page, '-')}  {large.get(page, '-')}  {conditional.get(page, '-')}"
+        print(f"{page:24} {row['rps']:8.0f} {row['ratio']:6.2f} {row['p99_ms']:7.1f}   "
+              f"{other['rps']:6.0f} {other['ratio']:6.2f} {other['p99_ms']:7.1f}   "
+              f"{counts if page in small else '-'}")  # fmt: skip
+    return {"rows": rows, "queries_304": conditional, "queries_small": small,
+            "queries_large": large}  # fmt: skip
 
 
 if __name__ == "__main__":

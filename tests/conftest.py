@@ -110,15 +110,6 @@ def app(_session_app):
 
 
 @pytest.fixture
-def pages_rendered_every_time(app):
-    """The page store off, for tests that measure what rendering a page costs."""
-    before = app.config["PAGE_CACHE_ENABLED"]
-    app.config["PAGE_CACHE_ENABLED"] = False
-    yield
-    app.config["PAGE_CACHE_ENABLED"] = before
-
-
-@pytest.fixture
 def client(app):
     return app.test_client()
 

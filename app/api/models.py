@@ -12,7 +12,7 @@ from app.people.models import User
 
 class ApiToken(db.Model):
     __tablename__ = "api_token"
-    __change_owner__ = None  # shown on no kept page (app/page_cache)
+    __change_owner__ = None  # shown on no page with an ETag (app/page_cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80))

@@ -11,7 +11,7 @@ from app.models_base import UTCDateTime, utcnow
 
 class AuditEntry(db.Model):
     __tablename__ = "audit_entry"
-    __change_owner__ = None  # shown on no kept page (app/page_cache)
+    __change_owner__ = None  # shown on no page with an ETag (app/page_cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -21,7 +21,7 @@ class AccountLink(db.Model):
     message, and a copy of this table opens no account."""
 
     __tablename__ = "account_link"
-    __change_owner__ = None  # shown on no kept page (app/page_cache)
+    __change_owner__ = None  # shown on no page with an ETag (app/page_cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)

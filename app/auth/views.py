@@ -143,7 +143,10 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Pages the browser kept to revalidate (app/security.py) go with the session.
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

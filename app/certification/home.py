@@ -16,6 +16,8 @@ from app.certification.services import active_certifications, standing_status
 from app.courses.models import Course
 from app.extensions import db
 from app.i18n import current_language
+from app.models_base import localized
+from app.page_cache.pages import shared_value
 from app.quizzes.models import Quiz
 
 
@@ -37,7 +39,7 @@ def standings_of(user_id: int) -> list[CertificationCard]:
     )
     rows = {row.certification_id: row for row in db.session.scalars(query)}
     today = clock.today()
-    certifications = active_certifications()
+    certifications = shared_value("active certifications", _detached_certifications)
     items = requirement_items([user_id], certifications)
     cards = []
     for cert in certifications:
@@ -51,17 +53,30 @@ def standings_of(user_id: int) -> list[CertificationCard]:
     return cards
 
 
+def _detached_certifications() -> list[Certification]:
+    """The active certifications, out of the session so that later requests can read them."""
+    certifications = active_certifications()
+    for certification in certifications:
+        db.session.expunge(certification)
+    return certifications
+
+
 def _name_requirements(cards: list[CertificationCard], locale: str) -> None:
     """Each requirement left in words: the course or quiz by its title, the rest as a phrase."""
-    wanted = {kind: {r.ref for card in cards for r in card.left if r.kind == kind}
-              for kind in ("course", "quiz")}  # fmt: skip
-    titles = {}
-    for kind, model in (("course", Course), ("quiz", Quiz)):
-        if wanted[kind]:
-            found = db.session.scalars(select(model).where(model.id.in_(wanted[kind])))
-            titles.update({(kind, item.id): item.title_in(locale) for item in found})
+    if not any(card.left for card in cards):
+        return
+    titles = shared_value(("course and quiz titles", locale), lambda: _titles(locale))
     for card in cards:
         card.left = [_requirement_words(r, titles) for r in card.left]
+
+
+def _titles(locale: str) -> dict[tuple[str, str], str]:
+    """Every course's and quiz's title in the language, by (kind, id)."""
+    titles = {}
+    for kind, model in (("course", Course), ("quiz", Quiz)):
+        rows = db.session.execute(select(model.id, model.title))
+        titles.update({(kind, ident): localized(title, locale) for ident, title in rows})
+    return titles
 
 
 def _requirement_words(requirement: Requirement, titles: dict) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, case, func, select, true
+from sqlalchemy import Date, Select, and_, bindparam, case, func, select, true
 from sqlalchemy.orm import aliased
 
 from app.certification.models import Certificate, Certification, CertificationStanding
@@ -70,8 +70,17 @@ class ReportRow:
     standards_version: str | None
 
 
-def status_expression(today: date):
-    soon = today + timedelta(days=EXPIRING_DAYS)
+# The report's statements are built once per shape (which filters are set, the sort, the
+# language) and run with the values as parameters: building one costs more than running it.
+TODAY = bindparam("today", type_=Date)
+SOON = bindparam("soon", type_=Date)
+_STATEMENTS: dict[tuple, Select] = {}
+
+
+def status_expression(today=TODAY):
+    """The cell's status in SQL; `today` a date, or by default the `today` parameter (with
+    `soon`, see _params)."""
+    soon = today + timedelta(days=EXPIRING_DAYS) if isinstance(today, date) else SOON
     percent = func.coalesce(CertificationStanding.percent, 0)
     return case(
         (and_(Certificate.id.is_(None), percent > 0), "in_progress"),
@@ -83,9 +92,49 @@ def status_expression(today: date):
     )
 
 
-def _cells(viewer: User, flt: ReportFilter, today: date, current_version: str | None) -> Select:
-    """The filtered cells without the status filter, as a subquery-able select."""
-    status = status_expression(today).label("status")
+def _shape(viewer: User, flt: ReportFilter, current_version: str | None) -> tuple:
+    """What decides the statement's text; the values go in as parameters (_params)."""
+    return (viewer.role in (Role.HR, Role.ADMIN), bool(flt.department_id), bool(flt.team_id),
+            bool(flt.manager_id), bool(flt.certification_id), bool(flt.user_id),
+            flt.older_version, bool(current_version))  # fmt: skip
+
+
+def _params(viewer: User, flt: ReportFilter, today: date, current_version: str | None) -> dict:
+    return {
+        "today": today, "soon": today + timedelta(days=EXPIRING_DAYS), "viewer_id": viewer.id,
+        "department_id": flt.department_id, "team_id": flt.team_id,
+        "manager_id": flt.manager_id, "certification_id": flt.certification_id,
+        "user_id": flt.user_id, "current_version": current_version, "status": flt.status,
+    }  # fmt: skip
+
+
+def _statement(kind: str, viewer: User, flt: ReportFilter, current_version, locale="") -> Select:
+    """The statement of `kind` ("totals", "cells", "rows", "page") for this shape, built on
+    first use."""
+    with_status = kind in ("rows", "page") and flt.status in STATUSES
+    key = (kind, *_shape(viewer, flt, current_version), with_status, flt.sort, flt.descending,
+           locale)  # fmt: skip
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        if kind == "totals":
+            statement = _standings_by_status(viewer, flt, current_version)
+        elif kind == "cells":
+            agents = select(func.count(User.id)).where(*_agents(viewer, flt))
+            certifications = select(func.count(Certification.id)).where(*_certifications(flt))
+            statement = select(agents.scalar_subquery() * certifications.scalar_subquery())
+        else:
+            statement = _ordered(_with_status(_cells(viewer, flt, current_version), flt),
+                                 flt, locale)  # fmt: skip
+            if kind == "page":
+                statement = statement.offset(bindparam("offset")).limit(bindparam("limit"))
+        _STATEMENTS[key] = statement
+    return statement
+
+
+def _cells(viewer: User, flt: ReportFilter, current_version: str | None) -> Select:
+    """The filtered cells without the status filter, as a subquery-able select; values are
+    the parameters of _params."""
+    status = status_expression().label("status")
     query = (
         select(
             User.id.label("user_id"),
@@ -133,25 +182,27 @@ def _cells(viewer: User, flt: ReportFilter, today: date, current_version: str | 
 
 def _agents(viewer: User, flt: ReportFilter) -> list:
     """Which agents the report shows: HR and admins see everyone, a manager the agents of the
-    teams they lead; then the filters on people."""
+    teams they lead; then the filters on people (values are parameters, see _params)."""
     found = [User.role == Role.AGENT, User.active]
     if viewer.role not in (Role.HR, Role.ADMIN):
-        found.append(User.team_id.in_(select(Team.id).where(Team.manager_id == viewer.id)))
+        managed = select(Team.id).where(Team.manager_id == bindparam("viewer_id"))
+        found.append(User.team_id.in_(managed))
     if flt.department_id:
-        found.append(User.department_id == flt.department_id)
+        found.append(User.department_id == bindparam("department_id"))
     if flt.team_id:
-        found.append(User.team_id == flt.team_id)
+        found.append(User.team_id == bindparam("team_id"))
     if flt.manager_id:
-        found.append(User.team_id.in_(select(Team.id).where(Team.manager_id == flt.manager_id)))
+        led = select(Team.id).where(Team.manager_id == bindparam("manager_id"))
+        found.append(User.team_id.in_(led))
     if flt.user_id:
-        found.append(User.id == flt.user_id)
+        found.append(User.id == bindparam("user_id"))
     return found
 
 
 def _certifications(flt: ReportFilter) -> list:
     found = [Certification.active]
     if flt.certification_id:
-        found.append(Certification.id == flt.certification_id)
+        found.append(Certification.id == bindparam("certification_id"))
     return found
 
 
@@ -161,17 +212,17 @@ def _certificates(flt: ReportFilter, current_version: str | None) -> list:
         return []
     found = [Certificate.standards_version.is_not(None)]
     if current_version:
-        found.append(Certificate.standards_version != current_version)
+        found.append(Certificate.standards_version != bindparam("current_version"))
     return found
 
 
-def _with_status(query: Select, flt: ReportFilter, today: date) -> Select:
+def _with_status(query: Select, flt: ReportFilter) -> Select:
     if flt.status in STATUSES:
-        query = query.where(status_expression(today) == flt.status)
+        query = query.where(status_expression() == bindparam("status"))
     return query
 
 
-def _ordered(query: Select, flt: ReportFilter, today: date, locale: str) -> Select:
+def _ordered(query: Select, flt: ReportFilter, locale: str) -> Select:
     name = User.name_ar if locale == "ar" else User.name_en
     last = []  # cells without a certificate stay at the end whichever the direction
     if flt.sort == "until":
@@ -181,7 +232,7 @@ def _ordered(query: Select, flt: ReportFilter, today: date, locale: str) -> Sele
         "department": [Department.name_ar if locale == "ar" else Department.name_en, name],
         "team": [Team.name_ar if locale == "ar" else Team.name_en, name],
         "certification": [Certification.position, name],
-        "status": [status_expression(today), name],
+        "status": [status_expression(), name],
         "until": [Certificate.expires_on, name],
         "percent": [func.coalesce(CertificationStanding.percent, 0), name],
     }[flt.sort if flt.sort in SORTS else "name"]
@@ -190,27 +241,30 @@ def _ordered(query: Select, flt: ReportFilter, today: date, locale: str) -> Sele
     return query.order_by(*last, *keys, User.id, Certification.position)
 
 
-def totals(viewer: User, flt: ReportFilter, today: date, current_version: str | None) -> dict:
-    """Cells per status under every filter but the status one (the chart shows them all).
-    Counted from the standings, each read once, rather than from every agent x certification
-    pair: a cell without a standing is one not started, so those are the cells the standings
-    leave over (none when only cells with a certificate are asked for)."""
-    agents, certifications = _agents(viewer, flt), _certifications(flt)
-    status = status_expression(today)
-    query = (
+def _standings_by_status(viewer: User, flt: ReportFilter, current_version) -> Select:
+    status = status_expression()
+    return (
         select(status, func.count())
         .select_from(CertificationStanding)
         .join(User, User.id == CertificationStanding.user_id)
         .join(Certification, Certification.id == CertificationStanding.certification_id)
         .outerjoin(Certificate, Certificate.id == CertificationStanding.certificate_id)
-        .where(*agents, *certifications, *_certificates(flt, current_version))
+        .where(*_agents(viewer, flt), *_certifications(flt))
+        .where(*_certificates(flt, current_version))
         .group_by(status)
     )
-    found = {status: 0 for status in STATUSES} | dict(db.session.execute(query).all())
+
+
+def totals(viewer: User, flt: ReportFilter, today: date, current_version: str | None) -> dict:
+    """Cells per status under every filter but the status one (the chart shows them all).
+    Counted from the standings, each read once, rather than from every agent x certification
+    pair: a cell without a standing is one not started, so those are the cells the standings
+    leave over (none when only cells with a certificate are asked for)."""
+    params = _params(viewer, flt, today, current_version)
+    query = _statement("totals", viewer, flt, current_version)
+    found = {status: 0 for status in STATUSES} | dict(db.session.execute(query, params).all())
     if not flt.older_version:
-        count_agents = select(func.count(User.id)).where(*agents).scalar_subquery()
-        count_certifications = select(func.count(Certification.id)).where(*certifications)
-        cells = db.session.scalar(select(count_agents * count_certifications.scalar_subquery()))
+        cells = db.session.scalar(_statement("cells", viewer, flt, current_version), params)
         found["not_started"] += cells - sum(found.values())
     return found
 
@@ -222,18 +276,18 @@ def page_of_rows(viewer, flt, today, locale, current_version, page: int, per_pag
 
 def page_of_records(viewer, flt, today, locale, current_version, page: int, per_page=None):
     """One page of the cells as selected, codes included (the API answers with codes)."""
-    query = _ordered(_with_status(_cells(viewer, flt, today, current_version), flt, today),
-                     flt, today, locale)  # fmt: skip
+    query = _statement("page", viewer, flt, current_version, locale)
     per_page = per_page or PER_PAGE
-    query = query.offset((page - 1) * per_page).limit(per_page)
-    return list(db.session.execute(query))
+    params = {**_params(viewer, flt, today, current_version), "offset": (page - 1) * per_page,
+              "limit": per_page}  # fmt: skip
+    return list(db.session.execute(query, params))
 
 
 def iter_rows(viewer, flt, today, locale, current_version, batch: int = 1000):
     """Every row of the report, fetched in batches: memory stays flat whatever the count."""
-    query = _ordered(_with_status(_cells(viewer, flt, today, current_version), flt, today),
-                     flt, today, locale)  # fmt: skip
-    result = db.session.execute(query.execution_options(yield_per=batch))
+    query = _statement("rows", viewer, flt, current_version, locale)
+    result = db.session.execute(query.execution_options(yield_per=batch),
+                                _params(viewer, flt, today, current_version))  # fmt: skip
     for record in result:
         yield to_row(record, locale)
 

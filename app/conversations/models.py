@@ -175,7 +175,7 @@ class QueueItem(db.Model):
     """A conversation sampled for a reviewer; done once the conversation has a review."""
 
     __tablename__ = "conversation_queue_item"
-    __change_owner__ = None  # shown on no kept page (app/page_cache)
+    __change_owner__ = None  # shown on no page with an ETag (app/page_cache)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"), unique=True)

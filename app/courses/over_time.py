@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app import charts, clock
 from app.courses.models import Course, CourseCompletion
 from app.extensions import db
+from app.page_cache.pages import shared_value
 from app.people.models import User
 
 
@@ -22,6 +23,10 @@ class ProgressOverTime:
     completed: list[int]  # courses completed by the end of each month
     total: int  # active courses
     chart: charts.LineChart
+
+
+def _active_course_count() -> int:
+    return db.session.scalar(select(func.count(Course.id)).where(Course.active)) or 0
 
 
 def progress_over_time(agent: User, rtl: bool, months: int = 6) -> ProgressOverTime:
@@ -36,7 +41,7 @@ def progress_over_time(agent: User, rtl: bool, months: int = 6) -> ProgressOverT
         select(CourseCompletion.completed_at).where(CourseCompletion.user_id == agent.id)
     )]  # fmt: skip
     completed = [sum(day <= end for day in done) for end in ends]
-    total = db.session.scalar(select(func.count(Course.id)).where(Course.active)) or 0
+    total = shared_value("active course count", _active_course_count)
     labels = [format_date(end, "LLL") for end in ends]
     line = charts.line_chart(list(zip(labels, completed, strict=True)), max(total, 1), rtl,
                              top_label=str(total))  # fmt: skip

@@ -24,6 +24,7 @@ from app.courses.recognition import (  # noqa: F401  (other capabilities use the
 )
 from app.database import insert_if_missing
 from app.extensions import db
+from app.page_cache.pages import shared_value
 from app.people.models import User
 from app.quizzes import services as quizzes
 from app.quizzes.models import Quiz
@@ -145,7 +146,10 @@ def progress_for(user_ids: list[int], courses: list[Course]) -> dict[tuple[int, 
 
 
 def _active_lesson_counts() -> dict[str, int]:
-    return dict(db.session.execute(_statement("active lesson counts")).all())
+    return shared_value(
+        "active lesson counts",
+        lambda: dict(db.session.execute(_statement("active lesson counts")).all()),
+    )
 
 
 def _lessons_done(user_ids: list[int]) -> dict[tuple[int, str], int]:

@@ -20,7 +20,7 @@ from app.courses import services
 from app.courses.models import Course, Lesson
 from app.database import writing
 from app.extensions import db
-from app.page_cache.pages import USER, cached_page, done_recently, note_done
+from app.page_cache.pages import USER, conditional_page, done_recently, note_done
 from app.people.forms import ConfirmForm
 
 bp = Blueprint("courses", __name__)
@@ -51,7 +51,7 @@ def _open_lesson(course_id: str, slug: str):
 
 @bp.route("/courses")
 @signed_in
-@cached_page(USER)
+@conditional_page(USER)
 def catalogue():
     states = services.catalogue(current_user)
     tiers: dict[int, list] = {}
@@ -62,7 +62,7 @@ def catalogue():
 
 @bp.route("/courses/<course_id>")
 @signed_in
-@cached_page(USER)
+@conditional_page(USER)
 def course(course_id: str):
     course = _course_or_404(course_id)
     try:
@@ -114,7 +114,7 @@ def _record_opened(lesson: Lesson) -> None:
         db.session.commit()
 
 
-@cached_page(USER)
+@conditional_page(USER)
 def _lesson_page(course_id: str, slug: str, checked: tuple[Course, Lesson] | None = None):
     """The lesson page; `checked` holds the course and lesson when the caller opened them."""
     if checked is None:

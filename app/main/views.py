@@ -9,7 +9,7 @@ from app.courses import services as courses
 from app.courses.over_time import progress_over_time
 from app.extensions import db
 from app.i18n import text_direction
-from app.page_cache.pages import OVERALL, USER, cached_page
+from app.page_cache.pages import OVERALL, USER, conditional_page
 from app.people.models import Role
 from app.placement import services as placement
 
@@ -23,7 +23,7 @@ def _home_scope() -> str:
 
 @bp.route("/")
 @signed_in
-@cached_page(_home_scope)
+@conditional_page(_home_scope)
 def home():
     if current_user.role != Role.AGENT:
         return render_template("main/home.html")

@@ -1,6 +1,6 @@
-"""Rendered pages kept and reused until the data they show changes.
+"""Change counters and what they make cheap.
 
-`tracking` counts changes as they are committed (per user, and for shared data), `store` keeps
-rendered pages in memory, and `pages` serves a page from the store when nothing it shows has
-changed since it was rendered.
+`tracking` counts changes as they are committed (per user, for shared data, and overall);
+`pages` turns them into each page's ETag (a 304 before rendering when the browser holds the
+page) and keeps small facts per process until what they depend on changes.
 """

@@ -1,18 +1,27 @@
-"""Serving kept pages from views.
+"""Answering the browser's "has this page changed?" before rendering it, and small facts kept
+per process, all from the change counters (tracking.py).
 
-A page is kept under a key made of the address, the reader, the reader's language and day,
-and the change counters of what the page shows (see tracking.py): the reader's own counter
-plus either the shared counter (pages about the reader) or the overall one (pages about many
-people). A change to any of those makes a new key, so a kept page is never served stale.
+A page's identity is made of the address, the reader, the reader's language and day, and the
+change counters of what the page shows: the reader's own counter plus either the shared counter
+(pages about the reader) or the overall one (pages about many people). A change to any of those
+makes a new identity. The identity gives the page its ETag, computed before anything is
+rendered: a browser that sends it back in If-None-Match while nothing has changed gets a 304
+with no body. Whether a browser may keep the page to revalidate it at all is decided in
+app/security.py.
+
+Rendered pages themselves are not kept on the server: under a mixed load of reads and writes
+a store of rendered pages did not measurably help once browsers revalidate (README, Benchmarks).
 """
 
 from __future__ import annotations
 
+import hashlib
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import NamedTuple
 
-from flask import Flask, current_app, g, make_response, request, session
+from flask import Flask, current_app, g, has_request_context, make_response, request, session
 from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from flask_wtf.csrf import generate_csrf
@@ -23,24 +32,15 @@ from app.extensions import db
 from app.i18n import current_language
 from app.page_cache import tracking
 from app.page_cache.models import DataGeneration
-from app.page_cache.store import PageStore
 
 USER = "user"  # the reader's own data and shared data (content, teams, definitions)
-OVERALL = "overall"  # many people's data: any change anywhere renders it again
+OVERALL = "overall"  # many people's data: any change anywhere makes a new page
 
 
 def init_app(app: Flask) -> None:
     from app.people.models import User
 
-    app.extensions["page_cache"] = PageStore(
-        max_bytes=app.config["PAGE_CACHE_MAX_BYTES"],
-        max_age_seconds=app.config["PAGE_CACHE_SECONDS"],
-    )
     tracking.install(FlaskSQLAlchemySession, User.__table__, DataGeneration.__table__)
-
-
-def page_store() -> PageStore:
-    return current_app.extensions["page_cache"]
 
 
 class Counters(NamedTuple):
@@ -66,7 +66,7 @@ _USER_QUERIES: dict = {}
 
 def load_user_with_counters(user_model, user_id: int):
     """The signed-in user, read in the same statement as this request's page counters: every
-    signed-in request needs the user, and kept pages need the counters too."""
+    signed-in request needs the user, and ETags and kept facts need the counters too."""
     query = _USER_QUERIES.get(user_model)
     if query is None:  # built once: building a statement costs more than running this one
         query = _USER_QUERIES[user_model] = (
@@ -81,11 +81,10 @@ def load_user_with_counters(user_model, user_id: int):
     return row[0]
 
 
-def page_key(scope: str) -> tuple | None:
-    """The key of this request's page, or None when it must not be kept or served kept."""
-    if not current_app.config["PAGE_CACHE_ENABLED"] or request.method != "GET":
-        return None
-    if session.get("_flashes"):  # messages are shown once, on a freshly rendered page
+def page_identity(scope: str) -> tuple | None:
+    """What this request's page depends on, or None when it must be rendered and answered in
+    full (not a GET, a message waiting to be shown once, no change counted yet)."""
+    if request.method != "GET" or session.get("_flashes"):
         return None
     row = counters()
     if row is None:
@@ -96,26 +95,71 @@ def page_key(scope: str) -> tuple | None:
             current_language(), clock.today())  # fmt: skip
 
 
-def cached_page(scope: str | Callable[[], str]):
-    """Serve the view's page from the store while nothing it shows has changed.
+def page_etag(identity: tuple) -> str:
+    """The ETag of a page (unquoted): its identity, plus what a page kept by the browser
+    carries besides the data it shows.
+
+    - The session's form secret: the page's forms carry a token of this session, so a page
+      kept from another session (signed out and in again) is never revalidated into this one.
+    - A time window of PAGE_ETAG_SECONDS (offset per reader, so that not every reader's pages
+      turn over at the same second): it bounds what the counters do not see, and keeps the
+      form tokens on a revalidated page fresh.
+    The digest is keyed with the secret key, so an ETag tells nothing about what it is made of.
+    """
+    field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if field_name not in session:
+        generate_csrf()  # the page will hold a token: make its session secret now
+    period = max(1, int(current_app.config["PAGE_ETAG_SECONDS"]))
+    window = (int(time.time()) + identity[1] * 7919) // period
+    digest = hashlib.blake2b(repr((identity, session[field_name], window)).encode(),
+                             digest_size=16, key=_etag_secret())  # fmt: skip
+    return digest.hexdigest()
+
+
+_ETAG_SECRETS: dict[str, bytes] = {}
+
+
+def _etag_secret() -> bytes:
+    secret = current_app.config["SECRET_KEY"]
+    key = _ETAG_SECRETS.get(secret)
+    if key is None:
+        key = _ETAG_SECRETS[secret] = hashlib.sha256(b"page-etag:" + secret.encode()).digest()
+    return key
+
+
+def _asked_with(etag: str) -> bool:
+    """The browser holds this very page: If-None-Match names its ETag (compared weakly, as
+    RFC 9110 says). A bare `*` is not taken: it names no page this reader was given."""
+    asked = request.if_none_match
+    return bool(asked) and not asked.star_tag and asked.contains_weak(etag)
+
+
+def not_modified(etag: str):
+    """The 304 answer: no body, the same ETag (security headers are added after)."""
+    response = current_app.response_class(status=304)
+    response.set_etag(etag)
+    return response
+
+
+def conditional_page(scope: str | Callable[[], str]):
+    """Give the view's page an ETag from its identity, and answer 304 before rendering when the
+    browser already holds this very page.
 
     `scope` is USER or OVERALL, or a function of the request choosing one. Goes inside the
-    access decorator, so who may see the page is decided before anything is served."""
+    access decorator, so who may see the page is decided before anything is answered."""
 
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            key = page_key(scope() if callable(scope) else scope)
-            if key is None:
+            identity = page_identity(scope() if callable(scope) else scope)
+            if identity is None:
                 return view(*args, **kwargs)
-            parts = page_store().get(key)
-            if parts is not None:
-                response = make_response(generate_csrf().encode().join(parts))
-                response.headers["X-Page-Cache"] = "hit"
-                return response
+            etag = page_etag(identity)
+            if _asked_with(etag):
+                return not_modified(etag)
             response = make_response(view(*args, **kwargs))
-            if _keep(key, response):
-                response.headers["X-Page-Cache"] = "miss"
+            if _whole_page(response):
+                response.set_etag(etag)
             return response
 
         return wrapped
@@ -123,22 +167,17 @@ def cached_page(scope: str | Callable[[], str]):
     return decorate
 
 
-def _keep(key: tuple, response) -> bool:
+def _whole_page(response) -> bool:
+    """Whether a freshly rendered answer is the page itself, the same for every request with
+    its identity: not an error, a redirect or a streamed file, and no message left for the
+    next page."""
     if response.status_code != 200 or response.mimetype != "text/html" or response.is_streamed:
         return False
-    if session.get("_flashes"):  # the view left a message for the next page
-        return False
-    body = response.get_data()
-    # The form token belongs to one session and is filled in afresh for every request, so
-    # the page is kept as the pieces around it.
-    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-    parts = tuple(body.split(token.encode())) if token else (body,)
-    page_store().put(key, parts, size=len(body))
-    return True
+    return not session.get("_flashes")
 
 
 # Small facts about the reader that every page shows (the unread count, whether new standards
-# await acknowledgement), kept per process under the same change counters as kept pages.
+# await acknowledgement), kept per process under the reader's and the shared change counters.
 _VALUES_LIMIT = 20_000
 _values: dict[tuple, object] = {}
 
@@ -160,8 +199,36 @@ def kept_value(name: str, user, compute: Callable[[], object]):
     return value
 
 
+# Facts about shared data (content, certification definitions, the standards version) that
+# pages look up on every render, kept per process under the shared change counter.
+_SHARED_LIMIT = 2_000
+_shared: dict[tuple, object] = {}
+
+
+def shared_value(name: str | tuple, compute: Callable[[], object]):
+    """compute(), or the value it gave while shared data has not changed since (the shared
+    change counter). The value must be plain data, or ORM objects detached from their session
+    with every attribute the callers read loaded. Only reading requests use kept values: a
+    request that may change shared data itself (anything but GET and HEAD, a command, a job)
+    always computes afresh, as does one that has changed shared data and not yet committed."""
+    if not has_request_context() or request.method not in ("GET", "HEAD"):
+        return compute()
+    row = counters()
+    if row is None or tracking.pending(db.session).shared:
+        return compute()
+    key = (name, row.epoch, row.shared)
+    try:
+        return _shared[key]
+    except KeyError:
+        pass
+    if len(_shared) >= _SHARED_LIMIT:
+        _shared.clear()
+    value = _shared[key] = compute()
+    return value
+
+
 # Side effects a page view repeats only now and then (remembering where a reader stopped),
-# noted per process so that a kept page can be served without asking the database first.
+# noted per process so that a page view need not ask the database every time.
 _RECENT_LIMIT = 10_000
 _recent: dict[tuple, object] = {}
 

@@ -1,4 +1,4 @@
-"""Change counters, moved by every commit, so that a kept page can tell whether the data it
+"""Change counters, moved by every commit, so that a page (its ETag) can tell whether the data it
 shows has changed since it was rendered.
 
 Each mapped class says whose pages its rows appear on, with a `__change_owner__` attribute:
@@ -7,7 +7,7 @@ Each mapped class says whose pages its rows appear on, with a `__change_owner__`
   `user.data_generation`;
 - SHARED (the default for rows that name nobody): content and organisation data that many
   people's pages show; a change moves the shared counter;
-- UNSEEN: rows that no kept page shows (the audit log, upload bookkeeping); nothing moves.
+- UNSEEN: rows that no page with an ETag shows (the audit log, upload bookkeeping); nothing moves.
 Every change that is not UNSEEN also moves the overall counter, which pages showing many
 people's data at once (team progress, reports) are keyed on.
 

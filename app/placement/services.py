@@ -20,6 +20,7 @@ from app import clock
 from app.courses import recognition as recognitions
 from app.courses.models import Course, CourseRecognition
 from app.extensions import db
+from app.page_cache.pages import shared_value
 from app.people.models import Role, User
 from app.quizzes.errors import QuizRefused
 from app.quizzes.models import Attempt, Quiz
@@ -60,22 +61,33 @@ def offered_placement(user: User) -> Quiz | None:
     hire date, while the quiz's attempts policy leaves them an attempt."""
     if user.role != Role.AGENT or not user.active:
         return None
-    candidates = db.session.scalars(
-        select(Quiz).where(Quiz.course_id.is_(None), Quiz.active).order_by(Quiz.id)
-    )
-    for quiz in candidates:
-        header = placement_header(quiz)
-        if header is None or clock.today() >= offer_ends(user, header):
+    for quiz_id, header in shared_value("placement quizzes", _placement_quizzes):
+        if clock.today() >= offer_ends(user, header):
             continue
         allowed = int((header.get("attempts") or {}).get("max", 0))
-        if not allowed or _attempts_used(user, quiz) < allowed:
-            return quiz
+        if not allowed or _attempts_used(user, quiz_id) < allowed:
+            return db.session.get(Quiz, quiz_id)
     return None
 
 
-def _attempts_used(user: User, quiz: Quiz) -> int:
+def _placement_quizzes() -> list[tuple[str, dict]]:
+    """(id, header) of each active placement quiz, by id: plain data, kept per process under
+    the shared change counter (app/page_cache) since every agent's home asks."""
+    candidates = db.session.scalars(
+        select(Quiz).where(Quiz.course_id.is_(None), Quiz.active).order_by(Quiz.id)
+    )
+    found = []
+    for quiz in candidates:
+        header = placement_header(quiz)
+        if header is not None:
+            found.append((quiz.id, {"offer_days": header.get("offer_days"),
+                                    "attempts": dict(header.get("attempts") or {})}))  # fmt: skip
+    return found
+
+
+def _attempts_used(user: User, quiz_id: str) -> int:
     query = select(func.count(Attempt.id)).where(
-        Attempt.user_id == user.id, Attempt.quiz_id == quiz.id
+        Attempt.user_id == user.id, Attempt.quiz_id == quiz_id
     )
     return db.session.scalar(query)
 

@@ -10,7 +10,7 @@ from app.certification import report
 from app.courses import services as courses
 from app.courses.over_time import progress_over_time
 from app.i18n import current_language, text_direction
-from app.page_cache.pages import OVERALL, cached_page
+from app.page_cache.pages import OVERALL, conditional_page
 from app.people import services as people
 from app.reports import digest as _digest  # noqa: F401  (registers the daily step)
 from app.reports import exports, team
@@ -24,8 +24,7 @@ VIEWERS = ("hr", "admin", "manager")
 
 
 def _current_version() -> str | None:
-    version = standards.cached_current_version()
-    return version.version if version else None
+    return standards.current_version_label()
 
 
 def _page_number() -> int:
@@ -34,7 +33,7 @@ def _page_number() -> int:
 
 @bp.route("/certification/report")
 @allow(*VIEWERS)
-@cached_page(OVERALL)
+@conditional_page(OVERALL)
 def certification():
     """The HR certification report: totals, chart, one page of rows."""
     flt, today, locale = report.filter_from_args(request.args), clock.today(), current_language()
@@ -87,7 +86,7 @@ def certification_xlsx():
 
 @bp.route("/team")
 @allow("manager")
-@cached_page(OVERALL)
+@conditional_page(OVERALL)
 def team_progress():
     return render_template("reports/team_progress.html", table=team.team_progress(current_user))
 

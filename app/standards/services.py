@@ -12,6 +12,7 @@ from app.audit import services as audit
 from app.extensions import db
 from app.models_base import localized
 from app.notifications.services import notify
+from app.page_cache.pages import shared_value
 from app.people.models import Role, User
 from app.standards.compliance import Rule
 from app.standards.models import Acknowledgement, ComplianceStatus, StandardsVersion
@@ -83,13 +84,25 @@ def path_for(endpoint: str, **values) -> str:
 
 def acknowledged_current(user_ids: list[int]) -> set[int]:
     """Of these users, those who acknowledged the current version."""
-    version = current_version()
-    if version is None or not user_ids:
+    version_id = shared_value("current standards version id", _current_version_id)
+    if version_id is None or not user_ids:
         return set()
     query = select(Acknowledgement.user_id).where(
-        Acknowledgement.version_id == version.id, Acknowledgement.user_id.in_(user_ids)
+        Acknowledgement.version_id == version_id, Acknowledgement.user_id.in_(user_ids)
     )
     return set(db.session.scalars(query))
+
+
+def current_version_label() -> str | None:
+    """The current version's name (such as "2026.1"), kept per process under the shared
+    change counter: every page's banner and the reports show it."""
+    return shared_value("current standards version label",
+                        lambda: getattr(current_version(), "version", None))  # fmt: skip
+
+
+def _current_version_id() -> int | None:
+    version = current_version()
+    return version.id if version else None
 
 
 def must_acknowledge(user) -> StandardsVersion | None:

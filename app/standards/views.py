@@ -35,10 +35,11 @@ def _acknowledgement_banner():
     user = current_user._get_current_object()
     if not user.is_authenticated:  # visitors, and the 503 page, which must not ask the database
         return {"standards_to_acknowledge": None}
-    # The version's id is kept; the version itself is read once per request when it is due.
+    # Whether one is due is kept per reader, the version's name per process (app/page_cache).
     due = kept_value("must acknowledge", user,
                      lambda: getattr(services.must_acknowledge(user), "id", None))  # fmt: skip
-    return {"standards_to_acknowledge": services.cached_current_version() if due else None}
+    label = services.current_version_label() if due else None
+    return {"standards_to_acknowledge": {"version": label} if label else None}
 
 
 # --- profiles and overviews -------------------------------------------------------------------

@@ -180,9 +180,7 @@ def test_lesson_page_shows_no_active_content(synced, client, login_as):
     assert active_content(body) == []
 
 
-def test_team_progress_queries_do_not_grow_with_the_team(
-    synced, client, login_as, make_user, pages_rendered_every_time
-):
+def test_team_progress_queries_do_not_grow_with_the_team(synced, client, login_as, make_user):
     manager = login_as("manager")
     team = db.session.scalar(select(Team).where(Team.manager_id == manager.id))
 
@@ -226,7 +224,7 @@ def _cell(html: str, course_id: str) -> str:
 
 
 def test_team_progress_shows_attempts_and_best_score_as_the_agent_sees_them(
-    synced, client, login_as, make_user, login, pages_rendered_every_time
+    synced, client, login_as, make_user, login
 ):
     manager = login_as("manager")
     team = db.session.scalar(select(Team).where(Team.manager_id == manager.id))
@@ -244,7 +242,7 @@ def test_team_progress_shows_attempts_and_best_score_as_the_agent_sees_them(
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_agent_sees_their_progress_over_time_as_a_chart_with_its_figures(
-    synced, client, login, make_user, app, monkeypatch, lang, pages_rendered_every_time
+    synced, client, login, make_user, app, monkeypatch, lang
 ):
     from datetime import date
 

@@ -4,8 +4,11 @@ interface's translations) costs little, and still follows every change at once."
 import cProfile
 import pstats
 
+from app.content.services import sync_content
 from app.extensions import db
 from app.notifications.services import mark_all_read, notify
+from tests.certification.helpers import CERTIFICATIONS, with_certifications
+from tests.content_tree import write
 from tests.courses.test_courses import synced  # noqa: F401  (fixture)
 from tests.query_counter import count_queries
 
@@ -24,8 +27,7 @@ def test_the_unread_count_is_asked_again_only_after_a_change(
     synced,  # noqa: F811
     client,
     login_as,
-    make_user,
-    pages_rendered_every_time,  # noqa: F811
+    make_user,  # noqa: F811
 ):
     agent, other = login_as("agent"), make_user("agent")
     assert _asks_unread(_statements(client, "/"))
@@ -59,8 +61,7 @@ def _lookups(client, path: str) -> int:
 def test_a_page_looks_its_translations_up_once_not_per_message(
     synced,  # noqa: F811
     client,
-    login_as,
-    pages_rendered_every_time,  # noqa: F811
+    login_as,  # noqa: F811
 ):
     login_as("hr", locale="ar")
     client.get("/certification/report")
@@ -70,3 +71,29 @@ def test_a_page_looks_its_translations_up_once_not_per_message(
     # status names, the menu); not once per message in the template (about eighty).
     # per message it was about 100; what is left is gettext in Python (labels, chart captions)
     assert _lookups(client, "/certification/report") <= 20
+
+
+def test_shared_facts_kept_per_process_follow_a_content_change_at_once(
+    content_root,
+    client,
+    login_as,  # noqa: F811
+):
+    """Certification titles, what is still to do and the course titles it names are read once
+    per process, and read again as soon as content changes."""
+    with_certifications(content_root)
+    login_as("agent", locale="en")
+    home = client.get("/").get_data(as_text=True)
+    assert "Starter" in home and "Complete the course “Course basics”" in home
+    with count_queries(db.engine) as counter:
+        assert client.get("/").status_code == 200
+    assert not any("FROM certification WHERE" in s for s in counter.statements)
+    write(content_root, "courses/certifications.yaml",
+          CERTIFICATIONS.replace('en: "Starter"', 'en: "Beginner"'))  # fmt: skip
+    course_file = content_root / "courses/basics/course.yaml"
+    write(content_root, "courses/basics/course.yaml",
+          course_file.read_text().replace("Course basics", "Renamed basics"))  # fmt: skip
+    assert sync_content(content_root).changed
+    db.session.commit()
+    home = client.get("/").get_data(as_text=True)
+    assert "Beginner" in home and "Starter" not in home
+    assert "Complete the course “Renamed basics”" in home

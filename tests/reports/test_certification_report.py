@@ -231,9 +231,7 @@ def test_arabic_csv_for_an_arabic_reader(company, client, make_user, login):
     assert "شهادة المبتدئ" in text and "موظف" in text
 
 
-def test_query_count_does_not_grow_with_agents(
-    company, client, login_as, make_user, app, pages_rendered_every_time
-):
+def test_query_count_does_not_grow_with_agents(company, client, login_as, make_user, app):
     login_as("hr")
     client.get("/certification/report")
     db.session.commit()  # nothing cached in the test's session for either request
