@@ -55,6 +55,8 @@ class Analysis:
     quantity_words: list[int] = field(default_factory=list)
     # by sentence id (not per token): the position of the sentence's last token
     sentence_last: list[int] = field(default_factory=list)
+    # by clause id: the speech act of each clause (app.scoring.acts, filled when first asked)
+    acts: list | None = None
 
     def __len__(self) -> int:
         return len(self.norms)

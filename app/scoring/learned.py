@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from app.scoring.acts import clause_acts
 from app.scoring.analysis import Analysis, analyse
 from app.scoring.language import cue_features
 
@@ -56,8 +57,9 @@ def context_features(
     a: Analysis, rule_found: dict[str, float], customer: Analysis | None
 ) -> list[str]:
     """What depends on where words stand: a word inside a question or negated, word pairs in
-    a clause, the rules' findings, length, the clause cues of the language packs, and how much
-    of the customer's message the reply takes up."""
+    a clause, the rules' findings, length, the clause cues of the language packs, the speech act
+    of each clause (app.scoring.acts), and how much of the customer's message the reply takes
+    up."""
     out = []
     norms = a.norms
     clause = a.clause
@@ -74,6 +76,8 @@ def context_features(
             out.append("rw:" + cid)
     out.append(f"len:{min(len(norms) // 15, 8)}")
     out.extend(cue_features(a))
+    for act in clause_acts(a):
+        out.extend(act.features())
     if customer is not None:
         out.extend(_overlap(a, customer))
     return out
