@@ -266,7 +266,7 @@ def _print(title: str, reports) -> None:
     for name in ("ar", "en"):
         rep = reports[name]
         cells = " ".join(f"{cid[:8]}={s.f1:.2f}" for cid, s in rep.per_criterion.items())
-        print(f"   {name} ({rep.size}): macro F1 {rep.macro_f1:.3f}  {cells}")
+        print(f"   {name} ({rep.size}): macro F1 {rep.macro_f1:.4f}  {cells}")
 
 
 def main() -> int:

@@ -6,9 +6,10 @@ a request, a condition, a hypothesis, a duty), whether the clause is negated and
 quoted. The markers are data in the language packs' `acts:` sections (future prefixes of every
 dialect, "I'll", "we've", conditionals, quotation marks, ...); this module only reads them.
 
-The scorer uses the acts two ways: a criterion may set aside candidates whose clause is not a
-firm act of the agent (`reject_acts` in the rubric: "I'd call you if...", "the courier will call
-you"), and the learned second opinion reads each clause's act as features.
+The rule stage uses the acts: a criterion may set aside candidates whose clause is not a firm
+act of the agent (`reject_acts` in the rubric: "if you send the photos, we will refund you",
+"the courier will call you"), and a pattern may count only in a clause that is a given act
+(`acts: commitment`). The explanation names the act that set a candidate aside.
 """
 
 from __future__ import annotations
@@ -119,25 +120,6 @@ class ClauseAct:
             return "not a done or promised act of the agent"
         return "does not make the customer the one at fault"
 
-    def features(self) -> list[str]:
-        """Names the learned second opinion reads: the act's parts and its main combinations."""
-        who = self.person[:1] or "-"
-        base = f"a:{who}.{self.aspect or '-'}"
-        out = [base]
-        if self.timed:
-            out.append(base + ".t")
-        if self.modality:
-            out += [f"{base}@{self.modality}", "am:" + self.modality]
-        if self.negated:
-            out.append(base + "!")
-        if self.quoted:
-            out.append("a:quoted")
-        if self.commitment:
-            out.append("a:commit.t" if self.timed else "a:commit")
-        if self.customer_fault:
-            out.append("a:fault")
-        return out
-
 
 @dataclass(frozen=True)
 class _Lookup:
@@ -177,6 +159,23 @@ def phrases_of(phrases: dict[str, list[tuple[str, tuple[str, ...]]]]):
     return [entry for entries in phrases.values() for entry in entries]
 
 
+# per word: (markers its affixes carry, phrases that start with it, whether it is a future
+# particle); most words are none of these and share _PLAIN
+_WordInfo = tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...], bool]
+_PLAIN: _WordInfo = ((), (), False)
+_CACHE_LIMIT = 65536
+
+
+_WORDS: dict[str, _WordInfo] = {}
+
+
+def _word_info(lookup: _Lookup, word: str) -> _WordInfo:
+    if len(_WORDS) >= _CACHE_LIMIT:
+        _WORDS.clear()
+    info = (_affix_markers(word), tuple(lookup.phrases.get(word, ())), word in lookup.particles)
+    return info if any(info) else _PLAIN
+
+
 @lru_cache(maxsize=65536)
 def _affix_markers(word: str) -> tuple[str, ...]:
     """Markers a word carries in itself ("سأتصل": first person, future), also after a
@@ -209,18 +208,36 @@ def _clause_acts(a: Analysis) -> list[ClauseAct]:
     lookup = _lookup()
     count = clause[-1] + 1
     found: list[dict[str, int]] = [{} for _ in range(count)]  # marker -> first position
+    words = _WORDS
+    after_particle = False
     for i, word in enumerate(norms):
+        info = words.get(word)
+        if info is None:
+            info = words[word] = _word_info(lookup, word)
+        if info is _PLAIN and not after_particle:
+            continue
         here = found[clause[i]]
-        for name in _affix_markers(word):
-            here.setdefault(name, i)
-        if i and norms[i - 1] in lookup.particles and clause[i - 1] == clause[i]:
+        if after_particle and i and clause[i - 1] == clause[i]:
             person = lookup.imperfect.get(word[:1])
             if person:
                 here.setdefault(person, i)
-        for name, phrase in lookup.phrases.get(word, ()):
+        after_particle = info[2]
+        for name in info[0]:
+            here.setdefault(name, i)
+        if not info[1]:
+            continue
+        # the longest phrase that starts here decides ("لو سمحت" is a request, not "لو" a
+        # condition; "you have to" a duty, not "have" a done act)
+        longest, names = 0, []
+        for name, phrase in info[1]:
             end = i + len(phrase)
             if end <= len(norms) and clause[end - 1] == clause[i] and tuple(norms[i:end]) == phrase:
-                here.setdefault(name, i)
+                if len(phrase) > longest:
+                    longest, names = len(phrase), [name]
+                elif len(phrase) == longest:
+                    names.append(name)
+        for name in names:
+            here.setdefault(name, i)
     bounds = _bounds(clause, count)
     quoted = _quoted_tokens(a, lookup.quotes)
     numbers = {clause[i] for i in a.numbers}

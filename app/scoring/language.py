@@ -205,6 +205,43 @@ def _check_engine(path: Path) -> None:
     for key, value in engine.items():
         if not isinstance(value, (list, dict)) or not value:
             raise PackError(f"{path}: engine.{key}: must be a non-empty list or mapping")
+    _check_amounts(path, engine)
+
+
+# The units the engine can compare amounts in (app/scoring/lexicon.py UNITS).
+_UNIT_NAMES = ("minute", "hour", "day", "week", "month", "year", "riyal", "megabit", "gigabyte")
+_UNIT_NAMES += ("time",)
+
+
+def _check_amounts(path: Path, engine: dict) -> None:
+    """The engine's unit words, amounts and letter pairs have the shape lexicon.py and
+    index.py read."""
+
+    def unit(where: str, name) -> None:
+        if name not in _UNIT_NAMES:
+            raise PackError(f"{path}: engine.{where}: unknown unit {name!r}")
+
+    def amount(where: str, spec) -> None:
+        if not (isinstance(spec, list) and len(spec) == 2 and isinstance(spec[0], (int, float))):
+            raise PackError(f"{path}: engine.{where}: must be [amount, unit]")
+        unit(where, spec[1])
+
+    for name, words in (engine.get("units") or {}).items():
+        unit("units", name)
+        if not isinstance(words, list):
+            raise PackError(f"{path}: engine.units.{name}: must be a list of words")
+    for word, spec in (engine.get("implied_amounts") or {}).items():
+        amount(f"implied_amounts.{word}", spec)
+    for pair, spec in (engine.get("implied_pairs") or {}).items():
+        if len(str(pair).split()) != 2:
+            raise PackError(f"{path}: engine.implied_pairs.{pair}: must be two words")
+        amount(f"implied_pairs.{pair}", spec)
+    for word, name in (engine.get("rough_half_units") or {}).items():
+        unit(f"rough_half_units.{word}", name)
+    for key in ("confusable_letters", "sound_alike_letters"):
+        for pair in engine.get(key) or []:
+            if not isinstance(pair, str) or len(pair) != 2:
+                raise PackError(f"{path}: engine.{key}: {pair!r} must be two letters")
 
 
 @dataclass(frozen=True)
@@ -261,7 +298,7 @@ def clause_cues(a: Analysis) -> list[set[str]]:
                 found.append(name)
         if not found:
             continue
-        scope = "@q" if a.in_question[i] else "@neg" if a.negated_before(i) else ""
+        scope = "@q" if a.in_question[i] else "@neg" if a.negated_flags()[i] else ""
         cues[a.clause[i]].update(name + scope for name in found)
     return cues
 
