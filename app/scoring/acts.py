@@ -68,19 +68,16 @@ class ClauseAct:
     def customer_fault(self) -> bool:
         """The customer made the agent of a failure: "you should have", "you didn't", "if you
         had read", or the records or the page set against "you"."""
-        if (
-            self.quoted
-            or self.person != "second"
-            and not (self.person == "third" and "second_person" in self.markers)
-        ):
+        you = self.person == "second" or (
+            self.person == "third" and "second_person" in self.markers
+        )
+        if self.quoted or not you:
             return False
-        if (
-            self.modality == "obligation"
-            or self.modality == "conditional"
-            and self.aspect == "done"
-        ):
+        if self.modality == "obligation":
             return True
-        return self.negated and self.aspect == "done" or self.person == "third"
+        if self.aspect == "done" and (self.modality == "conditional" or self.negated):
+            return True  # "if you had read the terms", "you didn't answer the door"
+        return self.person == "third"  # "our records show you..."
 
     def reason(self, reject: tuple[str, ...]) -> str | None:
         """Why a candidate in this clause is set aside, among the `reject` reasons, or None."""
