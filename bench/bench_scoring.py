@@ -5,7 +5,11 @@ replies, the slowest single reply, the time to load and compile the rubric, and 
 per criterion with macro F1 per language on the labelled development replies (and a held-out split
 of them) and on the `examples:` answers of the shipped role-play quizzes.
 
-    python bench/bench_scoring.py [--rounds 10] [--dev PATH]
+    python bench/bench_scoring.py [--rounds 10] [--dev PATH] [--speed-only]
+
+--speed-only prints the speed and load figures and skips every agreement table. Times are the
+process's CPU time (time.process_time): on one pinned core that is the time the scorer itself
+took, and a busy machine (other processes waiting for the same core) does not inflate it.
 
 The labelled replies are read from --dev, else $KHIDMA_ROLEPLAY_DEV, else ../shared/roleplay-dev
 next to the repository.
@@ -66,9 +70,9 @@ def time_load(rounds: int) -> tuple[float, float]:
     """(first, median) milliseconds to read and compile the rubric."""
     times = []
     for _ in range(rounds):
-        start = time.perf_counter()
+        start = time.process_time()
         Rubric.load(RUBRIC)
-        times.append((time.perf_counter() - start) * 1000)
+        times.append((time.process_time() - start) * 1000)
     return times[0], statistics.median(times)
 
 
@@ -95,12 +99,12 @@ def time_replies(
     slowest = [0.0] * (rounds + 1)
     passes = []
     for n in range(rounds + 1):
-        start = time.perf_counter()
+        start = time.process_time()
         for text, bound, lang in work:
-            one = time.perf_counter()
+            one = time.process_time()
             score_reply(text, bound, lang, second_opinion=second_opinion)
-            slowest[n] = max(slowest[n], time.perf_counter() - one)
-        passes.append(len(work) / (time.perf_counter() - start))
+            slowest[n] = max(slowest[n], time.process_time() - one)
+        passes.append(len(work) / (time.process_time() - start))
     return {
         "cold": passes[0],
         "best": max(passes[1:]),
@@ -130,11 +134,13 @@ def report_speed(label: str, work: list[tuple[str, Rubric, str]], rounds: int) -
     it), then the whole scorer with the learned second opinion."""
     words = statistics.mean(len(text.split()) for text, _, _ in work)
     print(f"\n{label}: {len(work)}, mean {words:.0f} words")
-    for stage, second in (("rule stage", False), ("rules + second opinion", True)):
+    for stage, second in (("rule stage", False), ("whole scorer", True)):
         t = time_replies(work, rounds, second)
-        verdict = "ok" if t["best"] >= TARGET_PER_SECOND else "BELOW TARGET"
+        ratio = t["best"] / TARGET_PER_SECOND
+        verdict = "ok" if ratio >= 1 else "BELOW TARGET"
         print(f"  {stage}: replies/second, one core: {t['best']:,.0f} "
-              f"(target {TARGET_PER_SECOND:,}: {verdict}); first pass {t['cold']:,.0f}; "
+              f"({ratio:.2f} of the {TARGET_PER_SECOND:,} target: {verdict}); "
+              f"first pass {t['cold']:,.0f}; "
               f"slowest {t['slowest_warm']:.2f} ms ({t['slowest_cold']:.2f} ms cold)")  # fmt: skip
 
 
@@ -173,6 +179,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--dev", default=None)
+    parser.add_argument(
+        "--speed-only", action="store_true", help="speed and load figures, no agreement tables"
+    )
     args = parser.parse_args()
     print(f"# Role-play scoring benchmark ({pin_to_one_core()})")
     first, median = time_load(5)
@@ -184,6 +193,8 @@ def main() -> None:
     label = "development replies" if replies else "quiz example replies"
     for name, replies_set in ((label, work), ("60-80-word replies", longer(work))):
         report_speed(name, replies_set, args.rounds)
+    if args.speed_only:
+        return
     agreement(rubric, replies, examples)
 
 

@@ -4,6 +4,10 @@
                                            # a model trained without its scenario
     python bench/train_scorer.py --write   # train on every training scenario and write
                                            # app/scoring/packs/learned-complaint-handling.json
+    python bench/train_scorer.py --write --unseen
+                                           # and then score bench/data/unseen_scenarios.yaml
+                                           # with the written model (kept for the final,
+                                           # one-off measure: no change is judged on it)
 
 Training data: the corpus (bench/corpus, settled labels, every fold but `locked`), the labelled
 development replies (../shared/roleplay-dev), the fresh regression set (tests/scoring/data) and
@@ -262,7 +266,7 @@ def _print(title: str, reports) -> None:
     for name in ("ar", "en"):
         rep = reports[name]
         cells = " ".join(f"{cid[:8]}={s.f1:.2f}" for cid, s in rep.per_criterion.items())
-        print(f"   {name} ({rep.size}): macro F1 {rep.macro_f1:.3f}  {cells}")
+        print(f"   {name} ({rep.size}): macro F1 {rep.macro_f1:.4f}  {cells}")
 
 
 def main() -> int:
@@ -273,6 +277,9 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=10)
     parser.add_argument("--write", action="store_true", help="train on all and write the pack")
     parser.add_argument("--show", metavar="CRITERION", help="list its leave-scenario-out misses")
+    parser.add_argument(
+        "--unseen", action="store_true", help="with --write: score unseen_scenarios.yaml too"
+    )
     args = parser.parse_args()
     rubric = Rubric.load(RUBRIC)
     replies, corpus_keys = training_replies(args.corpus, args.labels)
@@ -289,6 +296,7 @@ def main() -> int:
         OUT.parent.mkdir(exist_ok=True)
         OUT.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")) + "\n")
         print(f"wrote {OUT.relative_to(REPO_ROOT)}: {len(model['vocabulary'])} features")
+    if args.write and args.unseen:
         unseen = load_labelled(UNSEEN)
         held = Featurised(rubric, unseen)
         decided = predictions(model, held)

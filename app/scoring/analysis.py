@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from app.scoring import packdata
 from app.scoring.lexicon import (
     expand_english_cached,
     may_imply_quantity,
@@ -26,14 +27,8 @@ from app.scoring.normalize import (
 )
 
 _MIN_CONTENT = 3
-# Words too common to show that two negative statements are about the same thing.
-_FUNCTION_TEXT = (
-    "the and for you your yours our this that with have has had was were are any one been will "
-    "would could can get got even yet ever anyone anybody someone from about into them they "
-    "احد حدا حد اي شي شيء حاجه لحد لاحد ابدا ابد انا انت حضرتك هذا هذه هذي كان كانت فيه فيها لسه "
-    "لسا عندي عندك عنا عندنا الي اللي يلي الذي التي"
-)
-_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+# Words too common to show that two negative statements are about the same thing (packs).
+_FUNCTION_WORDS = packdata.all_words("function_words")
 # TOKEN_RE groups for punctuation: it ends a clause or a sentence and is not a token.
 _BREAK_KINDS = frozenset(("clause", "q", "sent"))
 
@@ -55,6 +50,11 @@ class Analysis:
     quantity_words: list[int] = field(default_factory=list)
     # by sentence id (not per token): the position of the sentence's last token
     sentence_last: list[int] = field(default_factory=list)
+    # by clause id: the speech act of each clause (app.scoring.acts, filled when first asked)
+    acts: list | None = None
+    # per token: whether a negator governs it (negated_before with the default window), filled
+    # when first asked
+    negated: list[bool] | None = None
 
     def __len__(self) -> int:
         return len(self.norms)
@@ -67,6 +67,12 @@ class Analysis:
     def negated_before(self, start: int, window: int = NEGATION_WINDOW) -> bool:
         """Whether a negator governs the token at `start` (same clause, a few words back)."""
         return self.negator_before(start, window) is not None
+
+    def negated_flags(self) -> list[bool]:
+        """For every token, negated_before(token), in one pass (kept)."""
+        if self.negated is None:
+            self.negated = _negated_flags(self)
+        return self.negated
 
     def negated_words(self) -> set[str]:
         """Keys of the content words that sit in a negation scope ("nobody called" -> call)."""
@@ -233,6 +239,23 @@ def analyse(text: str) -> Analysis:
     out.in_question = _question_scope(out, questions)
     out.negator = _negators(out.norms, out.in_question, maybe_negators)
     return out
+
+
+def _negated_flags(a: Analysis) -> list[bool]:
+    # the same rule as Analysis.negator_before: the nearest negator at most NEGATION_WINDOW
+    # tokens back, with no clause boundary or clause-break word between (or at it)
+    flags = [False] * len(a.norms)
+    last = -NEGATION_WINDOW - 1
+    clause, negator, norms = a.clause, a.negator, a.norms
+    for i in range(len(norms)):
+        if i and clause[i] != clause[i - 1]:
+            last = -NEGATION_WINDOW - 1
+        flags[i] = i - last <= NEGATION_WINDOW
+        if norms[i] in CLAUSE_BREAK_WORDS:
+            last = -NEGATION_WINDOW - 1
+        elif negator[i]:
+            last = i
+    return flags
 
 
 def _negators(

@@ -208,15 +208,12 @@ def plausible_typo(typed: str, word: str) -> bool:
     return len(diffs) == 1 and frozenset(diffs[0]) in _CONFUSABLE
 
 
-_CONFUSABLE = frozenset(
-    frozenset(pair)
-    for pair in ("ذز", "ذد", "زظ", "ثت", "ثس", "ضظ", "ضد", "قك", "قج", "قا", "صس", "طت", "اي")
-)
-
-
-# Consonants that dialect spelling confuses; each maps to the letters typed in its place.
+# Letters that dialect spelling confuses (packs: engine.confusable_letters), and the consonants
+# tried swapped in short words, each mapped to the letters typed in its place.
+_CONFUSABLE = frozenset(frozenset(pair) for pair in packdata.all_words("confusable_letters"))
 _SOUND_ALIKE: dict[str, str] = {}
-for _pair in ("ذز", "ذد", "زظ", "ثت", "ثس", "ضظ", "ضد", "قك", "صس", "طت"):
+for _pair in (p for language in packdata.ENGINES
+              for p in packdata.sequence(language, "sound_alike_letters")):  # fmt: skip
     _SOUND_ALIKE[_pair[0]] = _SOUND_ALIKE.get(_pair[0], "") + _pair[1]
     _SOUND_ALIKE[_pair[1]] = _SOUND_ALIKE.get(_pair[1], "") + _pair[0]
 

@@ -32,6 +32,20 @@ class WordClass:
     phrases: tuple[tuple[str, ...], ...]
     prefixes: tuple[str, ...]
     exceptions: frozenset[str]
+    suffixes: tuple[str, ...] = ()
+    # `except` entries written with a final * : no word beginning with one of these is claimed
+    excepted_starts: tuple[str, ...] = ()
+
+    def claims(self, word: str) -> bool:
+        """Whether a prefix or suffix of the class claims one word (phrases are matched by the
+        caller, across words)."""
+        if word in self.exceptions or (
+            self.excepted_starts and word.startswith(self.excepted_starts)
+        ):
+            return False
+        return any(
+            len(word) >= len(p) + _MIN_STEM and word.startswith(p) for p in self.prefixes
+        ) or any(len(word) >= len(x) + _MIN_STEM and word.endswith(x) for x in self.suffixes)
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -39,18 +53,30 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(analyse(str(text)).norms)
 
 
+_CLASS_KEYS = ("phrases", "prefixes", "suffixes", "except")
+
+
 def _read_class(path: Path, name: str, spec) -> WordClass:
-    if not isinstance(spec, dict) or not set(spec) <= {"phrases", "prefixes", "except"}:
-        raise PackError(f"{path}: {name}: needs phrases, prefixes or except lists, nothing else")
-    for key in ("phrases", "prefixes", "except"):
-        if not isinstance(spec.get(key, []), list):
+    if not isinstance(spec, dict) or not set(spec) <= set(_CLASS_KEYS):
+        raise PackError(
+            f"{path}: {name}: needs phrases, prefixes, suffixes or except lists, nothing else"
+        )
+    for key in _CLASS_KEYS:
+        entries = spec.get(key, [])
+        if not isinstance(entries, list):
             raise PackError(f"{path}: {name}: {key} must be a list")
+        for entry in entries:
+            if not isinstance(entry, (str, int)) or not str(entry).strip():
+                raise PackError(f"{path}: {name}: {key}: {entry!r} is not a word")
     phrases = tuple(p for p in (_words(x) for x in spec.get("phrases", [])) if p)
     prefixes = tuple(w for x in spec.get("prefixes", []) for w in _words(x))
-    exceptions = frozenset(w for x in spec.get("except", []) for w in _words(x))
-    if not phrases and not prefixes:
+    suffixes = tuple(w for x in spec.get("suffixes", []) for w in _words(x))
+    written = [str(x) for x in spec.get("except", [])]
+    exceptions = frozenset(w for x in written if not x.endswith("*") for w in _words(x))
+    starts = tuple(w for x in written if x.endswith("*") for w in _words(x[:-1]))
+    if not phrases and not prefixes and not suffixes:
         raise PackError(f"{path}: {name}: an empty class")
-    return WordClass(name, phrases, prefixes, exceptions)
+    return WordClass(name, phrases, prefixes, exceptions, suffixes, starts)
 
 
 def load_pack(path: Path) -> list[WordClass]:
@@ -81,10 +107,92 @@ def check_packs(folder: Path = PACKS) -> list[str]:
         try:
             load_pack(path)
             load_proclitics(path)
+            load_acts(path)
             _check_engine(path)
         except PackError as exc:
             problems.append(str(exc))
     return problems
+
+
+# The speech-act markers every pack's `acts:` section must define (app/scoring/acts.py).
+ACT_MARKERS = (
+    "first_person",
+    "second_person",
+    "third_person",
+    "future",
+    "done",
+    "now",
+    "time",
+    "conditional",
+    "hypothetical",
+    "request",
+    "obligation",
+)
+
+
+@dataclass(frozen=True)
+class ActMarkers:
+    """One pack's speech-act markers: a word class per marker, and quotation mark pairs."""
+
+    markers: dict[str, WordClass]
+    quotes: tuple[tuple[str, str], ...]
+    # first letter of an imperfect verb -> the person marker it carries
+    imperfect_persons: dict[str, str]
+
+
+def load_acts(path: Path) -> ActMarkers:
+    """The `acts:` section of one pack; PackError names the file and the section."""
+    data = _read_yaml(path)
+    acts = data.get("acts")
+    if not isinstance(acts, dict):
+        raise PackError(f"{path}: acts: must be a mapping of speech-act markers")
+    unknown = sorted(set(acts) - set(ACT_MARKERS) - {"quotes", "imperfect_persons"})
+    if unknown:
+        raise PackError(
+            f"{path}: acts.{unknown[0]}: unknown marker (known: {', '.join(ACT_MARKERS)})"
+        )
+    markers = {}
+    for name in ACT_MARKERS:
+        if name not in acts:
+            raise PackError(f"{path}: acts.{name}: missing")
+        markers[name] = _read_class(path, f"acts.{name}", acts[name])
+    quotes = acts.get("quotes", [])
+    if not isinstance(quotes, list):
+        raise PackError(f"{path}: acts.quotes: must be a list of two-character strings")
+    for pair in quotes:
+        if not isinstance(pair, str) or len(pair) != 2:
+            raise PackError(
+                f"{path}: acts.quotes: {pair!r} must be two characters, opening then closing"
+            )
+    persons = acts.get("imperfect_persons", {})
+    if not isinstance(persons, dict) or not set(persons) <= {
+        "first_person",
+        "second_person",
+        "third_person",
+    }:
+        raise PackError(
+            f"{path}: acts.imperfect_persons: must map first_person, second_person or "
+            "third_person to lists of letters"
+        )
+    letters = {}
+    for person, entries in persons.items():
+        if not isinstance(entries, list) or not all(
+            isinstance(x, str) and len(x) == 1 for x in entries
+        ):
+            raise PackError(f"{path}: acts.imperfect_persons.{person}: must be a list of letters")
+        letters.update((letter, person) for letter in entries)
+    return ActMarkers(markers, tuple((q[0], q[1]) for q in quotes), letters)
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    except (OSError, yaml.YAMLError) as exc:
+        raise PackError(f"{path}: cannot be read: {exc}") from None
+    if not isinstance(data, dict):
+        raise PackError(f"{path}: must be a mapping")
+    return data
 
 
 def _check_engine(path: Path) -> None:
@@ -97,6 +205,43 @@ def _check_engine(path: Path) -> None:
     for key, value in engine.items():
         if not isinstance(value, (list, dict)) or not value:
             raise PackError(f"{path}: engine.{key}: must be a non-empty list or mapping")
+    _check_amounts(path, engine)
+
+
+# The units the engine can compare amounts in (app/scoring/lexicon.py UNITS).
+_UNIT_NAMES = ("minute", "hour", "day", "week", "month", "year", "riyal", "megabit", "gigabyte")
+_UNIT_NAMES += ("time",)
+
+
+def _check_amounts(path: Path, engine: dict) -> None:
+    """The engine's unit words, amounts and letter pairs have the shape lexicon.py and
+    index.py read."""
+
+    def unit(where: str, name) -> None:
+        if name not in _UNIT_NAMES:
+            raise PackError(f"{path}: engine.{where}: unknown unit {name!r}")
+
+    def amount(where: str, spec) -> None:
+        if not (isinstance(spec, list) and len(spec) == 2 and isinstance(spec[0], (int, float))):
+            raise PackError(f"{path}: engine.{where}: must be [amount, unit]")
+        unit(where, spec[1])
+
+    for name, words in (engine.get("units") or {}).items():
+        unit("units", name)
+        if not isinstance(words, list):
+            raise PackError(f"{path}: engine.units.{name}: must be a list of words")
+    for word, spec in (engine.get("implied_amounts") or {}).items():
+        amount(f"implied_amounts.{word}", spec)
+    for pair, spec in (engine.get("implied_pairs") or {}).items():
+        if len(str(pair).split()) != 2:
+            raise PackError(f"{path}: engine.implied_pairs.{pair}: must be two words")
+        amount(f"implied_pairs.{pair}", spec)
+    for word, name in (engine.get("rough_half_units") or {}).items():
+        unit(f"rough_half_units.{word}", name)
+    for key in ("confusable_letters", "sound_alike_letters"):
+        for pair in engine.get(key) or []:
+            if not isinstance(pair, str) or len(pair) != 2:
+                raise PackError(f"{path}: engine.{key}: {pair!r} must be two letters")
 
 
 @dataclass(frozen=True)
@@ -153,7 +298,7 @@ def clause_cues(a: Analysis) -> list[set[str]]:
                 found.append(name)
         if not found:
             continue
-        scope = "@q" if a.in_question[i] else "@neg" if a.negated_before(i) else ""
+        scope = "@q" if a.in_question[i] else "@neg" if a.negated_flags()[i] else ""
         cues[a.clause[i]].update(name + scope for name in found)
     return cues
 

@@ -177,50 +177,58 @@ def term_key(norm: str) -> str:
 
 
 # Units whose amounts can be compared across wordings: (group, size in the group's base unit).
-# Durations are in minutes, so "two weeks" and "14 days" are the same quantity.
+# Durations are in minutes, so "two weeks" and "14 days" are the same quantity. The words are in
+# the packs (engine: units, implied_amounts, implied_pairs, rough_halves, rough_half_units).
 _MINUTE, _HOUR, _DAY, _WEEK = 1.0, 60.0, 1440.0, 10080.0
 _MONTH, _YEAR = 43200.0, 525600.0
-_UNIT_SCALE: dict[str, tuple[str, float]] = {}
-for _group, _size, _words in (
-    ("time", _MINUTE, "minute minutes min mins دقيقه دقايق دقائق دقيقة"),
-    ("time", _HOUR, "hour hours hr hrs ساعه ساعات"),
-    ("time", _DAY, "day days يوم ايام"),
-    ("time", _WEEK, "week weeks wk wks اسبوع اسابيع"),
-    ("time", _MONTH, "month months شهر شهور اشهر"),
-    ("time", _YEAR, "year years yr yrs سنه سنين سنوات"),
-    ("money", 1.0, "riyal riyals sar ريال ريالا ريالات ﷼"),
-    ("speed", 1.0, "mbps mb meg megs megabit megabits ميغا ميجا ميقا ميغابت ميجابت"),
-    ("data", 1.0, "gb gig gigs gigabyte gigabytes جيجا قيقا غيغا جيجابايت"),
-    ("times", 1.0, "time times مره مرات"),
-):
-    for _word in _words.split():
-        _UNIT_SCALE[_word] = (_group, _size)
+UNITS: dict[str, tuple[str, float]] = {
+    "minute": ("time", _MINUTE),
+    "hour": ("time", _HOUR),
+    "day": ("time", _DAY),
+    "week": ("time", _WEEK),
+    "month": ("time", _MONTH),
+    "year": ("time", _YEAR),
+    "riyal": ("money", 1.0),
+    "megabit": ("speed", 1.0),
+    "gigabyte": ("data", 1.0),
+    "time": ("times", 1.0),
+}
 
+
+def _unit(path: str, name: object) -> tuple[str, float]:
+    if name not in UNITS:
+        raise ValueError(f"{path}: unknown unit {name!r} (known: {', '.join(UNITS)})")
+    return UNITS[str(name)]
+
+
+def _amount(path: str, spec: object) -> tuple[str, float]:
+    if not isinstance(spec, list) or len(spec) != 2 or not isinstance(spec[0], (int, float)):
+        raise ValueError(f"{path}: must be [amount, unit]")
+    group, size = _unit(path, spec[1])
+    return group, spec[0] * size
+
+
+_UNIT_SCALE: dict[str, tuple[str, float]] = {}
 # Words that carry a number and a unit at once: Arabic duals and a few fixed phrases.
-_IMPLIED = {
-    "يومين": ("time", 2 * _DAY),
-    "ساعتين": ("time", 2 * _HOUR),
-    "اسبوعين": ("time", 2 * _WEEK),
-    "جمعتين": ("time", 2 * _WEEK),
-    "شهرين": ("time", 2 * _MONTH),
-    "سنتين": ("time", 2 * _YEAR),
-    "دقيقتين": ("time", 2 * _MINUTE),
-    "مرتين": ("times", 2.0),
-    "twice": ("times", 2.0),
-    "fortnight": ("time", 2 * _WEEK),
-}
-_IMPLIED_PAIRS = {
-    ("نص", "ساعه"): ("time", 30.0),
-    ("نصف", "ساعه"): ("time", 30.0),
-    ("ربع", "ساعه"): ("time", 15.0),
-    ("half", "hour"): ("time", 30.0),
-    ("half", "an"): ("time", 30.0),
-}
+_IMPLIED: dict[str, tuple[str, float]] = {}
+_IMPLIED_PAIRS: dict[tuple[str, str], tuple[str, float]] = {}
+for _language in packdata.ENGINES:
+    for _name, _words in packdata.mapping(_language, "units").items():
+        for _word in _words or ():
+            _UNIT_SCALE[str(_word)] = _unit(f"lang-{_language}: engine.units", _name)
+    for _word, _spec in packdata.mapping(_language, "implied_amounts").items():
+        _IMPLIED[_word] = _amount(f"lang-{_language}: engine.implied_amounts.{_word}", _spec)
+    for _pair, _spec in packdata.mapping(_language, "implied_pairs").items():
+        _first, _second = _pair.split()
+        _where = f"lang-{_language}: engine.implied_pairs.{_pair}"
+        _IMPLIED_PAIRS[(_first, _second)] = _amount(_where, _spec)
 # "a week and a half" (اسبوع ونص) is said loosely, so it is compared with some tolerance
-ROUGH_WORDS = frozenset(("ونص", "ونصف"))
-for _unit, _size in (("ساعه", _HOUR), ("يوم", _DAY), ("اسبوع", _WEEK), ("شهر", _MONTH)):
-    for _half in ROUGH_WORDS:
-        _IMPLIED_PAIRS[(_unit, _half)] = ("time", 1.5 * _size)
+ROUGH_WORDS = packdata.all_words("rough_halves")
+for _language in packdata.ENGINES:
+    for _word, _name in packdata.mapping(_language, "rough_half_units").items():
+        _group, _size = _unit(f"lang-{_language}: engine.rough_half_units", _name)
+        for _half in packdata.words(_language, "rough_halves"):
+            _IMPLIED_PAIRS[(_word, _half)] = (_group, 1.5 * _size)
 
 
 def unit_scale(norm: str) -> tuple[str, float] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from app.scoring.acts import act_at
 from app.scoring.analysis import Analysis, analyse
 from app.scoring.index import TermIndex
 from app.scoring.patterns import Pattern, PatternError, Phrase, compile_pattern
@@ -34,6 +35,7 @@ class PatternSpec:
     score: float = 1.0
     questions: str | None = None
     negation: bool | None = None
+    acts: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,9 @@ class MatchRules:
     threshold: float = 1.0
     window: int = 4
     skip_customer_words: bool = False
+    # speech acts whose candidates do not count (app.scoring.acts.REASONS: "conditional",
+    # "hypothetical", "quoted", "third_party", ...)
+    reject_acts: tuple[str, ...] = ()
     options: dict = field(default_factory=dict)
 
 
@@ -109,6 +114,7 @@ def _compile_spec(spec: PatternSpec, classes: dict[str, list[Phrase]], index: Te
         score=spec.score,
         questions=spec.questions,
         negation=spec.negation,
+        acts=spec.acts,
     )
 
 
@@ -193,6 +199,11 @@ class Matcher:
             return "negated"
         if self.customer_words and all(a.norms[i] in self.customer_words for i in m.tokens):
             return "the customer's own words"
+        if self.rules.reject_acts or p.acts:
+            act = act_at(a, m.start)
+            if p.acts and not act.is_(p.acts):
+                return act.why_not(p.acts)
+            return act.reason(self.rules.reject_acts)
         return None
 
     def _negated(self, m: Match, a: Analysis) -> bool:

@@ -76,6 +76,8 @@ class Pattern:
     questions: str | None = None
     negation: bool | None = None
     has_negator: bool = False
+    # the speech act the match's clause must be (app.scoring.acts.REQUIRED_ACTS), or None
+    acts: str | None = None
 
     @property
     def anchors(self) -> frozenset[int]:

@@ -29,7 +29,7 @@ from app.scoring.schema import (
 )
 
 _MATCHING_FIELDS = {*PATTERN_FIELDS, "matcher", "negation", "questions", "threshold", "window"}
-_MATCHING_FIELDS |= {"skip_customer_words", "options"}
+_MATCHING_FIELDS |= {"skip_customer_words", "reject_acts", "options"}
 
 
 class RubricError(Exception):

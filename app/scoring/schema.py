@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from app.scoring.acts import REASONS as ACT_REASONS
+from app.scoring.acts import REQUIRED_ACTS
 from app.scoring.matchers import MATCHERS, MatchRules, PatternSpec
 
 Path = tuple[str | int, ...]
@@ -33,10 +35,11 @@ CRITERION_FIELDS = {
     "threshold",
     "window",
     "skip_customer_words",
+    "reject_acts",
     "options",
     *PATTERN_FIELDS,
 }
-_PATTERN_ITEM_FIELDS = {"match", "score", "questions", "negation"}
+_PATTERN_ITEM_FIELDS = {"match", "score", "questions", "negation", "acts"}
 
 
 def check_fields(data: Any, allowed: set[str], path: Path, errors: Errors) -> bool:
@@ -106,7 +109,7 @@ def check_lang_lists(value: Any, path: Path, errors: Errors, item: Callable) -> 
 
 
 def check_pattern_item(value: Any, path: Path, errors: Errors) -> None:
-    """A pattern is a string or {match, score, questions, negation}."""
+    """A pattern is a string or {match, score, questions, negation, acts}."""
     if isinstance(value, str):
         if not value.strip():
             errors.append((path, "empty pattern"))
@@ -121,6 +124,8 @@ def check_pattern_item(value: Any, path: Path, errors: Errors) -> None:
         check_choice(value["questions"], QUESTION_RULES, path + ("questions",), errors)
     if "negation" in value:
         check_bool(value["negation"], path + ("negation",), errors)
+    if "acts" in value:
+        check_choice(value["acts"], REQUIRED_ACTS, path + ("acts",), errors)
 
 
 def check_phrase(value: Any, path: Path, errors: Errors) -> None:
@@ -145,6 +150,7 @@ def _spec(item: str | dict) -> PatternSpec:
         float(item.get("score", 1.0)),
         item.get("questions"),
         item.get("negation"),
+        item.get("acts"),
     )
 
 
@@ -160,6 +166,7 @@ def match_rules(data: dict) -> MatchRules:
         threshold=float(data.get("threshold", 1.0)),
         window=int(data.get("window", 4)),
         skip_customer_words=data.get("skip_customer_words", False),
+        reject_acts=tuple(data.get("reject_acts") or ()),
         options=data.get("options") or {},
     )
 
@@ -202,6 +209,13 @@ def _check_scalars(data: dict, path: Path, errors: Errors) -> None:
     window = data.get("window", 4)
     if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= 20:
         errors.append((path + ("window",), "must be a whole number from 1 to 20"))
+    if "reject_acts" in data:
+        acts = data["reject_acts"]
+        if not isinstance(acts, list):
+            errors.append((path + ("reject_acts",), "must be a list"))
+        else:
+            for n, name in enumerate(acts):
+                check_choice(name, tuple(ACT_REASONS), path + ("reject_acts", n), errors)
     if data.get("critical") and data.get("kind") == "required":
         errors.append((path + ("critical",), "only a forbidden criterion can be critical"))
 
