@@ -66,11 +66,9 @@ def _team_query(viewer: User) -> Select:
 
 
 def _manager_query(viewer: User) -> Select:
-    return (
-        select(Manager.id, Manager.employee_no, Manager.name_ar, Manager.name_en)
-        .join(Team, Team.manager_id == Manager.id)
-        .where(*_visible_teams(viewer))
-        .distinct()
+    leading = select(Team.manager_id).where(*_visible_teams(viewer))
+    return select(Manager.id, Manager.employee_no, Manager.name_ar, Manager.name_en).where(
+        Manager.id.in_(leading)
     )
 
 
