@@ -20,6 +20,7 @@ RUNS = [
     ("mixed", ["bench.bench_mixed"]),
     ("heatmap", ["bench.bench_heatmap"]),
     ("report", ["bench.bench_report"]),
+    ("filters", ["bench.bench_filters"]),
     ("scale-postgres", ["bench.bench_scale"]),
     ("load-sqlite", ["bench.bench_load"]),
     ("load-postgres", ["bench.bench_load", "--postgres"]),
@@ -157,6 +158,12 @@ FIGURES = [
         "report",
         r"heap peak for 100,000 rows: ([\d.]+ MiB)",
         "< 10 MiB",
+    ),
+    (
+        "HR report page 1 at 5,000 teams, search fields",
+        "filters",
+        r"search field \(limit \d+\): ([\d,]+ KiB, [\d,]+ <option>s, [\d.]+ ms)",
+        "< 150 ms",
     ),
     (
         "PostgreSQL, 100,000 agents: HR report page 1",

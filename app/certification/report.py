@@ -15,6 +15,14 @@ from sqlalchemy import Date, Select, and_, bindparam, case, func, select, true
 from sqlalchemy.orm import aliased
 
 from app.certification.models import Certificate, Certification, CertificationStanding
+from app.certification.report_filters import (  # noqa: F401  (the report's filters, offered here)
+    LIST_LIMIT,
+    Choice,
+    FilterOptions,
+    filter_options,
+    typed_codes,
+    with_typed_choices,
+)
 from app.certification.services import EXPIRING_DAYS
 from app.extensions import db
 from app.models_base import localized
@@ -306,56 +314,6 @@ def to_row(r, locale: str) -> ReportRow:
     )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Choice:
-    """A team or a manager as the filter lists offer it: what the lists and the export names
-    need, not the whole row (an installation may have thousands of teams)."""
-
-    id: int
-    code: str  # a team's code, a manager's employee number
-    name_ar: str
-    name_en: str
-    department_id: int | None = None
-
-    def name(self, locale: str) -> str:
-        return self.name_ar if locale == "ar" else self.name_en
-
-
-@dataclass
-class FilterOptions:
-    departments: list[Department]
-    teams: list[Choice]
-    managers: list[Choice]
-    certifications: list[Certification]
-
-
-def filter_options(viewer: User) -> FilterOptions:
-    """What the filter lists offer the viewer (a manager: only their own teams)."""
-    query = (
-        select(Team.id, Team.code, Team.name_ar, Team.name_en, Team.department_id,
-               Manager.id, Manager.employee_no, Manager.name_ar, Manager.name_en)
-        .outerjoin(Manager, Manager.id == Team.manager_id)
-        .order_by(Team.name_en, Team.id)
-    )  # fmt: skip
-    if viewer.role not in (Role.HR, Role.ADMIN):
-        query = query.where(Team.manager_id == viewer.id)
-    teams, managers = [], {}
-    for row in db.session.execute(query):
-        teams.append(Choice(*row[:5]))
-        if row[5] is not None:
-            managers[row[5]] = Choice(*row[5:])
-    department_ids = {t.department_id for t in teams}
-    departments = [
-        d for d in db.session.scalars(select(Department).order_by(Department.name_en))
-        if viewer.role in (Role.HR, Role.ADMIN) or d.id in department_ids
-    ]  # fmt: skip
-    certifications = list(db.session.scalars(
-        select(Certification).where(Certification.active).order_by(Certification.position)
-    ))  # fmt: skip
-    ordered = sorted(managers.values(), key=lambda m: (m.name_en, m.id))
-    return FilterOptions(departments, teams, ordered, certifications)
-
-
 STATUS_LABELS = {
     "certified": _l("Certified"),
     "expiring": _l("Expiring within 30 days"),
@@ -379,6 +337,14 @@ def filter_from_args(args) -> ReportFilter:
         sort=args.get("sort", "name") if args.get("sort") in SORTS else "name",
         descending=args.get("descending") in ("1", "True", "true", "on"),
     )  # fmt: skip
+
+
+def filter_and_options(viewer: User, args) -> tuple[ReportFilter, FilterOptions]:
+    """The filter from URL arguments, a code typed into a search field resolved, and what the
+    filters offer the viewer."""
+    flt, codes = filter_from_args(args), typed_codes(args)
+    options = filter_options(viewer, flt, codes)
+    return with_typed_choices(flt, options, codes), options
 
 
 def describe_filter(flt: ReportFilter, options: FilterOptions, locale: str) -> list[list[str]]:

@@ -1,4 +1,4 @@
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -6,7 +6,7 @@ from app import clock
 from app import exports as files
 from app.access import allow
 from app.assignments import onboarding as assignments
-from app.certification import report
+from app.certification import report, report_filters
 from app.courses import services as courses
 from app.courses.over_time import progress_over_time
 from app.i18n import current_language, text_direction
@@ -36,8 +36,8 @@ def _page_number() -> int:
 @conditional_page(OVERALL)
 def certification():
     """The HR certification report: totals, chart, one page of rows."""
-    flt, today, locale = report.filter_from_args(request.args), clock.today(), current_language()
-    version = _current_version()
+    flt, options = report.filter_and_options(current_user, request.args)
+    today, locale, version = clock.today(), current_language(), _current_version()
     totals = report.totals(current_user, flt, today, version)
     count = totals[flt.status] if flt.status else sum(totals.values())
     page = min(_page_number(), max(1, -(-count // report.PER_PAGE)))
@@ -46,16 +46,15 @@ def certification():
     return render_template(
         "reports/certification.html", flt=flt, rows=rows, totals=totals, count=count,
         page=page, pages=max(1, -(-count // report.PER_PAGE)), labels=labels,
-        options=report.filter_options(current_user), bars=status_bars(totals, labels),
+        options=options, bars=status_bars(totals, labels),
         current_version=version, today=today,
         chart=status_chart(totals, report.STATUS_LABELS, text_direction() == "rtl"),
     )  # fmt: skip
 
 
 def _export_parts():
-    flt, today, locale = report.filter_from_args(request.args), clock.today(), current_language()
-    version = _current_version()
-    options = report.filter_options(current_user)
+    flt, options = report.filter_and_options(current_user, request.args)
+    today, locale, version = clock.today(), current_language(), _current_version()
     now = files.local_now()
     about = [[_("Certification status report")], [_("Generated"), now]]
     about += report.describe_filter(flt, options, locale) or [[_("Filters"), _("none")]]
@@ -67,6 +66,18 @@ def _export_parts():
         "manager_id": {m.id: m.code for m in options.managers},
     }
     return flt, about, rows, labels, lambda ext: exports.file_name(flt, codes, now, ext)
+
+
+@bp.route("/certification/report/choices/<any(team, manager):choice_kind>")
+@allow(*VIEWERS)
+def filter_choices(choice_kind: str):
+    """Teams or managers for the report's search field: what the viewer may filter by whose
+    code or name (either language) contains `q`, at most a score of them."""
+    found = report_filters.search(choice_kind, current_user, request.args.get("q", ""))
+    return jsonify(items=[
+        {"id": c.id, "code": c.code, "name_ar": c.name_ar, "name_en": c.name_en,
+         "label": c.name(current_language())} for c in found
+    ])  # fmt: skip
 
 
 @bp.route("/reports/certification.csv")

@@ -97,6 +97,7 @@ EXPECTED = {
     "certification.expiring": {"manager", "hr", "admin"},
     "reports.certification_csv": {"manager", "hr", "admin"},
     "reports.certification_xlsx": {"manager", "hr", "admin"},
+    "reports.filter_choices": {"manager", "hr", "admin"},
     # conversations
     "conversations.import_conversations": {"manager", "admin"},
     "conversations.list_conversations": {"manager", "hr", "admin"},
@@ -196,6 +197,7 @@ def _url_args(rule, world) -> dict:
         "employee_no": world["agent"].employee_no,
         "token_id": 999999,
         "kind": "csv",
+        "choice_kind": "team",
         "conversation_id": 999999,
         "dispute_id": 999999,
         "session_id": 999999,
