@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     column,
     create_engine,
+    inspect,
     select,
     table,
     text,
@@ -117,6 +118,6 @@ def test_the_criteria_summary_is_filled_for_stored_answers_and_removed_again(
         3: {"criteria": {}, "violations": {}},
     }
     alembic_runner.migrate_down_one()
-    columns = {c["name"] for c in alembic_engine.dialect.get_columns(alembic_engine.connect(),
-                                                                     "answer")}  # fmt: skip
+    with alembic_engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("answer")}
     assert "criteria" not in columns and "detail" in columns
