@@ -85,16 +85,25 @@ def _roleplay(user_ids, rules, first: date, last: date, *, titles: bool = True):
     )
     overrides = _overrides(user_ids, start, end)
     zone = _zone()
-    for row in db.session.execute(query):
+    rows = db.session.execute(query).all()
+    # An answer written around the ORM (a bulk insert) may have no summary: read its detail.
+    missing = [row.id for row in rows if row.judged is None]
+    details = _details(missing) if missing and not titles else {}
+    for row in rows:
         override = overrides.get(row.attempt_id)
         flags = override[1] if override and override[0] in (None, row.id) else None
-        judged = row.judged or {}
+        judged = (row.judged if row.judged is not None else details.get(row.id)) or {}
         note = {"quiz": row.title, "question": row.question_id, "overridden": bool(flags)}
         if titles:
             note["titles"] = criterion_titles(judged)
         on = row.submitted_at.astimezone(zone).date()
         for item in compliance.roleplay_evidence(judged, flags, rules, on, row.attempt_id, note):
             yield row.user_id, item
+
+
+def _details(answer_ids: list[int]) -> dict[int, dict]:
+    query = select(Answer.id, Answer.detail).where(Answer.id.in_(answer_ids))
+    return {row.id: row.detail for row in db.session.execute(query)}
 
 
 def criterion_titles(detail: dict) -> dict[str, dict]:

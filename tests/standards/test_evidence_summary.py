@@ -3,7 +3,7 @@ observation) equal a full recompute from the whole scoring details, whatever the
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app import clock
 from app.extensions import db
@@ -116,3 +116,19 @@ def test_an_answer_keeps_its_criteria_summary_in_step_with_its_detail(team, role
     db.session.commit()
     assert _stored([agent.id]) == _full_recompute([agent.id])
     assert _stored([agent.id])[(agent.id, "STD-03")][0] == "not_met"
+
+
+def test_an_answer_inserted_in_bulk_without_its_summary_still_counts(team, roleplay):
+    agent = team["agents"][0]
+    attempt = roleplay(agent, NOW, criteria={"restate": True}, violations={"policy_speak": False})
+    db.session.execute(insert(Answer), [{
+        "attempt_id": attempt.id, "question_id": "q2", "position": 2, "response": {},
+        "points": 0, "max_points": 10, "score": 0,
+        "detail": {"result": {"criteria": {"restate": False}, "violations": {"policy_speak": True}}},
+    }])  # fmt: skip
+    db.session.commit()
+    assert db.session.scalar(select(Answer.criteria).where(Answer.question_id == "q2")) is None
+    services.recompute_statuses([agent.id])
+    db.session.commit()
+    assert _stored([agent.id]) == _full_recompute([agent.id])
+    assert _stored([agent.id])[(agent.id, "STD-03")][:2] == ("developing", 0.5)  # 1 of 2
