@@ -99,6 +99,7 @@ def add_evidence(agent_ids: list[int], manager_email: str, rng: random.Random) -
 def _roleplays(agent_ids, skill, end: date, rng) -> int:
     from app.extensions import db
     from app.quizzes.models import Answer, Attempt, Quiz
+    from app.scoring.result import criteria_presence
 
     quiz = db.session.scalar(select(Quiz).where(Quiz.current_version_id.is_not(None)).limit(1))
     attempts, answers = [], []
@@ -117,10 +118,11 @@ def _roleplays(agent_ids, skill, end: date, rng) -> int:
         select(Attempt.id, Attempt.idempotency_key).where(Attempt.idempotency_key.in_(list(keys)))
     )
     for attempt_id, key in rows:
+        detail = _detail(skill[keys[key]], rng)
         answers.append({
             "attempt_id": attempt_id, "question_id": "q1", "position": 1,
             "response": {"text": "…"}, "points": 7, "max_points": 10, "score": 70,
-            "detail": _detail(skill[keys[key]], rng),
+            "detail": detail, "criteria": criteria_presence(detail),
         })  # fmt: skip
     db.session.execute(insert(Answer), answers)
     return len(answers)

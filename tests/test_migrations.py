@@ -1,6 +1,8 @@
 """The migrations build the schema from nothing, come down again, and match the models,
 on whichever database the suite runs against (SQLite locally, PostgreSQL as well in CI)."""
 
+from datetime import UTC, date, datetime
+
 import pytest
 from pytest_alembic.tests import (  # noqa: F401  (collected as tests of this module)
     test_model_definitions_match_ddl,
@@ -8,7 +10,21 @@ from pytest_alembic.tests import (  # noqa: F401  (collected as tests of this mo
     test_up_down_consistency,
     test_upgrade,
 )
-from sqlalchemy import create_engine, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    Table,
+    column,
+    create_engine,
+    inspect,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.engine import make_url
 
 from app.database import configure_engine
@@ -40,3 +56,68 @@ def alembic_engine(app, database_url, tmp_path):
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     admin.dispose()
+
+
+def _insert(connection, name: str, values: dict) -> None:
+    """A row with the given values; the other required columns get a value of their type."""
+    reflected = Table(name, MetaData(), autoload_with=connection)
+    row = dict(values)
+    for col in reflected.columns:
+        if col.name in row or col.nullable or col.server_default is not None:
+            continue
+        if col.primary_key and isinstance(col.type, Integer):
+            continue
+        kind = col.type
+        if isinstance(kind, Boolean):
+            row[col.name] = False
+        elif isinstance(kind, Integer):
+            row[col.name] = 0
+        elif isinstance(kind, DateTime):
+            row[col.name] = datetime(2026, 3, 1, tzinfo=UTC)
+        elif isinstance(kind, Date):
+            row[col.name] = date(2026, 3, 1)
+        elif isinstance(kind, JSON):
+            row[col.name] = {}
+        elif hasattr(kind, "length") or kind.python_type is str:
+            row[col.name] = f"{name}-{col.name}"[: getattr(kind, "length", None) or 40]
+        else:
+            row[col.name] = 0
+    connection.execute(reflected.insert().values(**row))
+
+
+DIALOGUE = {"turns": [
+    {"turn": 1, "result": {"criteria": {"restate": False}, "violations": {"policy_speak": True}}},
+    {"turn": 2, "result": {"criteria": {"restate": True}, "violations": {"policy_speak": False}}},
+]}  # fmt: skip
+
+
+def test_the_criteria_summary_is_filled_for_stored_answers_and_removed_again(
+    alembic_runner, alembic_engine
+):
+    alembic_runner.migrate_up_to("0014_scale_indexes")
+    with alembic_engine.begin() as connection:
+        _insert(connection, "user", {"id": 1, "employee_no": "M1", "email": "m1@x.example",
+                                     "role": "agent"})  # fmt: skip
+        _insert(connection, "quiz", {"id": "q", "title": {"en": "Q"}})
+        _insert(connection, "quiz_version", {"id": 1, "quiz_id": "q", "definition": {}})
+        _insert(connection, "attempt", {"id": 1, "user_id": 1, "quiz_id": "q",
+                                        "quiz_version_id": 1, "idempotency_key": "k"})  # fmt: skip
+        details = {1: {"result": {"criteria": {"restate": True}, "violations": {}}},
+                   2: DIALOGUE, 3: {"choice": "b"}}  # fmt: skip
+        for answer_id, detail in details.items():
+            _insert(connection, "answer", {"id": answer_id, "attempt_id": 1,
+                                           "question_id": f"q{answer_id}", "position": answer_id,
+                                           "response": {}, "detail": detail})  # fmt: skip
+    alembic_runner.migrate_up_one()
+    answer = table("answer", column("id", Integer), column("criteria", JSON))
+    with alembic_engine.connect() as connection:
+        found = dict(connection.execute(select(answer.c.id, answer.c.criteria)).all())
+    assert found == {
+        1: {"criteria": {"restate": True}, "violations": {}},
+        2: {"criteria": {"restate": True}, "violations": {"policy_speak": True}},
+        3: {"criteria": {}, "violations": {}},
+    }
+    alembic_runner.migrate_down_one()
+    with alembic_engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("answer")}
+    assert "criteria" not in columns and "detail" in columns

@@ -3,12 +3,23 @@ attempts always refer to the questions and rubric they were taken on."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models_base import UTCDateTime, localized, utcnow
 from app.people.models import User
+from app.scoring.result import criteria_presence
 
 
 class Quiz(db.Model):
@@ -89,8 +100,19 @@ class Answer(db.Model):
     score: Mapped[float | None] = mapped_column(Float)  # 0-100
     confidence: Mapped[float | None] = mapped_column(Float)
     pass_mark: Mapped[int | None] = mapped_column(Integer)
+    # The criteria judged, merged over a dialogue's turns (app.scoring.result.criteria_presence),
+    # kept from the detail whenever it is written: the standards read this small value, not the
+    # whole detail, when they recompute an agent's statuses.
+    criteria: Mapped[dict | None] = mapped_column(JSON)
 
     attempt: Mapped[Attempt] = relationship(back_populates="answers")
+
+
+@event.listens_for(Answer, "before_insert")
+@event.listens_for(Answer, "before_update")
+def _keep_criteria(_mapper, _connection, answer: Answer) -> None:
+    if answer.criteria is None or inspect(answer).attrs.detail.history.has_changes():
+        answer.criteria = criteria_presence(answer.detail or {})
 
 
 class ScoreOverride(db.Model):

@@ -96,3 +96,20 @@ class ScoreResult:
             ],
             "confidence": self.confidence,
         }
+
+
+def criteria_presence(detail: dict) -> dict[str, dict[str, bool]]:
+    """The criteria a stored scoring detail judged, merged over a dialogue's turns:
+    {"criteria": {id: shown}, "violations": {id: committed}}. A required criterion counts as
+    shown when shown in any turn, a forbidden one as committed when committed in any turn.
+    The same shape as one reply's detail, so it reads the same wherever a detail is read."""
+    parts = detail.get("turns") or [detail]
+    required: dict[str, bool] = {}
+    forbidden: dict[str, bool] = {}
+    for part in parts:
+        result = part.get("result") or part
+        for cid, present in (result.get("criteria") or {}).items():
+            required[cid] = required.get(cid, False) or bool(present)
+        for cid, present in (result.get("violations") or {}).items():
+            forbidden[cid] = forbidden.get(cid, False) or bool(present)
+    return {"criteria": required, "violations": forbidden}

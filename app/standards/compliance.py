@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from app.scoring.result import criteria_presence
+
 RATING_VALUES = {"met": 1.0, "partly": 0.5, "not_met": 0.0, "na": None}
 STATUS_LEVEL = {"no_evidence": 0, "not_met": 1, "developing": 2, "met": 3}
 
@@ -117,7 +119,8 @@ def criterion_values(detail: dict, override: dict | None) -> dict[str, float]:
     The scorer stores `criteria` (required: present = met) and `violations` (forbidden:
     present = committed). A dialogue stores them per turn: a required criterion counts as met
     when shown in any turn, a forbidden one as committed when it happened in any turn. A
-    manager's override names criteria with the same meaning of "present" and wins.
+    manager's override names criteria with the same meaning of "present" and wins. `detail`
+    may be the whole detail or its summary kept in Answer.criteria: both give the same values.
     """
     required, forbidden = _presence(detail)
     for criterion, present in (override or {}).items():
@@ -131,16 +134,8 @@ def criterion_values(detail: dict, override: dict | None) -> dict[str, float]:
 
 
 def _presence(detail: dict) -> tuple[dict[str, bool], dict[str, bool]]:
-    parts = detail.get("turns") or [detail]
-    required: dict[str, bool] = {}
-    forbidden: dict[str, bool] = {}
-    for part in parts:
-        result = part.get("result") or part
-        for cid, present in (result.get("criteria") or {}).items():
-            required[cid] = required.get(cid, False) or bool(present)
-        for cid, present in (result.get("violations") or {}).items():
-            forbidden[cid] = forbidden.get(cid, False) or bool(present)
-    return required, forbidden
+    found = criteria_presence(detail)
+    return found["criteria"], found["violations"]
 
 
 def roleplay_evidence(detail: dict, override: dict | None, rules: list[Rule], on: date,

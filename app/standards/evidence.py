@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -34,14 +35,19 @@ def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
 
 
 def load_evidence(user_ids: list[int], rules: list[Rule], today: date, window_days: int,
-                  weights: dict[str, float] | None = None) -> dict[int, list[Evidence]]:  # fmt: skip
+                  weights: dict[str, float] | None = None, *,
+                  titles: bool = True) -> dict[int, list[Evidence]]:  # fmt: skip
     """Every piece of evidence in the window for each agent, in a fixed number of queries,
-    each carrying its source's weight (1 when `weights` does not name the source)."""
+    each carrying its source's weight (1 when `weights` does not name the source).
+
+    With `titles` off, role-play evidence is read from each answer's small criteria summary
+    instead of its whole scoring detail, and its note names no criterion titles: the same
+    values, for a recompute that shows nothing."""
     found: dict[int, list[Evidence]] = defaultdict(list)
     if not user_ids:
         return found
     first = compliance.window_start(today, window_days)
-    own = (_roleplay, _observations, _kpis)
+    own = (partial(_roleplay, titles=titles), _observations, _kpis)
     sources = [source(user_ids, rules, first, today) for source in own]
     # Other capabilities' evidence (e.g. reviewed conversations), through evidence_wanted.
     asked = events.evidence_wanted.send(
@@ -56,16 +62,18 @@ def load_evidence(user_ids: list[int], rules: list[Rule], today: date, window_da
     return found
 
 
-def _roleplay(user_ids, rules, first: date, last: date):
+def _roleplay(user_ids, rules, first: date, last: date, *, titles: bool = True):
     if not any(rule.criteria for rule in rules):
         return
     start, end = _day_bounds(first, last)
+    # The whole detail (large JSON) only when the criteria's titles are wanted.
+    judged = Answer.detail if titles else Answer.criteria
     query = (
         select(
             Answer.id,
             Answer.attempt_id,
             Answer.question_id,
-            Answer.detail,
+            judged.label("judged"),
             Attempt.user_id,
             Attempt.submitted_at,
             Quiz.title,
@@ -77,16 +85,25 @@ def _roleplay(user_ids, rules, first: date, last: date):
     )
     overrides = _overrides(user_ids, start, end)
     zone = _zone()
-    for row in db.session.execute(query):
+    rows = db.session.execute(query).all()
+    # An answer written around the ORM (a bulk insert) may have no summary: read its detail.
+    missing = [row.id for row in rows if row.judged is None]
+    details = _details(missing) if missing and not titles else {}
+    for row in rows:
         override = overrides.get(row.attempt_id)
         flags = override[1] if override and override[0] in (None, row.id) else None
-        note = {"quiz": row.title, "question": row.question_id, "overridden": bool(flags),
-                "titles": criterion_titles(row.detail or {})}  # fmt: skip
+        judged = (row.judged if row.judged is not None else details.get(row.id)) or {}
+        note = {"quiz": row.title, "question": row.question_id, "overridden": bool(flags)}
+        if titles:
+            note["titles"] = criterion_titles(judged)
         on = row.submitted_at.astimezone(zone).date()
-        for item in compliance.roleplay_evidence(
-            row.detail or {}, flags, rules, on, row.attempt_id, note
-        ):
+        for item in compliance.roleplay_evidence(judged, flags, rules, on, row.attempt_id, note):
             yield row.user_id, item
+
+
+def _details(answer_ids: list[int]) -> dict[int, dict]:
+    query = select(Answer.id, Answer.detail).where(Answer.id.in_(answer_ids))
+    return {row.id: row.detail for row in db.session.execute(query)}
 
 
 def criterion_titles(detail: dict) -> dict[str, dict]:

@@ -54,7 +54,8 @@ def recompute(user_ids: list[int] | None = None, *, today: date | None = None,
     rules, window = services.rules_of(version), services.window_days_of(version)
     agents = _agents(user_ids)
     ids = [agent.id for agent in agents]
-    found = evidence.load_evidence(ids, rules, today, window, services.evidence_weights_of(version))
+    weights = services.evidence_weights_of(version)
+    found = evidence.load_evidence(ids, rules, today, window, weights, titles=False)
     stored = services.stored_statuses(ids)
     counts = {"agents": len(agents), "changed": 0, "remedial_assigned": 0}
     fallen: list[tuple[Agent, Rule]] = []
