@@ -3,10 +3,12 @@ a conversation reviewed on its scorecard with comments, and a calibration scored
 agreement shows once the reviewer has submitted."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from config import Config
 from tests.e2e.conftest import run_flask
 
 pytestmark = pytest.mark.e2e
@@ -28,9 +30,17 @@ OTHER_COMMENT = {"ar": "وعد واضح بالمتابعة.", "en": "A clear pro
 MY_COMMENT = {"ar": "لم يُعِد صياغة المشكلة.", "en": "The problem was not restated."}
 
 
+def _started_at() -> str:
+    """Earlier today, and inside the current month of the app's time zone whatever the day the
+    test runs on (sampling queues this month's conversations only)."""
+    now = datetime.now(ZoneInfo(Config.BABEL_DEFAULT_TIMEZONE))
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return max(now - timedelta(hours=2), month_start).isoformat()
+
+
 def _conversations(lang: str) -> bytes:
     _email, agent_no, _name = REVIEWER[lang]
-    started = (datetime.now(UTC) - timedelta(hours=2)).isoformat()
+    started = _started_at()
     items = [
         {"id": f"QA-{lang}-{n}", "channel": "chat", "agent": agent_no, "started_at": started,
          "language": lang,
