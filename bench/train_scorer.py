@@ -217,7 +217,12 @@ def _mean_f(found, data, keys, cid) -> float:
 
 
 def cross_validate(
-    data: Featurised, keys: set[str], folds: int, critical: set[str], show: str | None = None
+    data: Featurised,
+    keys: set[str],
+    folds: int,
+    critical: set[str],
+    show: str | None = None,
+    batches: dict[str, str] | None = None,
 ) -> dict[str, tuple[float, float]]:
     """Leave-scenario-out figures of the rules alone and with the model; returns the
     (threshold, margin) chosen per criterion."""
@@ -232,6 +237,14 @@ def cross_validate(
     )
     print("   threshold/margin: " + " ".join(f"{cid[:8]}={t}/{m}" for cid, (t, m) in cuts.items()))
     reports = evaluate(_decisions(data, probs, keys, cuts), chosen)
+    named = sorted(set((batches or {}).values()))
+    if len(named) > 1:  # the figures of each writing round apart
+        found = _decisions(data, probs, keys, cuts)
+        for batch in named:
+            part = [r for r in chosen if batches.get(r.scenario) == batch]
+            title = f"batch {batch or 'first'}"
+            _print(f"{title}: rules alone", evaluate(rules, part))
+            _print(f"{title}: rules + learned", evaluate({r.key: found[r.key] for r in part}, part))
     for name in ("ar", "en"):
         cells = " ".join(
             f"{cid[:8]}={s.precision:.2f}/{s.recall:.2f}"
@@ -288,7 +301,8 @@ def main() -> int:
     critical = {c.id for c in rubric.criteria if c.critical}
     cuts = {}
     if args.cv or args.write:
-        cuts = cross_validate(data, corpus_keys, args.folds, critical, args.show)
+        batches = {sid: s.batch for sid, s in Corpus(args.corpus, [args.labels]).scenarios.items()}
+        cuts = cross_validate(data, corpus_keys, args.folds, critical, args.show, batches)
     if args.write:
         model = fit(data.names, [r.labels for r in replies])
         for cid, spec in model["criteria"].items():
