@@ -146,11 +146,12 @@ def fit(names: list[list[str]], labels: list[frozenset[str]]) -> dict:
 
 
 MARGINS = (0.0, 0.1, 0.2, 0.3, 0.4, 1.0)  # 1.0: the rules always decide
-# A critical criterion (blame) fails a reply on its own: missing one lets a bad reply pass,
-# a false one only sends it to review. Its threshold, among these, is the best F1 that keeps
-# recall at CRITICAL_RECALL in both languages.
+# A critical criterion (blame) fails a reply on its own: missing one lets a bad reply pass, a
+# false one fails a reply that did nothing wrong (and sends it to review). Its threshold, among
+# these, is the best F2 (recall counted twice as much as precision), mean of the two languages.
+# Holding recall at 0.90 whatever it cost was tried: on the corpus's later rounds it took the
+# threshold to 0.25, at a precision near 0.5, and "Have you seen our new plans?" failed for blame.
 CRITICAL_THRESHOLDS = (0.5, 0.45, 0.4, 0.35, 0.3, 0.25)
-CRITICAL_RECALL = 0.90
 
 
 def decide(probability: float, threshold: float, margin: float, by_rules: bool) -> bool:
@@ -177,20 +178,15 @@ def out_of_fold(data: Featurised, folds: int) -> list[dict[str, float]]:
 def choose_cuts(data: Featurised, probs, keys: set[str], critical: set[str]) -> dict:
     """Per criterion, (threshold, margin): how sure the model must be to overrule the rules,
     by leave-scenario-out F1 on the corpus replies (mean of the two languages); for a critical
-    criterion also its threshold, by F2."""
+    criterion also its threshold, by F2 (recall counts double)."""
     chosen = {}
-    replies = [r for r in data.replies if r.key in keys]
     for cid in CRITERIA_IDS:
         best = None
         thresholds = CRITICAL_THRESHOLDS if cid in critical else (THRESHOLD,)
         for threshold in thresholds:
             for margin in MARGINS:
                 found = _decisions(data, probs, keys, {cid: (threshold, margin)})
-                reports = evaluate(found, replies)
-                recall = min(reports[n].per_criterion[cid].recall for n in ("ar", "en"))
-                score = _mean_f(found, data, keys, cid)
-                # a critical criterion first reaches the recall it needs, then the best F1
-                rank = (recall >= CRITICAL_RECALL if cid in critical else True, score)
+                rank = _mean_f(found, data, keys, cid, beta=2.0 if cid in critical else 1.0)
                 if best is None or rank > best[0]:
                     best = (rank, (threshold, margin))
         chosen[cid] = best[1]
@@ -210,14 +206,26 @@ def _decisions(data, probs, keys, cuts) -> dict[str, frozenset[str]]:
     return out
 
 
-def _mean_f(found, data, keys, cid) -> float:
+def _mean_f(found, data, keys, cid, beta: float = 1.0) -> float:
+    """F-beta of one criterion, mean of the two languages (beta 2: recall counts double)."""
     chosen = [r for r in data.replies if r.key in keys]
     reports = evaluate(found, chosen)
-    return (reports["ar"].per_criterion[cid].f1 + reports["en"].per_criterion[cid].f1) / 2
+    scores = []
+    for name in ("ar", "en"):
+        s = reports[name].per_criterion[cid]
+        b2 = beta * beta
+        denominator = b2 * s.precision + s.recall
+        scores.append((1 + b2) * s.precision * s.recall / denominator if denominator else 0.0)
+    return sum(scores) / 2
 
 
 def cross_validate(
-    data: Featurised, keys: set[str], folds: int, critical: set[str], show: str | None = None
+    data: Featurised,
+    keys: set[str],
+    folds: int,
+    critical: set[str],
+    show: str | None = None,
+    batches: dict[str, str] | None = None,
 ) -> dict[str, tuple[float, float]]:
     """Leave-scenario-out figures of the rules alone and with the model; returns the
     (threshold, margin) chosen per criterion."""
@@ -232,6 +240,14 @@ def cross_validate(
     )
     print("   threshold/margin: " + " ".join(f"{cid[:8]}={t}/{m}" for cid, (t, m) in cuts.items()))
     reports = evaluate(_decisions(data, probs, keys, cuts), chosen)
+    named = sorted(set((batches or {}).values()))
+    if len(named) > 1:  # the figures of each writing round apart
+        found = _decisions(data, probs, keys, cuts)
+        for batch in named:
+            part = [r for r in chosen if batches.get(r.scenario) == batch]
+            title = f"batch {batch or 'first'}"
+            _print(f"{title}: rules alone", evaluate(rules, part))
+            _print(f"{title}: rules + learned", evaluate({r.key: found[r.key] for r in part}, part))
     for name in ("ar", "en"):
         cells = " ".join(
             f"{cid[:8]}={s.precision:.2f}/{s.recall:.2f}"
@@ -288,7 +304,8 @@ def main() -> int:
     critical = {c.id for c in rubric.criteria if c.critical}
     cuts = {}
     if args.cv or args.write:
-        cuts = cross_validate(data, corpus_keys, args.folds, critical, args.show)
+        batches = {sid: s.batch for sid, s in Corpus(args.corpus, [args.labels]).scenarios.items()}
+        cuts = cross_validate(data, corpus_keys, args.folds, critical, args.show, batches)
     if args.write:
         model = fit(data.names, [r.labels for r in replies])
         for cid, spec in model["criteria"].items():

@@ -3,7 +3,8 @@
 A corpus is a folder:
 
     scenarios/<scenario id>.yaml   id, language, industry, customer, key_points (may be
-                                   empty), responses (each response: n, variety, text)
+                                   empty), responses (each response: n, variety, text),
+                                   optionally batch (the writing round it came from)
     labels/<set>/<scenario id>.yaml  scenario, labels: [{n, criteria, violations, note}]
     folds.yaml                     fold name -> scenario ids (dev, validation, locked)
 
@@ -43,6 +44,9 @@ class Scenario:
     key_points: list[list[str]]
     texts: dict[int, str]
     varieties: dict[int, str]
+    # who wrote it and how: scenarios written in one round share a batch ("" for the first),
+    # so leave-scenario-out figures can be read per batch
+    batch: str = ""
 
 
 def _read(path: Path, problems: list[str]):
@@ -93,11 +97,14 @@ def read_scenario(path: Path, problems: list[str]) -> Scenario | None:
         varieties[i] = str(resp.get("variety") or "")
     if not texts:
         problems.append(f"{path}: responses: none")
+    batch = doc.get("batch", "")
+    if not isinstance(batch, str):
+        problems.append(f"{path}: batch: must be a string")
     if len(problems) > before:
         return None
     key_points = [[str(p) for p in k] for k in kps]
     return Scenario(sid, doc["language"], doc["industry"], doc["customer"], key_points, texts,
-                    varieties)  # fmt: skip
+                    varieties, batch)  # fmt: skip
 
 
 def read_labels(path: Path, scenario: Scenario, problems: list[str]) -> dict[int, frozenset[str]]:

@@ -151,3 +151,14 @@ def test_evaluate_reports_a_bad_label_file_by_item_and_field(runner, tmp_path):
     result = runner.invoke(args=["quizzes", "evaluate", str(corpus)])
     assert result.exit_code != 0
     assert "labels[2]: violations: unknown id 'policy'" in result.output
+
+
+def test_evaluate_reports_a_scenario_batch_that_is_not_a_name(runner, tmp_path):
+    corpus = _corpus(tmp_path)
+    path = corpus / "scenarios" / "en-test-late-parcel.yaml"
+    path.write_text(CORPUS_SCENARIO.replace("industry:", "batch: [2]\nindustry:"), encoding="utf-8")
+    result = runner.invoke(args=["quizzes", "evaluate", str(corpus)])
+    assert result.exit_code != 0
+    assert "en-test-late-parcel.yaml: batch: must be a string" in result.output
+    path.write_text(CORPUS_SCENARIO.replace("industry:", "batch: mixed\nindustry:"), "utf-8")
+    assert runner.invoke(args=["quizzes", "evaluate", str(corpus)]).exit_code == 0
