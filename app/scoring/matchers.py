@@ -207,7 +207,8 @@ class Matcher:
         return None
 
     def _negated(self, m: Match, a: Analysis) -> bool:
-        return a.negated_before(m.start) or a.negated_inside(m.tokens)
+        # negated_flags()[i] is negated_before(i), for every token at once
+        return a.negated_flags()[m.tokens[0]] or a.negated_inside(m.tokens)
 
     def _evidence(
         self, kept: list[Match], had_raw: bool, rejected: list[tuple[Match, str]] | None = None

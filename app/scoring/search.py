@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 from itertools import compress
 from typing import NamedTuple
 
@@ -29,6 +30,11 @@ class Match(NamedTuple):
     def end(self) -> int:
         """Last matched token."""
         return self.tokens[-1]
+
+
+# Match(tokens, pattern, fuzzy) without the keyword handling of a named tuple's constructor
+# (matches are made in the search's inner loop)
+_match = partial(tuple.__new__, Match)
 
 
 class Hits:
@@ -200,7 +206,7 @@ def find_matches(pattern: Pattern, hits: Hits, a: Analysis, checked: bool = Fals
         if len(slots) == 1:
             # one slot of single words: every position holding one of them is a match
             fuzzy = hits.fuzzy
-            return [Match((p,), pattern, fuzzy[p]) for p in starts]
+            return [_match(((p,), pattern, fuzzy[p])) for p in starts]
         if len(starts) > 1:
             starts = _viable_starts(slots, starts, hits)
     out = []
@@ -213,7 +219,7 @@ def find_matches(pattern: Pattern, hits: Hits, a: Analysis, checked: bool = Fals
             rest = _match_rest(slots, 1, end, 0, hits, last)
             if rest is not None:
                 found = (start,) + rest if end == start + 1 else tuple(range(start, end)) + rest
-                out.append(Match(found, pattern, any_fuzzy and any(fuzzy[i] for i in found)))
+                out.append(_match((found, pattern, any_fuzzy and any(fuzzy[i] for i in found))))
                 break
     return out
 
