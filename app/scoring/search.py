@@ -88,7 +88,7 @@ class NeedTable:
     def __init__(self) -> None:
         self._ids: dict[tuple, int] = {}
         self._by_word: dict[int, frozenset[int]] = {}
-        self._words: frozenset[int] = frozenset()
+        self._words: frozenset[int] | None = frozenset()
         self._by_first: dict[int, list[tuple[frozenset[int], int]]] = {}
         self._firsts: frozenset[int] = frozenset()
 
@@ -105,12 +105,14 @@ class NeedTable:
         for first, alts in phrases.items():
             for words in alts:
                 self._by_first.setdefault(first, []).append((words, found))
-        self._words = frozenset(self._by_word)
-        self._firsts = frozenset(self._by_first)
+        self._words = None  # made again when next read
         return found
 
     def met(self, present: frozenset[int]) -> frozenset[int]:
         """The ids of the needs met by a reply holding the terms `present`."""
+        if self._words is None:
+            self._words = frozenset(self._by_word)
+            self._firsts = frozenset(self._by_first)
         by_word = self._by_word
         out = set().union(*map(by_word.__getitem__, present.intersection(self._words)))
         by_first = self._by_first
