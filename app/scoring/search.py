@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from collections.abc import Iterable
 from functools import partial
 from itertools import compress
@@ -47,12 +46,17 @@ class Hits:
         self._met: frozenset[int] | None = None
         terms, fuzzy = index.lookup(a)
         self.terms, self.fuzzy = terms, fuzzy
-        positions: defaultdict[int, list[int]] = defaultdict(list)
+        positions: dict[int, list[int]] = {}
+        get = positions.get
         # many tokens match no term (most, for a small index): only the others are visited
-        for i in compress(range(len(terms)), terms):
-            for ident in terms[i]:
-                positions[ident].append(i)
-        self.positions: dict[int, list[int]] = positions
+        for i, ids in compress(enumerate(terms), terms):
+            for ident in ids:
+                found = get(ident)
+                if found is None:
+                    positions[ident] = [i]
+                else:
+                    found.append(i)
+        self.positions = positions
         self.present = frozenset(positions)
         self.any_fuzzy = True in fuzzy  # when False, no match needs its tokens checked
 
