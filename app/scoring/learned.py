@@ -185,7 +185,9 @@ class LearnedModel:
     def opinions(self, names: list[str]) -> dict[str, Opinion]:
         """The model's opinion on each criterion, from a reply's feature names."""
         vocabulary = self.vocabulary
-        return self._decide(self._sums([i for i in map(vocabulary.get, names) if i is not None]))
+        indices = [i for i in map(vocabulary.get, names) if i is not None]
+        rows = self.rows
+        return self._decide(self._sums(Counter(indices), [rows[i] for i in indices]))
 
     def review(
         self, a: Analysis, rule_found: dict[str, float], customer: Analysis | None
@@ -198,24 +200,16 @@ class LearnedModel:
                 e if e is not None else self._word(w) for e, w in zip(entries, a.norms, strict=True)
             ]
         found = self._context(a, entries, rule_found, customer)
-        indices = list(chain.from_iterable(map(itemgetter(0), entries)))
-        indices += found
-        rows = self.rows
+        counts = Counter(chain(chain.from_iterable(map(itemgetter(0), entries)), found))
         # log 2 per occurrence: the words' kept sums, and the rows of the context features
-        parts = [e[1] for e in entries]
-        parts += [rows[i] for i in found]
-        return self._decide(self._sums(indices, parts))
+        parts = list(map(itemgetter(1), entries))
+        parts += map(self.rows.__getitem__, found)
+        return self._decide(self._sums(counts, parts))
 
-    def _sums(
-        self, indices: list[int], parts: list[tuple[float, ...]] | None = None
-    ) -> list[float]:
-        """bias + w . vector per criterion, for the features at `indices` (repeated as often
-        as they occur). `parts` are rows that sum the weights of every occurrence (by default
-        one row per index)."""
+    def _sums(self, counts: Counter, parts: list[tuple[float, ...]]) -> list[float]:
+        """bias + w . vector per criterion, for the features counted in `counts`. `parts` are
+        rows that together sum the weights of every occurrence of every feature."""
         rows = self.rows
-        counts = Counter(indices)
-        if parts is None:
-            parts = [rows[i] for i in indices]
         totals = [LOG2 * sum(column) for column in zip(self._zero, *parts, strict=True)]
         # a feature seen c times counts log(1 + c), not c log 2: correct the repeated ones,
         # gathered by count
