@@ -301,26 +301,24 @@ def clause_cues(a: Analysis) -> list[set[str]]:
     clause, in_question, negated = a.clause, a.in_question, a.negated_flags()
     last = len(norms) - 1
     for i in compress(range(len(norms)), infos):
-        classes, by_next = infos[i]
-        found = list(classes)
+        by_scope, by_next = infos[i]
+        scope = 1 if in_question[i] else 2 if negated[i] else 0
+        if by_scope[scope]:
+            cues[clause[i]].update(by_scope[scope])
         if by_next and i < last:
             for name, phrase in by_next.get(norms[i + 1], ()):
                 end = i + len(phrase)
                 if tuple(norms[i:end]) == phrase and clause[end - 1] == clause[i]:
-                    found.append(name)
-        if not found:
-            continue
-        if in_question[i]:
-            cues[clause[i]].update([name + "@q" for name in found])
-        elif negated[i]:
-            cues[clause[i]].update([name + "@neg" for name in found])
-        else:
-            cues[clause[i]].update(found)
+                    cues[clause[i]].add(name + _SCOPES[scope])
     return cues
 
 
-# per word: (the classes it holds on its own: by a prefix or as a one-word phrase, the
-# longer phrases starting with it by their second word), or () when it starts none
+_SCOPES = ("", "@q", "@neg")
+
+
+# per word: (the classes it holds on its own, by a prefix or as a one-word phrase, as they
+# are named plain, in a question and negated; the longer phrases starting with it by their
+# second word), or () when it starts none
 _CUE_WORDS: dict[str, tuple] = {}
 
 
@@ -334,7 +332,8 @@ def _cue_word(word: str) -> tuple:
             classes.append(name)
         else:
             by_next.setdefault(phrase[1], []).append((name, phrase))
-    info = (tuple(classes), by_next) if classes or by_next else ()
+    by_scope = tuple(tuple(name + scope for name in classes) for scope in _SCOPES)
+    info = (by_scope, by_next) if classes or by_next else ()
     _CUE_WORDS[word] = info
     return info
 
