@@ -65,9 +65,6 @@ class TermIndex:
         self._fuzzy_cache: dict[str, bool] = {}
         # compiled pattern slots by their text, filled by patterns.compile_pattern
         self.slot_cache: dict[str, tuple[tuple[tuple[int, ...], ...], bool]] = {}
-        # the slot needs of the pattern sets compiled against this index
-        # (app.scoring.search.NeedTable, made by the first pattern set)
-        self.needs = None
 
     def __len__(self) -> int:
         return len(self._ids)

@@ -49,7 +49,7 @@ class KeyPointMatcher(Matcher):
                     errors.append((("options", "echo_units", lang, n), str(exc)))
         if errors:
             raise CompileError(errors)
-        self.points = PatternSet([], self.points_index)
+        self.points = PatternSet([])
         self.customer_numbers: frozenset[tuple[str, int]] = frozenset()
         self.customer_negated: frozenset[str] = frozenset()
         self.customer_bare: frozenset[str] = frozenset()
@@ -76,7 +76,7 @@ class KeyPointMatcher(Matcher):
                     errors.append((("key_points", i, j), f"{text!r} has no words to match"))
         if errors:
             raise CompileError(errors)
-        clone.points = PatternSet(points, clone.points_index)
+        clone.points = PatternSet(points)
         clone.customer_numbers = frozenset()
         clone.customer_bare = frozenset()
         clone.customer_negated = frozenset()

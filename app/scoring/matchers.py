@@ -139,7 +139,7 @@ class Matcher:
     def _compile(self, specs, classes, field_name, errors) -> PatternSet:
         patterns, found = compile_list(specs, classes, self.index, field_name)
         errors.extend(found)
-        return PatternSet(patterns, self.index)
+        return PatternSet(patterns)
 
     def for_question(self, key_points: list[list[str]], customer: str | None) -> Matcher:
         """A copy bound to one question (only matchers that use the question differ)."""

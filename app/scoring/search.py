@@ -39,11 +39,9 @@ _match = partial(tuple.__new__, Match)
 class Hits:
     """Term ids per token of one reply for one index, and where each term occurs."""
 
-    __slots__ = ("terms", "fuzzy", "any_fuzzy", "positions", "present", "index", "_met")
+    __slots__ = ("terms", "fuzzy", "any_fuzzy", "positions", "present")
 
     def __init__(self, index: TermIndex, a: Analysis) -> None:
-        self.index = index
-        self._met: frozenset[int] | None = None
         terms, fuzzy = index.lookup(a)
         self.terms, self.fuzzy = terms, fuzzy
         positions: dict[int, list[int]] = {}
@@ -59,12 +57,6 @@ class Hits:
         self.positions = positions
         self.present = frozenset(positions)
         self.any_fuzzy = True in fuzzy  # when False, no match needs its tokens checked
-
-    def met(self) -> frozenset[int]:
-        """The ids of the slot needs of this index (NeedTable) that the reply meets (once)."""
-        if self._met is None:
-            self._met = _needs_of(self.index).met(self.present)
-        return self._met
 
 
 class ReplyContext:
@@ -82,81 +74,27 @@ class ReplyContext:
         return found
 
 
-class NeedTable:
-    """The slot needs of every pattern set compiled against one term index, each with an id,
-    so that a reply's met needs are found once for all of them. A need is met when the reply
-    holds one of the slot's one-word alternatives, or every word of one of its phrases."""
-
-    __slots__ = ("_ids", "_by_word", "_words", "_by_first", "_firsts")
-
-    def __init__(self) -> None:
-        self._ids: dict[tuple, int] = {}
-        self._by_word: dict[int, frozenset[int]] = {}
-        self._words: frozenset[int] | None = frozenset()
-        self._by_first: dict[int, list[tuple[frozenset[int], int]]] = {}
-        self._firsts: frozenset[int] = frozenset()
-
-    def add(self, need: Need) -> int:
-        """The id of a need (the same need, the same id)."""
-        singles, _, phrases = need
-        key = (singles, tuple(sorted((first, alts) for first, alts in phrases.items())))
-        found = self._ids.get(key)
-        if found is not None:
-            return found
-        found = self._ids[key] = len(self._ids)
-        for ident in singles:
-            self._by_word[ident] = self._by_word.get(ident, frozenset()) | {found}
-        for first, alts in phrases.items():
-            for words in alts:
-                self._by_first.setdefault(first, []).append((words, found))
-        self._words = None  # made again when next read
-        return found
-
-    def met(self, present: frozenset[int]) -> frozenset[int]:
-        """The ids of the needs met by a reply holding the terms `present`."""
-        if self._words is None:
-            self._words = frozenset(self._by_word)
-            self._firsts = frozenset(self._by_first)
-        by_word = self._by_word
-        out = set().union(*map(by_word.__getitem__, present.intersection(self._words)))
-        by_first = self._by_first
-        for first in present.intersection(self._firsts):
-            for words, found in by_first[first]:
-                if words <= present:
-                    out.add(found)
-        return frozenset(out)
-
-
-def _needs_of(index: TermIndex) -> NeedTable:
-    table = index.needs
-    if table is None:
-        table = index.needs = NeedTable()
-    return table
-
-
 class PatternSet:
     """Patterns indexed by the terms that can start them, so a reply only tries the few
-    patterns whose first word it contains, and of those only the ones whose every slot it can
-    fill (the slot needs, checked once per reply for all pattern sets of the index)."""
+    patterns whose first word it contains."""
 
     __slots__ = ("patterns", "_by_anchor", "_anchors", "_entries")
 
-    def __init__(self, patterns: list[Pattern], index: TermIndex) -> None:
-        # `index`: the one the patterns were compiled against, whose Hits they are matched in
+    def __init__(self, patterns: list[Pattern]) -> None:
         self.patterns = patterns
         self._by_anchor: dict[int, list[int]] = {}
-        # per pattern: the pattern and the ids of what its slots need present before it is
-        # searched
-        self._entries: list[tuple[Pattern, frozenset[int]]] = []
-        table = _needs_of(index)
+        # per pattern: the pattern and what its slots need present before it is searched
+        self._entries: list[tuple[Pattern, tuple[Need, ...]]] = []
         for n, p in enumerate(patterns):
             for ident in p.anchors:
                 self._by_anchor.setdefault(ident, []).append(n)
             # a pattern is tried only when one of its anchors is present, which is all that a
             # first slot of one-word alternatives needs
             slots = p.slots[1:] if p.slots[0].single_words else p.slots
-            needs = frozenset(table.add(_need(s)) for s in slots if not s.optional)
-            self._entries.append((p, needs))
+            needs = [_need(s) for s in slots if not s.optional]
+            # the slot whose words are fewest is the likeliest to be missing: test it first
+            needs.sort(key=lambda need: len(need[0]) + len(need[1]))
+            self._entries.append((p, tuple(needs)))
         self._anchors = frozenset(self._by_anchor)
 
     def __len__(self) -> int:
@@ -164,7 +102,8 @@ class PatternSet:
 
     def matches(self, hits: Hits, a: Analysis) -> list[Match]:
         """Every match of every pattern, in pattern order."""
-        anchors = self._anchors.intersection(hits.present)
+        present = hits.present
+        anchors = self._anchors.intersection(present)
         if not anchors:
             return []
         by_anchor = self._by_anchor
@@ -178,10 +117,14 @@ class PatternSet:
             chosen = sorted(chosen_set)
         out: list[Match] = []
         entries = self._entries
-        met = hits.met()
         for n in chosen:
             pattern, needs = entries[n]
-            if needs <= met:
+            for singles, phrase_firsts, phrases in needs:
+                if present.isdisjoint(singles) and not (
+                    phrase_firsts and _phrase_present(phrase_firsts, phrases, present)
+                ):
+                    break
+            else:
                 out += find_matches(pattern, hits, a, checked=True)
         return out
 
@@ -195,6 +138,18 @@ def _need(slot: Slot) -> Need:
     # present, against the phrases that start with that word.
     phrases = {first: tuple(frozenset(alt) for alt in alts) for first, alts in slot.phrases.items()}
     return slot.word_ids, frozenset(phrases), phrases
+
+
+def _phrase_present(
+    phrase_firsts: frozenset[int],
+    phrases: dict[int, tuple[frozenset[int], ...]],
+    present: frozenset[int],
+) -> bool:
+    for first in phrase_firsts.intersection(present):
+        for words in phrases[first]:
+            if words <= present:
+                return True
+    return False
 
 
 def find_matches(pattern: Pattern, hits: Hits, a: Analysis, checked: bool = False) -> list[Match]:
