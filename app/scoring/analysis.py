@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import compress
 
 from app.scoring import packdata
 from app.scoring.lexicon import (
@@ -260,19 +261,22 @@ def analyse(text: str) -> Analysis:
 
 
 def _negated_flags(a: Analysis) -> list[bool]:
-    # the same rule as Analysis.negator_before: the nearest negator at most NEGATION_WINDOW
-    # tokens back, with no clause boundary or clause-break word between (or at it)
-    flags = [False] * len(a.norms)
-    last = -NEGATION_WINDOW - 1
-    clause, negator, norms = a.clause, a.negator, a.norms
-    for i in range(len(norms)):
-        if i and clause[i] != clause[i - 1]:
-            last = -NEGATION_WINDOW - 1
-        flags[i] = i - last <= NEGATION_WINDOW
-        if norms[i] in CLAUSE_BREAK_WORDS:
-            last = -NEGATION_WINDOW - 1
-        elif negator[i]:
-            last = i
+    # the same rule as Analysis.negator_before: a token is governed by a negator at most
+    # NEGATION_WINDOW tokens back in its clause with no clause-break word between (a break
+    # word is itself governed, and is not a negator); most tokens are near no negator, so the
+    # scan goes forward from each negator only
+    norms, clause = a.norms, a.clause
+    n = len(norms)
+    flags = [False] * n
+    for j in compress(range(n), a.negator):
+        if norms[j] in CLAUSE_BREAK_WORDS:
+            continue
+        for i in range(j + 1, min(n, j + NEGATION_WINDOW + 1)):
+            if clause[i] != clause[j]:
+                break
+            flags[i] = True
+            if norms[i] in CLAUSE_BREAK_WORDS:
+                break
     return flags
 
 
