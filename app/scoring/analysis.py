@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import compress
 
 from app.scoring import packdata
 from app.scoring.lexicon import (
@@ -160,29 +161,34 @@ def _scan(text: str) -> _Piece:
     return tuple(out)
 
 
-def _pieces(text: str) -> list[tuple[int, _Piece]]:
-    r"""(offset, matches) for the space-separated pieces of the text. No token contains a space
-    except a spaced dash (TOKEN_RE's `\s-\s`), so each piece is scanned on its own and its
-    matches cached: replies reuse a small vocabulary."""
-    if " -" in text or "- " in text:
-        return [(0, _scan(text))]
-    out = []
-    offset = 0
-    cache = _PIECE_CACHE
-    for piece in text.split(" "):
-        found = cache.get(piece)
-        if found is None:
-            if len(cache) >= _CACHE_LIMIT:
-                cache.clear()
-            found = cache[piece] = _scan(piece)
-        out.append((offset, found))
-        offset += len(piece) + 1
-    return out
+# A piece that is one plain word (no punctuation, one word after expansion, not a number, a
+# possible negator or an amount), as analyse needs it: (word, keys, typed in capitals, start,
+# end). Most pieces of a reply are; they are kept here and take the short way.
+_Plain = tuple[str, frozenset[str], bool, int, int]
+_PLAIN: dict[str, _Plain] = {}
+
+
+def _scanned(piece: str) -> _Piece:
+    """The kept scan of one space-separated piece (see _scan); a plain piece is kept in
+    _PLAIN too."""
+    found = _PIECE_CACHE.get(piece)
+    if found is None:
+        if len(_PIECE_CACHE) >= _CACHE_LIMIT:
+            _PIECE_CACHE.clear()
+            _PLAIN.clear()
+        found = _PIECE_CACHE[piece] = _scan(piece)
+        if len(found) == 1 and found[0][3] is not None:
+            _, start, end, (is_upper, words, word_keys, flags) = found[0]
+            if flags is None and len(words) == 1:
+                _PLAIN[piece] = (words[0], word_keys[0], is_upper, start, end)
+    return found
 
 
 def analyse(text: str) -> Analysis:
-    """Tokenise and annotate a text (see Analysis): the same token rules as
-    normalize.segment, with the per-word work cached."""
+    r"""Tokenise and annotate a text (see Analysis): the same token rules as
+    normalize.segment, with the per-word work cached. No token contains a space except a
+    spaced dash (TOKEN_RE's `\s-\s`), so each space-separated piece is scanned on its own and
+    its scan kept: replies reuse a small vocabulary."""
     out = Analysis(text)
     norms, spans, upper, keys = out.norms, out.spans, out.upper, out.keys
     sentences, clauses = out.sentence, out.clause
@@ -192,8 +198,20 @@ def analyse(text: str) -> Analysis:
     # up to the current token when an id changes, and at the end.
     sent_id = clause_id = 0
     sent_begin = clause_begin = 0  # first token of the current sentence / clause
-    for offset, piece in _pieces(text):
-        for kind, start, end, info in piece:
+    whole = " -" in text or "- " in text  # then the text is scanned as one piece
+    plains = _PLAIN if not whole else {}
+    offset = 0
+    for piece in (text,) if whole else text.split(" "):
+        plain = plains.get(piece)
+        if plain is not None:
+            norm, key, is_upper, start, end = plain
+            norms.append(norm)
+            keys.append(key)
+            upper.append(is_upper)
+            spans.append((offset + start, offset + end))
+            offset += len(piece) + 1
+            continue
+        for kind, start, end, info in _scan(piece) if whole else _scanned(piece):
             if info is None:
                 n = len(norms)
                 if kind == "clause":
@@ -231,6 +249,7 @@ def analyse(text: str) -> Analysis:
             else:
                 spans += [span] * len(words)
                 upper += [is_upper] * len(words)
+        offset += len(piece) + 1
     n = len(norms)
     if n > sent_begin:
         sentences += [sent_id] * (n - sent_begin)
@@ -242,19 +261,22 @@ def analyse(text: str) -> Analysis:
 
 
 def _negated_flags(a: Analysis) -> list[bool]:
-    # the same rule as Analysis.negator_before: the nearest negator at most NEGATION_WINDOW
-    # tokens back, with no clause boundary or clause-break word between (or at it)
-    flags = [False] * len(a.norms)
-    last = -NEGATION_WINDOW - 1
-    clause, negator, norms = a.clause, a.negator, a.norms
-    for i in range(len(norms)):
-        if i and clause[i] != clause[i - 1]:
-            last = -NEGATION_WINDOW - 1
-        flags[i] = i - last <= NEGATION_WINDOW
-        if norms[i] in CLAUSE_BREAK_WORDS:
-            last = -NEGATION_WINDOW - 1
-        elif negator[i]:
-            last = i
+    # the same rule as Analysis.negator_before: a token is governed by a negator at most
+    # NEGATION_WINDOW tokens back in its clause with no clause-break word between (a break
+    # word is itself governed, and is not a negator); most tokens are near no negator, so the
+    # scan goes forward from each negator only
+    norms, clause = a.norms, a.clause
+    n = len(norms)
+    flags = [False] * n
+    for j in compress(range(n), a.negator):
+        if norms[j] in CLAUSE_BREAK_WORDS:
+            continue
+        for i in range(j + 1, min(n, j + NEGATION_WINDOW + 1)):
+            if clause[i] != clause[j]:
+                break
+            flags[i] = True
+            if norms[i] in CLAUSE_BREAK_WORDS:
+                break
     return flags
 
 

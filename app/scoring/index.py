@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import compress
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -120,16 +121,17 @@ class TermIndex:
         acronym = self._acronym
         if acronym and True in a.upper:
             unfamiliar = acronym.get(ANY_ACRONYM)
-            if unfamiliar and _shouting(a):
-                unfamiliar = None
-            for i, norm in enumerate(norms):
-                if not a.upper[i]:
-                    continue
+            shouting = None  # whether the reply is typed in capitals, read when first needed
+            for i in compress(range(len(norms)), a.upper):
+                norm = norms[i]
                 if norm in acronym:
                     terms[i] = terms[i] | acronym[norm]
                 elif unfamiliar and is_unfamiliar_acronym(norm) and (fuzzy[i] or not terms[i]):
-                    # a word the rubric knows ("DONE", "CALL") is emphasis, not an acronym
-                    terms[i] = terms[i] | unfamiliar
+                    if shouting is None:
+                        shouting = _shouting(a)
+                    if not shouting:
+                        # a word the rubric knows ("DONE", "CALL") is emphasis, not an acronym
+                        terms[i] = terms[i] | unfamiliar
         return terms, fuzzy
 
     def _token(self, norm: str, keys: frozenset[str]) -> tuple[frozenset[int], bool]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 import yaml
@@ -287,20 +288,54 @@ def _prefix_classes(word: str) -> tuple[str, ...]:
 def clause_cues(a: Analysis) -> list[set[str]]:
     """For each clause of the reply, the classes it holds; a class found negated is marked
     "<class>@neg", inside a question "<class>@q"."""
-    lookup = _lookup()
     norms = a.norms
-    cues: list[set[str]] = [set() for _ in range(a.clause[-1] + 1)] if norms else []
-    for i, word in enumerate(norms):
-        found = list(_prefix_classes(word))
-        for name, phrase in lookup.phrases.get(word, ()):
-            end = i + len(phrase)
-            if tuple(norms[i:end]) == phrase and a.clause[end - 1] == a.clause[i]:
-                found.append(name)
-        if not found:
-            continue
-        scope = "@q" if a.in_question[i] else "@neg" if a.negated_flags()[i] else ""
-        cues[a.clause[i]].update(name + scope for name in found)
+    if not norms:
+        return []
+    cues: list[set[str]] = [set() for _ in range(a.clause[-1] + 1)]
+    # most words hold no cue: only those that may (kept per word) are visited
+    infos = list(map(_CUE_WORDS.get, norms))
+    if None in infos:
+        infos = [
+            _cue_word(w) if info is None else info for info, w in zip(infos, norms, strict=True)
+        ]
+    clause, in_question, negated = a.clause, a.in_question, a.negated_flags()
+    last = len(norms) - 1
+    for i in compress(range(len(norms)), infos):
+        by_scope, by_next = infos[i]
+        scope = 1 if in_question[i] else 2 if negated[i] else 0
+        if by_scope[scope]:
+            cues[clause[i]].update(by_scope[scope])
+        if by_next and i < last:
+            for name, phrase in by_next.get(norms[i + 1], ()):
+                end = i + len(phrase)
+                if tuple(norms[i:end]) == phrase and clause[end - 1] == clause[i]:
+                    cues[clause[i]].add(name + _SCOPES[scope])
     return cues
+
+
+_SCOPES = ("", "@q", "@neg")
+
+
+# per word: (the classes it holds on its own, by a prefix or as a one-word phrase, as they
+# are named plain, in a question and negated; the longer phrases starting with it by their
+# second word), or () when it starts none
+_CUE_WORDS: dict[str, tuple] = {}
+
+
+def _cue_word(word: str) -> tuple:
+    if len(_CUE_WORDS) >= 65536:
+        _CUE_WORDS.clear()
+    classes = list(_prefix_classes(word))
+    by_next: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for name, phrase in _lookup().phrases.get(word, ()):
+        if len(phrase) == 1:
+            classes.append(name)
+        else:
+            by_next.setdefault(phrase[1], []).append((name, phrase))
+    by_scope = tuple(tuple(name + scope for name in classes) for scope in _SCOPES)
+    info = (by_scope, by_next) if classes or by_next else ()
+    _CUE_WORDS[word] = info
+    return info
 
 
 def cue_features(a: Analysis) -> list[str]:
@@ -308,7 +343,13 @@ def cue_features(a: Analysis) -> list[str]:
     the same clause (a first-person future with a time; the customer with a duty)."""
     out = []
     for cues in clause_cues(a):
-        ordered = sorted(cues)
-        out += ["k:" + c for c in ordered]
-        out += [f"k:{x}&{y}" for n, x in enumerate(ordered) for y in ordered[n + 1 :]]
+        out += clause_cue_names(cues)
     return out
+
+
+def clause_cue_names(cues: set[str] | frozenset[str]) -> list[str]:
+    """The feature names of one clause's cues (see cue_features)."""
+    ordered = sorted(cues)
+    return ["k:" + c for c in ordered] + [
+        f"k:{x}&{y}" for n, x in enumerate(ordered) for y in ordered[n + 1 :]
+    ]

@@ -13,23 +13,25 @@ Pure Python: the model is a vocabulary and one weight per word of it and criteri
 
 from __future__ import annotations
 
+import gc
 import json
 import math
-from array import array
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
+from itertools import chain
+from operator import itemgetter, methodcaller
 from pathlib import Path
+from typing import NamedTuple
 
 from app.scoring.analysis import Analysis, analyse
-from app.scoring.language import cue_features
+from app.scoring.language import clause_cue_names, clause_cues, cue_features
 
 PACKS = Path(__file__).with_name("packs")
 FORMAT = 1
 _WORD_CACHE = 65536
 _MIN_WORD = 3
 _CHAR_SIZES = (3, 4)
+LOG2 = math.log(2.0)
 
 
 def features(a: Analysis, rule_found: dict[str, float], customer: Analysis | None) -> list[str]:
@@ -87,11 +89,32 @@ def context_features(
 def _overlap(a: Analysis, customer: Analysis) -> list[str]:
     """How much of the customer's own message the reply takes up: shared content words and
     shared numbers, bucketed."""
-    theirs = {k for keys in customer.keys for k in keys if len(k) >= 4}
-    shared = {k for keys in a.keys for k in keys if k in theirs}
-    numbers = {customer.norms[i] for i in customer.numbers}
-    same_numbers = {a.norms[i] for i in a.numbers} & numbers
-    return [f"ov:{min(len(shared), 6)}", f"ovn:{min(len(same_numbers), 2)}"]
+    shared, numbers = _overlap_counts(a, customer)
+    return [f"ov:{shared}", f"ovn:{numbers}"]
+
+
+def _overlap_counts(a: Analysis, customer: Analysis) -> tuple[int, int]:
+    """(shared content words, at most 6; shared numbers, at most 2)."""
+    theirs, numbers = _customer_words(customer)
+    shared = theirs.intersection(chain.from_iterable(a.keys))
+    same_numbers = numbers.intersection([a.norms[i] for i in a.numbers])
+    return min(len(shared), 6), min(len(same_numbers), 2)
+
+
+# the customer's content words (keys of 4 letters or more) and numbers, kept per analysis of
+# a customer's message (those are kept too: customer_analysis)
+_CUSTOMER_WORDS: dict[int, tuple[Analysis, frozenset[str], frozenset[str]]] = {}
+
+
+def _customer_words(customer: Analysis) -> tuple[frozenset[str], frozenset[str]]:
+    found = _CUSTOMER_WORDS.get(id(customer))
+    if found is None or found[0] is not customer:
+        theirs = frozenset(k for keys in customer.keys for k in keys if len(k) >= 4)
+        numbers = frozenset(customer.norms[i] for i in customer.numbers)
+        if len(_CUSTOMER_WORDS) >= 1024:
+            _CUSTOMER_WORDS.clear()
+        found = _CUSTOMER_WORDS[id(customer)] = (customer, theirs, numbers)
+    return found[1], found[2]
 
 
 def vector(names: list[str], vocabulary: dict[str, int]) -> list[tuple[int, float]]:
@@ -103,8 +126,7 @@ def vector(names: list[str], vocabulary: dict[str, int]) -> list[tuple[int, floa
     return [(i, v / norm) for i, v in scaled]
 
 
-@dataclass(frozen=True)
-class Opinion:
+class Opinion(NamedTuple):
     """The model's probability for one criterion, and its decision: True or False where it is
     sure enough to decide (further than the criterion's margin from its threshold), None where
     it leaves the decision to the rules."""
@@ -114,76 +136,187 @@ class Opinion:
 
 
 class LearnedModel:
-    """Per-criterion logistic models over a shared vocabulary."""
+    """Per-criterion logistic models over a shared vocabulary.
+
+    The sum bias + w . vector is read in two parts. The vector holds log(1 + count) of each
+    feature, and most features of a reply occur once, so the weights are first summed as if
+    every occurrence added log 2 (per word that sum is kept: a word's own features are the
+    same wherever it stands), then corrected for the features that occur more than once."""
 
     def __init__(self, data: dict):
         if data.get("format") != FORMAT:
             raise ValueError(f"learned model format {data.get('format')!r}, expected {FORMAT}")
-        self.vocabulary = {name: i for i, name in enumerate(data["vocabulary"])}
+        names = data["vocabulary"]
+        self.vocabulary = {name: i for i, name in enumerate(names)}
         specs = data["criteria"]
         self.ids = list(specs)
         self.biases = [specs[cid]["bias"] for cid in self.ids]
         self.cuts = [(specs[cid]["threshold"], specs[cid].get("margin", 0.0)) for cid in self.ids]
-        # one column per criterion, the weight of each feature, packed (array of doubles: a
-        # reply reads a few hundred scattered weights per criterion, and packed they stay in
-        # the processor's cache)
-        self.weights = [array("d", specs[cid]["weights"]) for cid in self.ids]
-        self._words: dict[str, tuple[int, ...]] = {}
+        # one row per feature: its weight for each criterion (the floats read from the file,
+        # shared, so a reply's rows are gathered without making new numbers)
+        self.rows = list(zip(*(specs[cid]["weights"] for cid in self.ids), strict=True))
+        self._zero = (0.0,) * len(self.ids)
+        # "b:<word>_<next word>" as first word -> next word -> index, so a reply's word pairs
+        # are looked up without building their names (every place the name can be cut is
+        # kept, so a pair is found exactly when its name is in the vocabulary)
+        self._pairs: dict[str, dict[str, int]] = {}
+        for name in filter(methodcaller("startswith", "b:"), names):
+            first, _, second = name[2:].partition("_")
+            self._pairs.setdefault(first, {})[second] = self.vocabulary[name]
+            while "_" in second:  # words hold no "_", but a name is read as written
+                more, _, second = second.partition("_")
+                first += "_" + more
+                self._pairs.setdefault(first, {})[second] = self.vocabulary[name]
+        self._rules = {
+            cid: (self.vocabulary.get("r:" + cid), self.vocabulary.get("rw:" + cid))
+            for cid in self.ids
+        }
+        self._lengths = [self.vocabulary.get(f"len:{n}") for n in range(9)]
+        self._overlaps = [self.vocabulary.get(f"ov:{n}") for n in range(7)]
+        self._number_overlaps = [self.vocabulary.get(f"ovn:{n}") for n in range(3)]
+        self._words: dict[str, _Word] = {}
+        self._cues: dict[frozenset[str], tuple[int, ...]] = {}
+
+    @property
+    def weights(self) -> list[tuple[float, ...]]:
+        """One column per criterion: the weight of each feature."""
+        return list(zip(*self.rows, strict=True))
 
     def opinions(self, names: list[str]) -> dict[str, Opinion]:
         """The model's opinion on each criterion, from a reply's feature names."""
-        return self._decide(self._sums(Counter(i for i in map(self.vocabulary.get, names)
-                                               if i is not None)))  # fmt: skip
+        vocabulary = self.vocabulary
+        indices = [i for i in map(vocabulary.get, names) if i is not None]
+        rows = self.rows
+        return self._decide(self._sums(Counter(indices), [rows[i] for i in indices]))
 
     def review(
         self, a: Analysis, rule_found: dict[str, float], customer: Analysis | None
     ) -> dict[str, Opinion]:
-        """The same as opinions(features(...)), with each word's feature indices cached."""
-        indices: list[int] = []
+        """The same as opinions(features(...)), read through each word's kept entry."""
         words = self._words
-        for word in a.norms:
-            found = words.get(word)
-            indices += found if found is not None else self._word_indices(word)
-        vocabulary = self.vocabulary
-        indices += [i for i in map(vocabulary.get, context_features(a, rule_found, customer))
-                    if i is not None]  # fmt: skip
-        return self._decide(self._sums(Counter(indices)))
+        entries = list(map(words.get, a.norms))
+        if None in entries:
+            entries = [
+                e if e is not None else self._word(w) for e, w in zip(entries, a.norms, strict=True)
+            ]
+        found = self._context(a, entries, rule_found, customer)
+        counts = Counter(chain(chain.from_iterable(map(itemgetter(0), entries)), found))
+        # log 2 per occurrence: the words' kept sums, and the rows of the context features
+        parts = list(map(itemgetter(1), entries))
+        parts += map(self.rows.__getitem__, found)
+        return self._decide(self._sums(counts, parts))
 
-    def _sums(self, counts: Counter) -> list[float]:
-        """bias + w . vector, per criterion. Features seen equally often share one value, so
-        their weights are gathered per criterion in one C-level call (itemgetter) and summed."""
-        by_count: dict[int, list[int]] = {}
+    def _sums(self, counts: Counter, parts: list[tuple[float, ...]]) -> list[float]:
+        """bias + w . vector per criterion, for the features counted in `counts`. `parts` are
+        rows that together sum the weights of every occurrence of every feature."""
+        rows = self.rows
+        totals = [LOG2 * sum(column) for column in zip(self._zero, *parts, strict=True)]
+        # a feature seen c times counts log(1 + c), not c log 2: correct the repeated ones,
+        # gathered by count
+        repeated: dict[int, list[int]] = {}
         for i, c in counts.items():
-            found = by_count.get(c)
-            if found is None:
-                by_count[c] = [i]
-            else:
-                found.append(i)
-        columns = self.weights
-        totals = [0.0] * len(columns)
-        square = 0.0
-        for c, indices in by_count.items():
+            if c > 1:
+                found = repeated.get(c)
+                if found is None:
+                    repeated[c] = [i]
+                else:
+                    found.append(i)
+        square = (len(counts) - sum(map(len, repeated.values()))) * LOG2 * LOG2
+        for c, group in repeated.items():
             value = math.log1p(c)
-            square += len(indices) * value * value
-            if len(indices) == 1:
-                i = indices[0]
-                totals = [t + value * col[i] for t, col in zip(totals, columns, strict=True)]
-                continue
-            gather = itemgetter(*indices)
-            totals = [t + value * sum(gather(col)) for t, col in zip(totals, columns, strict=True)]
+            square += len(group) * value * value
+            extra = value - c * LOG2
+            columns = zip(*[rows[i] for i in group], strict=True)
+            totals = [t + extra * sum(col) for t, col in zip(totals, columns, strict=True)]
         norm = math.sqrt(square) or 1.0
         return [b + t / norm for b, t in zip(self.biases, totals, strict=True)]
 
-    def _word_indices(self, word: str) -> tuple[int, ...]:
-        """The vocabulary indices of a word's own features (cached)."""
+    def _word(self, word: str) -> _Word:
+        """A word's entry (kept): the indices of its own features, the sum of their rows, the
+        indices of its question and negated features, and its pairs with a next word."""
         found = self._words.get(word)
         if found is None:
             vocabulary = self.vocabulary
-            found = tuple(i for i in map(vocabulary.get, word_features(word)) if i is not None)
+            own = tuple(i for i in map(vocabulary.get, word_features(word)) if i is not None)
+            rows = self.rows
+            summed = tuple(
+                sum(column) for column in zip(self._zero, *(rows[i] for i in own), strict=True)
+            )
+            found = (
+                own,
+                summed,
+                vocabulary.get("q:" + word),
+                vocabulary.get("n:" + word),
+                self._pairs.get(word),
+            )
             if len(self._words) >= _WORD_CACHE:
                 self._words.clear()
             self._words[word] = found
         return found
+
+    def _context(
+        self,
+        a: Analysis,
+        entries: list[_Word],
+        rule_found: dict[str, float],
+        customer: Analysis | None,
+    ) -> list[int]:
+        """The vocabulary indices of context_features(a, rule_found, customer)."""
+        out: list[int] = []
+        add = out.append
+        negated, negator, in_question = a.negated_flags(), a.negator, a.in_question
+        for i, entry in enumerate(entries):
+            if in_question[i]:
+                if entry[2] is not None:
+                    add(entry[2])
+            elif negated[i] and not negator[i] and entry[3] is not None:
+                add(entry[3])
+        clause = a.clause
+        norms = a.norms
+        for i in range(len(norms) - 1):
+            pairs = entries[i][4]
+            if pairs is not None and clause[i + 1] == clause[i]:
+                found = pairs.get(norms[i + 1])
+                if found is not None:
+                    add(found)
+        rules = self._rules
+        for cid, strength in rule_found.items():
+            ruled, weak = rules.get(cid) or (self.vocabulary.get("r:" + cid),
+                                             self.vocabulary.get("rw:" + cid))  # fmt: skip
+            if ruled is not None:
+                add(ruled)
+            if strength < 1.0 and weak is not None:
+                add(weak)
+        found = self._lengths[min(len(norms) // 15, 8)]
+        if found is not None:
+            add(found)
+        out += self._cue_indices(a)
+        if customer is not None:
+            shared, numbers = _overlap_counts(a, customer)
+            for found in (self._overlaps[shared], self._number_overlaps[numbers]):
+                if found is not None:
+                    add(found)
+        return out
+
+    def _cue_indices(self, a: Analysis) -> list[int]:
+        """The vocabulary indices of cue_features(a), kept per set of cues of a clause."""
+        out: list[int] = []
+        kept = self._cues
+        for cues in clause_cues(a):
+            if not cues:
+                continue
+            key = frozenset(cues)
+            found = kept.get(key)
+            if found is None:
+                vocabulary = self.vocabulary
+                found = tuple(
+                    i for i in map(vocabulary.get, clause_cue_names(cues)) if i is not None
+                )
+                if len(kept) >= _WORD_CACHE:
+                    kept.clear()
+                kept[key] = found
+            out += found
+        return out
 
     def _decide(self, sums: list[float]) -> dict[str, Opinion]:
         out = {}
@@ -194,14 +327,29 @@ class LearnedModel:
         return out
 
 
+# A word's entry in LearnedModel: (indices of its own features, the sum of their rows, index
+# of "q:<word>", index of "n:<word>", next word -> index of the pair)
+_Word = tuple[tuple[int, ...], tuple[float, ...], int | None, int | None, dict[str, int] | None]
+
+
 @lru_cache(maxsize=8)
 def model_for(rubric_id: str) -> LearnedModel | None:
     """The learned model shipped for a rubric, or None (the rules then decide alone)."""
     path = PACKS / f"learned-{rubric_id}.json"
     if not path.exists():
         return None
-    with open(path, encoding="utf-8") as fh:
-        return LearnedModel(json.load(fh))
+    # Reading makes a few hundred thousand numbers and tens of thousands of rows; with the
+    # garbage collector paused meanwhile, it does not walk them again and again (in a fresh
+    # process the rows took 35-51 ms with it running, 16-22 ms paused). Nothing made here
+    # holds a reference cycle.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return LearnedModel(json.load(fh))
+    finally:
+        if collecting:
+            gc.enable()
 
 
 @lru_cache(maxsize=512)

@@ -166,14 +166,18 @@ class Matcher:
             return matches, []
         a = ctx.analysis
         hits = ctx.hits(self.index)
-        vetoed = {i for m in self.exclude.matches(hits, a) for i in m.tokens}
-        before = [m.end for m in self.before.matches(hits, a)]
-        after = [m.start for m in self.after.matches(hits, a)]
+        # (most criteria have no cues before or after, some no exclusions: those are skipped)
+        exclude, cues_before, cues_after = self.exclude, self.before, self.after
+        vetoed = {i for m in exclude.matches(hits, a) for i in m.tokens} if exclude.patterns else ()
+        before = (
+            [m.tokens[-1] for m in cues_before.matches(hits, a)] if cues_before.patterns else ()
+        )
+        after = [m.tokens[0] for m in cues_after.matches(hits, a)] if cues_after.patterns else ()
         window = self.rules.window
         kept, rejected = [], []
         for m in matches:
             reason = self._why_not(m, a)
-            if reason is None and not vetoed.isdisjoint(m.tokens):
+            if reason is None and vetoed and not vetoed.isdisjoint(m.tokens):
                 reason = "part of a wording the rubric excludes"
             if reason is None and before and _cue_before(m, before, a, window):
                 reason = "ruled out by the words before it"
@@ -188,10 +192,11 @@ class Matcher:
     def _why_not(self, m: Match, a: Analysis) -> str | None:
         """Why a match does not count on its own terms, or None when it does."""
         p = m.pattern
+        start = m.tokens[0]
         questions = p.questions or self.rules.questions
-        if questions == "never" and a.in_question[m.start]:
+        if questions == "never" and a.in_question[start]:
             return "a question"
-        if questions == "only" and not a.in_question[m.start]:
+        if questions == "only" and not a.in_question[start]:
             return "not a question"
         negation = self.rules.negation if p.negation is None else p.negation
         # a pattern that carries its own negator ("الغلط مو منا") is not cancelled by another
@@ -200,14 +205,15 @@ class Matcher:
         if self.customer_words and all(a.norms[i] in self.customer_words for i in m.tokens):
             return "the customer's own words"
         if self.rules.reject_acts or p.acts:
-            act = act_at(a, m.start)
+            act = act_at(a, start)
             if p.acts and not act.is_(p.acts):
                 return act.why_not(p.acts)
             return act.reason(self.rules.reject_acts)
         return None
 
     def _negated(self, m: Match, a: Analysis) -> bool:
-        return a.negated_before(m.start) or a.negated_inside(m.tokens)
+        # negated_flags()[i] is negated_before(i), for every token at once
+        return a.negated_flags()[m.tokens[0]] or a.negated_inside(m.tokens)
 
     def _evidence(
         self, kept: list[Match], had_raw: bool, rejected: list[tuple[Match, str]] | None = None

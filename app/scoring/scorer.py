@@ -11,6 +11,7 @@ evidence that was negated or excluded, or partial evidence lower it).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from app.scoring import learned
@@ -59,8 +60,21 @@ def score_reply(
 
 def _outcome(c: Criterion, ctx: ReplyContext | None, text: str) -> CriterionOutcome:
     evidence = c.matcher.evaluate(ctx) if ctx else Evidence(False, [], 1.0)
-    spans = _spans(evidence, ctx)
-    first = evidence.matches[0] if evidence.matches else None
+    matches = evidence.matches
+    if matches:
+        a = ctx.analysis
+        spans = _spans(evidence, ctx)
+        first = matches[0]
+        matched = [text[s:e] for s, e in spans]
+        clause = _clause_text(a, first.tokens[0])
+        cue = first.pattern.source
+    else:
+        spans, matched, clause, cue = [], [], "", ""
+    rejected = (
+        [(_words(ctx.analysis, m.tokens), why) for m, why in evidence.rejected]
+        if evidence.rejected
+        else []
+    )
     return CriterionOutcome(
         id=c.id,
         kind=c.kind,
@@ -69,23 +83,34 @@ def _outcome(c: Criterion, ctx: ReplyContext | None, text: str) -> CriterionOutc
         critical=c.critical,
         standard=c.standard,
         spans=spans,
-        matched=[text[s:e] for s, e in spans],
-        strength=round(evidence.strength, 2),
+        matched=matched,
+        strength=_round2(evidence.strength),
         criterion=c,
-        clause=_clause_text(ctx.analysis, first.start) if first else "",
-        cue=first.pattern.source if first else "",
-        rejected=[(_words(ctx.analysis, m.tokens), why) for m, why in evidence.rejected],
+        clause=clause,
+        cue=cue,
+        rejected=rejected,
     )
 
 
+_ROUNDED: dict[float, float] = {}
+
+
+def _round2(value: float) -> float:
+    """round(value, 2), kept: a reply's strengths take few values."""
+    found = _ROUNDED.get(value)
+    if found is None:
+        if len(_ROUNDED) >= 4096:
+            _ROUNDED.clear()
+        found = _ROUNDED[value] = round(value, 2)
+    return found
+
+
 def _clause_text(a, token: int) -> str:
-    """The words of the clause that holds a token, as typed."""
-    clause = a.clause[token]
-    first = last = token
-    while first > 0 and a.clause[first - 1] == clause:
-        first -= 1
-    while last + 1 < len(a.clause) and a.clause[last + 1] == clause:
-        last += 1
+    """The words of the clause that holds a token, as typed (clause ids never decrease
+    along the reply, so the clause's tokens are found by bisection)."""
+    clause = a.clause
+    first = bisect_left(clause, clause[token], 0, token)
+    last = bisect_right(clause, clause[token], token) - 1
     return a.text[a.spans[first][0] : a.spans[last][1]]
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 from itertools import compress
 from typing import NamedTuple
 
@@ -31,6 +31,11 @@ class Match(NamedTuple):
         return self.tokens[-1]
 
 
+# Match(tokens, pattern, fuzzy) without the keyword handling of a named tuple's constructor
+# (matches are made in the search's inner loop)
+_match = partial(tuple.__new__, Match)
+
+
 class Hits:
     """Term ids per token of one reply for one index, and where each term occurs."""
 
@@ -39,12 +44,17 @@ class Hits:
     def __init__(self, index: TermIndex, a: Analysis) -> None:
         terms, fuzzy = index.lookup(a)
         self.terms, self.fuzzy = terms, fuzzy
-        positions: defaultdict[int, list[int]] = defaultdict(list)
+        positions: dict[int, list[int]] = {}
+        get = positions.get
         # many tokens match no term (most, for a small index): only the others are visited
-        for i in compress(range(len(terms)), terms):
-            for ident in terms[i]:
-                positions[ident].append(i)
-        self.positions: dict[int, list[int]] = positions
+        for i, ids in compress(enumerate(terms), terms):
+            for ident in ids:
+                found = get(ident)
+                if found is None:
+                    positions[ident] = [i]
+                else:
+                    found.append(i)
+        self.positions = positions
         self.present = frozenset(positions)
         self.any_fuzzy = True in fuzzy  # when False, no match needs its tokens checked
 
@@ -157,7 +167,7 @@ def find_matches(pattern: Pattern, hits: Hits, a: Analysis, checked: bool = Fals
         if len(slots) == 1:
             # one slot of single words: every position holding one of them is a match
             fuzzy = hits.fuzzy
-            return [Match((p,), pattern, fuzzy[p]) for p in starts]
+            return [_match(((p,), pattern, fuzzy[p])) for p in starts]
         if len(starts) > 1:
             starts = _viable_starts(slots, starts, hits)
     out = []
@@ -170,7 +180,7 @@ def find_matches(pattern: Pattern, hits: Hits, a: Analysis, checked: bool = Fals
             rest = _match_rest(slots, 1, end, 0, hits, last)
             if rest is not None:
                 found = (start,) + rest if end == start + 1 else tuple(range(start, end)) + rest
-                out.append(Match(found, pattern, any_fuzzy and any(fuzzy[i] for i in found)))
+                out.append(_match((found, pattern, any_fuzzy and any(fuzzy[i] for i in found))))
                 break
     return out
 

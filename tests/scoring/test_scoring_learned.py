@@ -66,6 +66,35 @@ def test_the_model_reads_the_same_sum_as_written_down():
         assert opinions[cid].probability == pytest.approx(1 / (1 + math.exp(-z)), abs=1e-3)
 
 
+@pytest.mark.parametrize(
+    ("text", "customer"),
+    [
+        ("I'm so sorry, I won't quote policy at you. I've refunded the £45 today and I'll call "
+         "you tomorrow at 9 to check it arrived. Would you like a receipt? Thanks, thanks again.",
+         "You charged me £45 twice and nobody called back."),
+        ("نعتذر منك جدا، ما كان لازم يصير هذا. رجعتلك المبلغ ٤٥ ريال اليوم وبتصل عليك بكرة، "
+         "تحب أرسل لك إيصال؟ شكرا لصبرك شكرا", "خصمتوا مني ٤٥ ريال مرتين وما حد رد علي"),
+        ("banana banana bandana: per our policy the fee stands", None),
+    ],
+)  # fmt: skip
+def test_the_review_of_a_reply_reads_the_same_features_as_their_names(rubric, text, customer):
+    """The scorer reads each word's weights from a kept entry; the opinions are those of the
+    reply's feature names, word by word, repeated words and pieces counted alike."""
+    model = learned.model_for("complaint-handling")
+    bound = rubric.for_question(customer=customer)
+    rules = score_reply(text, bound, "en", second_opinion=False).outcomes()
+    found = {o.id: o.strength for o in rules if o.present}
+    seen = learned.customer_analysis(customer) if customer else None
+    names = learned.features(analyse(text), found, seen)
+    by_names = model.opinions(names)
+    for _ in range(2):  # words not yet kept, then kept
+        reviewed = model.review(analyse(text), found, seen)
+        assert reviewed.keys() == by_names.keys()
+        for cid, opinion in reviewed.items():
+            assert opinion.present == by_names[cid].present, cid
+            assert opinion.probability == pytest.approx(by_names[cid].probability, abs=1e-3)
+
+
 def test_an_unknown_rubric_is_scored_by_the_rules_alone(minimal_data):
     rubric = Rubric.from_mapping(minimal_data())
     assert learned.model_for(rubric.id) is None

@@ -51,6 +51,27 @@ def test_tokens_keep_offsets_into_original_text():
     assert a.norms == ["نعتذر", "اليك", "i", "am", "sorry"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry, I won't transfer you - I'll call you at 5 pm on the 3rd. Thanks!",
+        "نعتذر منك، مش هحولك لحد. Your RMA is HOTAC-7; ما في مشكلة؟ شكرا",
+        "Sorry  sorry   sorry, 1,000 and ٤٨٢١٣ (really) «quoted» – done…",
+    ],
+)
+def test_a_text_is_analysed_the_same_again(text):
+    """Pieces of text are kept once seen (a plain word takes a shorter way): a second reading
+    of the same text gives the same tokens, offsets, clauses and scopes."""
+    first = analyse(text)
+    again = analyse(text)
+    for name in ("norms", "spans", "upper", "keys", "sentence", "clause", "negator",
+                 "in_question", "numbers", "quantity_words", "sentence_last"):  # fmt: skip
+        assert getattr(again, name) == getattr(first, name), name
+    assert [again.surface(i) for i in range(len(again))] == [
+        text[start:end] for start, end in first.spans
+    ]
+
+
 def test_numbers_and_ordinals():
     a = analyse("Paid $39.99 on the 1st, ref ٤٨٢١٣ and 1,000 more")
     assert "39.99" in a.norms and "1" in a.norms and "st" not in a.norms
