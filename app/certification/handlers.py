@@ -1,13 +1,14 @@
 """Certificates are issued (and refreshers renew them) the moment another capability's event
 shows the requirements met; certifications and certificates are named where other records keep
-them by id. Connected at app start."""
+them by id; the report's counts follow every session's changes. Connected at app start."""
 
 from flask_babel import gettext as _
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import events, references
-from app.certification import renewal, services
+from app.certification import counts, renewal, services
 from app.certification.models import Certificate, Certification
 from app.extensions import db
 
@@ -54,6 +55,9 @@ def certificate_names(ids: set[str], lang: str) -> dict[str, str]:
         for c in db.session.scalars(query)
     }
 
+
+# The HR report's totals move in the transaction that moves what they count.
+counts.install(FlaskSQLAlchemySession)
 
 references.register("certification", certification_names, keys=("certification",))
 references.register("certificate", certificate_names, objects=("certificate",))

@@ -1,0 +1,147 @@
+"""The HR report's totals come from counts kept beside the standings; whatever happens to the
+certificates and the people, they equal a full recount of the cells the report lists."""
+
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import insert, select
+
+from app import clock
+from app.certification import counts, report
+from app.certification import services as certification
+from app.certification.models import Certificate, CertificationStanding
+from app.extensions import db
+from app.people import services as people
+from app.standards.services import current_version
+from tests.certification.helpers import (
+    complete,
+    pass_quiz,
+    publish_standards,
+    read_lessons,
+    run_daily,
+    travel,
+    with_certifications,
+)
+
+START = date(2026, 3, 1)
+FILTERS = [
+    {},
+    {"certification_id": "starter"},
+    {"certification_id": "quizzer"},
+    {"older_version": True},
+    {"older_version": True, "certification_id": "starter"},
+]
+
+
+def listed(viewer, flt: report.ReportFilter, version) -> dict[str, int]:
+    """Every cell of the report, listed one by one and counted by status."""
+    found = Counter(row.status for row in report.iter_rows(viewer, flt, clock.today(), "en",
+                                                           version))  # fmt: skip
+    return {status: found.get(status, 0) for status in report.STATUSES}
+
+
+def assert_totals_are_a_recount(hr) -> dict[str, int]:
+    """The kept counts equal the standings counted again, and the report's totals (read
+    from them) equal its cells counted one by one, under each filter the counts answer."""
+    assert counts.stored(db.session) == counts.counted(db.session.connection())
+    version = getattr(current_version(), "version", None)
+    for values in FILTERS:
+        flt = report.ReportFilter(**values)
+        assert report.totals(hr, flt, clock.today(), version) == listed(hr, flt, version), values
+    return report.totals(hr, report.ReportFilter(), clock.today(), version)
+
+
+def _certificate(user, certification_id="starter") -> Certificate:
+    return db.session.scalar(
+        select(Certificate)
+        .where(Certificate.user_id == user.id, Certificate.certification_id == certification_id)
+        .order_by(Certificate.id.desc())
+    )
+
+
+@pytest.fixture
+def company(app, content_root, make_user, monkeypatch):
+    travel(monkeypatch, app, START)
+    with_certifications(content_root)
+    publish_standards("2026.1")
+    names = ("renews", "revoked", "expires", "leaves", "promoted", "reads")
+    return {name: make_user("agent", name_en=name) for name in names} | {"hr": make_user("hr")}
+
+
+def test_totals_equal_a_recount_through_a_certificate_lifetime(
+    company, app, runner, monkeypatch, make_user
+):
+    hr = company["hr"]
+    assert assert_totals_are_a_recount(hr)["not_started"] == 6 * 3  # nobody has a standing yet
+
+    read_lessons(company["reads"], "basics")  # in progress
+    for name in ("renews", "revoked", "expires", "leaves", "promoted"):
+        complete(company[name], "basics")
+        complete(company[name], "talking")  # issued
+    totals = assert_totals_are_a_recount(hr)
+    assert totals["certified"] == 5 and totals["in_progress"] >= 1  # starter; quizzer asks more
+
+    certification.revoke_certificate(hr, _certificate(company["revoked"]), "Copied answers")
+    db.session.commit()
+    assert assert_totals_are_a_recount(hr)["revoked"] == 1
+
+    # An older standards version: what was earned under 2026.1 now counts as older.
+    travel(monkeypatch, app, START + timedelta(days=10))
+    publish_standards("2026.2", published=START + timedelta(days=10))
+    assert_totals_are_a_recount(hr)
+
+    # Expiring soon, then renewed through the refresher (a new certificate, a new expiry).
+    expires_on = _certificate(company["renews"]).expires_on
+    travel(monkeypatch, app, expires_on - timedelta(days=20))
+    run_daily(runner)
+    assert assert_totals_are_a_recount(hr)["expiring"] >= 1
+    pass_quiz(company["renews"], when=app.config["FIXED_NOW"])
+    run_daily(runner)
+    assert _certificate(company["renews"]).renewal_of_id is not None
+    assert_totals_are_a_recount(hr)
+
+    # Past the expiry date: the daily job marks them expired; the counts need no step.
+    travel(monkeypatch, app, expires_on + timedelta(days=1))
+    assert assert_totals_are_a_recount(hr)["expired"] >= 1
+    run_daily(runner)
+    assert _certificate(company["expires"]).expired_at is not None
+    assert assert_totals_are_a_recount(hr)["expired"] >= 1
+
+    # People leave, come back, change role; someone new arrives with no standing.
+    people.set_active(company["leaves"], False, actor=hr)
+    db.session.commit()
+    assert_totals_are_a_recount(hr)
+    people.set_active(company["leaves"], True, actor=hr)
+    db.session.commit()
+    assert_totals_are_a_recount(hr)
+    people.update_person(company["promoted"], {"role": "manager"}, actor=hr)
+    db.session.commit()
+    assert_totals_are_a_recount(hr)
+    make_user("agent")
+    assert_totals_are_a_recount(hr)
+
+
+def test_a_transaction_rolled_back_leaves_the_counts_as_they_were(company):
+    complete(company["renews"], "basics")
+    complete(company["renews"], "talking")
+    before = counts.stored(db.session)
+    certification.revoke_certificate(company["hr"], _certificate(company["renews"]), "Copied it")
+    people.set_active(company["reads"], False, actor=company["hr"])
+    db.session.flush()
+    db.session.rollback()
+    assert counts.stored(db.session) == before
+    assert_totals_are_a_recount(company["hr"])
+
+
+def test_rows_written_in_bulk_are_counted_by_a_rebuild(company):
+    agent = company["reads"]
+    db.session.execute(insert(CertificationStanding), [
+        {"user_id": agent.id, "certification_id": "starter", "met": 1, "total": 2,
+         "percent": 50, "evaluated_at": clock.now()},
+    ])  # fmt: skip
+    db.session.commit()
+    assert counts.stored(db.session) != counts.counted(db.session.connection())
+    counts.rebuild(db.session)
+    db.session.commit()
+    assert assert_totals_are_a_recount(company["hr"])["in_progress"] == 1
