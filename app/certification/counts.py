@@ -267,12 +267,19 @@ def rebuild(session: Session) -> int:
     return len(found)
 
 
-def stored(session: Session) -> Counter[Bucket]:
+def stored(connection) -> Counter[Bucket]:
     """The counts as kept, without the empty buckets."""
-    rows = session.execute(select(ReportCount.certification_id, ReportCount.kind,
-                                  ReportCount.expires_on, ReportCount.standards_version,
-                                  ReportCount.count))  # fmt: skip
+    rows = connection.execute(select(ReportCount.certification_id, ReportCount.kind,
+                                     ReportCount.expires_on, ReportCount.standards_version,
+                                     ReportCount.count))  # fmt: skip
     return Counter({(c, k, e, v): n for c, k, e, v, n in rows if n})
+
+
+def differences(connection) -> dict[Bucket, tuple[int, int]]:
+    """The buckets whose kept count is not what counting every standing again gives:
+    (kept, counted). Empty when the counts are right."""
+    kept, found = stored(connection), counted(connection)
+    return {b: (kept[b], found[b]) for b in set(kept) | set(found) if kept[b] != found[b]}
 
 
 # --- reading them ---------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """The HR report's totals come from counts kept beside the standings; whatever happens to the
 certificates and the people, they equal a full recount of the cells the report lists."""
 
+import threading
+import time
 from collections import Counter
 from datetime import date, timedelta
 
@@ -11,6 +13,7 @@ from app import clock
 from app.certification import counts, report
 from app.certification import services as certification
 from app.certification.models import Certificate, CertificationStanding
+from app.database import writing
 from app.extensions import db
 from app.people import services as people
 from app.standards.services import current_version
@@ -44,7 +47,7 @@ def listed(viewer, flt: report.ReportFilter, version) -> dict[str, int]:
 def assert_totals_are_a_recount(hr) -> dict[str, int]:
     """The kept counts equal the standings counted again, and the report's totals (read
     from them) equal its cells counted one by one, under each filter the counts answer."""
-    assert counts.stored(db.session) == counts.counted(db.session.connection())
+    assert counts.differences(db.session.connection()) == {}
     version = getattr(current_version(), "version", None)
     for values in FILTERS:
         flt = report.ReportFilter(**values)
@@ -125,12 +128,12 @@ def test_totals_equal_a_recount_through_a_certificate_lifetime(
 def test_a_transaction_rolled_back_leaves_the_counts_as_they_were(company):
     complete(company["renews"], "basics")
     complete(company["renews"], "talking")
-    before = counts.stored(db.session)
+    before = counts.stored(db.session.connection())
     certification.revoke_certificate(company["hr"], _certificate(company["renews"]), "Copied it")
     people.set_active(company["reads"], False, actor=company["hr"])
     db.session.flush()
     db.session.rollback()
-    assert counts.stored(db.session) == before
+    assert counts.stored(db.session.connection()) == before
     assert_totals_are_a_recount(company["hr"])
 
 
@@ -141,7 +144,38 @@ def test_rows_written_in_bulk_are_counted_by_a_rebuild(company):
          "percent": 50, "evaluated_at": clock.now()},
     ])  # fmt: skip
     db.session.commit()
-    assert counts.stored(db.session) != counts.counted(db.session.connection())
+    assert counts.differences(db.session.connection()) != {}
     counts.rebuild(db.session)
     db.session.commit()
+    assert assert_totals_are_a_recount(company["hr"])["in_progress"] == 1
+
+
+def test_two_requests_moving_one_agent_at_once_count_the_move_once(company, app):
+    """Two requests re-evaluate the same agent at the same moment, each from what it read
+    before the other wrote. The second waits for the first (PostgreSQL: the person's row;
+    SQLite: one writer at a time) and counts from what it then finds."""
+    certification.evaluate_all_agents()  # everyone's standings, nothing met yet
+    db.session.commit()
+    agent_id = company["reads"].id
+    query = select(CertificationStanding).where(
+        CertificationStanding.user_id == agent_id,
+        CertificationStanding.certification_id == "starter",
+    )
+    other_started = threading.Event()
+
+    def other_request():
+        with app.app_context(), writing():
+            other_started.set()
+            db.session.scalar(query).percent = 50  # read before the first one commits
+            db.session.commit()
+
+    with writing():
+        db.session.scalar(query).percent = 50
+        db.session.flush()
+        other = threading.Thread(target=other_request)
+        other.start()
+        other_started.wait()
+        time.sleep(0.3)  # let the other request read and reach its own flush
+        db.session.commit()
+    other.join()
     assert assert_totals_are_a_recount(company["hr"])["in_progress"] == 1
