@@ -60,6 +60,28 @@ def assignable_teams(actor: User) -> list[Team]:
     return list(db.session.scalars(query))
 
 
+def assignable_agent_rows(actor: User, among: list[int] | None = None) -> Select:
+    """(id, name_ar, name_en, employee_no) of the agents the actor may assign to, by name;
+    only those of `among` when given."""
+    query = assignable_agents_query(actor).with_only_columns(
+        User.id, User.name_ar, User.name_en, User.employee_no
+    )
+    if among is not None:
+        query = query.where(User.id.in_(among))
+    return query.order_by(User.name_en, User.id)
+
+
+def assignable_team_rows(actor: User, among: list[int] | None = None) -> Select:
+    """(id, name_ar, name_en) of the teams the actor may assign to, by name; only those of
+    `among` when given."""
+    query = select(Team.id, Team.name_ar, Team.name_en).order_by(Team.name_en, Team.id)
+    if not is_unrestricted(actor):
+        query = query.where(Team.manager_id == actor.id)
+    if among is not None:
+        query = query.where(Team.id.in_(among))
+    return query
+
+
 def assign_courses(actor: User, course_ids: list[str], *, user_ids=(), team_ids=(),
                    due_date: date, note: str = "",
                    with_prerequisites: bool = False) -> AssignResult:  # fmt: skip
@@ -147,7 +169,9 @@ def _active_courses(course_ids: list[str]) -> list[Course]:
 
 
 def _targets(actor: User, user_ids: set[int], team_ids: set[int]) -> list[User]:
-    allowed_teams = {team.id for team in assignable_teams(actor)}
+    allowed_teams = {row.id for row in db.session.execute(
+        assignable_team_rows(actor, sorted(team_ids))
+    )} if team_ids else set()  # fmt: skip
     if not team_ids <= allowed_teams:
         raise AssignmentError("team_ids", _l("You may only assign to your own teams."))
     if not user_ids and not team_ids:
