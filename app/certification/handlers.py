@@ -35,6 +35,19 @@ def standards_acknowledged(_version, *, user_id, **_) -> None:
     services.evaluate_users([user_id])
 
 
+@events.attempt_submitted.connect
+def quiz_passed(attempt, **_) -> None:
+    """A passed quiz that a certification requires may complete it."""
+    if attempt.auto_passed and attempt.quiz_id in services.required_quiz_ids():
+        services.evaluate_users([attempt.user_id])
+
+
+@events.score_overridden.connect
+def quiz_passed_on_review(attempt, *, override, **_) -> None:
+    if override.passed and attempt.quiz_id in services.required_quiz_ids():
+        services.evaluate_users([attempt.user_id])
+
+
 def certification_names(ids: set[str], lang: str) -> dict[str, str]:
     found = db.session.scalars(select(Certification).where(Certification.id.in_(ids)))
     return {cert.id: cert.title_in(lang) for cert in found}
