@@ -26,10 +26,15 @@ def _fill_choices(form: AssignForm, lang: str, sent: bool = False) -> None:
     form.course_ids.choices = [(c.id, c.title_in(lang)) for c in courses]
     chosen = {name: _ids(request.form.getlist(name)) if sent else None
               for name in ("user_ids", "team_ids")}  # fmt: skip
-    agents = db.session.execute(services.assignable_agent_rows(current_user, chosen["user_ids"]))
+    agents = _rows(services.assignable_agent_rows, chosen["user_ids"])
     form.user_ids.choices = [(a.id, f"{_name(a, lang)} ({a.employee_no})") for a in agents]
-    teams = db.session.execute(services.assignable_team_rows(current_user, chosen["team_ids"]))
+    teams = _rows(services.assignable_team_rows, chosen["team_ids"])
     form.team_ids.choices = [(t.id, t.name_ar if lang == "ar" else t.name_en) for t in teams]
+
+
+def _rows(query, among: list[int] | None) -> list:
+    """The rows the query gives the reader, of `among` only when given (none: no query)."""
+    return [] if among == [] else list(db.session.execute(query(current_user, among)))
 
 
 def _name(person, lang: str) -> str:
