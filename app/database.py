@@ -90,9 +90,9 @@ def rehearsal(session: Session) -> Iterator[None]:
     The other listeners of a flush run before the refusal, reading what they read for it
     (but see `rehearsing`)."""
     session_class = type(session() if callable(session) else session)
-    if not event.contains(session_class, "before_flush", _refuse_flush):
-        event.listen(session_class, "before_flush", _refuse_flush)  # after the others
-        event.listen(session_class, "do_orm_execute", _refuse_statement)
+    # Listening only meanwhile: the requests after it pay nothing for it.
+    event.listen(session_class, "before_flush", _refuse_flush)  # after the other listeners
+    event.listen(session_class, "do_orm_execute", _refuse_statement)
     session.info[_REHEARSAL] = True
     try:
         with session.no_autoflush:
@@ -102,6 +102,8 @@ def rehearsal(session: Session) -> Iterator[None]:
     finally:
         session.rollback()
         session.info.pop(_REHEARSAL, None)
+        event.remove(session_class, "before_flush", _refuse_flush)
+        event.remove(session_class, "do_orm_execute", _refuse_statement)
 
 
 def rehearsing(session: Session) -> bool:
