@@ -280,16 +280,37 @@ def apply(connection, moves: dict[Bucket, int]) -> None:
 
 
 def rebuild(session: Session) -> int:
-    """Count every standing again, replacing the counts (after rows were written in bulk, or
-    to check them); the caller commits. Returns the number of buckets."""
+    """Count every standing again, replacing the counts (after rows were written in bulk);
+    the caller commits. Returns the number of buckets."""
+    connection = _locked(session)
+    found = counted(connection)
+    _replace(connection, found)
+    return len(found)
+
+
+def check(session: Session) -> int:
+    """Compare the counts with a recount of every standing and set right the buckets that
+    differ (rows written around the app); the caller commits. Returns how many differed."""
+    connection = _locked(session)
+    kept, found = stored(connection), counted(connection)
+    wrong = [b for b in set(kept) | set(found) if kept[b] != found[b]]
+    if wrong:
+        _replace(connection, found)
+    return len(wrong)
+
+
+def _locked(session: Session):
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        # Writers add their moves when they commit; they wait until the new counts are in.
+        # Writers add their moves when they commit: they wait until this transaction ends, and
+        # the standings they changed are not counted here (not committed yet).
         connection.execute(text("LOCK TABLE certification_report_count IN EXCLUSIVE MODE"))
-    found = counted(connection)
+    return connection
+
+
+def _replace(connection, found: Counter[Bucket]) -> None:
     connection.execute(delete(ReportCount.__table__))
     apply(connection, dict(found))
-    return len(found)
 
 
 def stored(connection) -> Counter[Bucket]:

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from app import clock
 from app.certification import counts, report
@@ -16,6 +16,7 @@ from app.certification.models import Certificate, CertificationStanding
 from app.database import writing
 from app.extensions import db
 from app.people import services as people
+from app.people.models import User
 from app.standards.services import current_version
 from tests.certification.helpers import (
     complete,
@@ -137,17 +138,36 @@ def test_a_transaction_rolled_back_leaves_the_counts_as_they_were(company):
     assert_totals_are_a_recount(company["hr"])
 
 
-def test_rows_written_in_bulk_are_counted_by_a_rebuild(company):
-    agent = company["reads"]
+def _insert_in_bulk(agent) -> None:
     db.session.execute(insert(CertificationStanding), [
         {"user_id": agent.id, "certification_id": "starter", "met": 1, "total": 2,
          "percent": 50, "evaluated_at": clock.now()},
     ])  # fmt: skip
     db.session.commit()
+
+
+def test_rows_written_in_bulk_are_counted_by_a_rebuild(company):
+    _insert_in_bulk(company["reads"])
     assert counts.differences(db.session.connection()) != {}
     counts.rebuild(db.session)
     db.session.commit()
     assert assert_totals_are_a_recount(company["hr"])["in_progress"] == 1
+
+
+def test_the_daily_job_sets_right_totals_that_rows_written_around_the_app_left_wrong(
+    company, runner
+):
+    assert "report_counts_corrected=0" in run_daily(runner)  # standings for everyone now
+    db.session.execute(  # someone leaves through an UPDATE statement, which no flush sees
+        update(User).where(User.id == company["reads"].id).values(active=False)
+    )
+    db.session.commit()
+    totals = report.totals(company["hr"], report.ReportFilter(), clock.today(), None)
+    assert sum(totals.values()) == 6 * 3  # still counted: the counts did not see it
+    # the agents, and not started in each of the three certifications
+    assert "report_counts_corrected=4" in run_daily(runner)
+    assert sum(assert_totals_are_a_recount(company["hr"]).values()) == 5 * 3
+    assert "report_counts_corrected=0" in run_daily(runner)
 
 
 def test_two_requests_moving_one_agent_at_once_count_the_move_once(company, app):
