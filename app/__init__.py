@@ -84,18 +84,21 @@ def _import_models() -> None:
 
 
 def prepare_grading(app: Flask) -> None:
-    """Compile what grading the quizzes on offer needs before the first request, so that a new
-    worker's first role-play answer is graded as fast as the next ones (RUBRIC_WARMUP)."""
+    """Compile what grading the quizzes on offer needs before the first request, and rehearse a
+    submit's reads (nothing is written), so that a new worker's first role-play answer is
+    graded and recorded as fast as the next ones (RUBRIC_WARMUP)."""
     if not app.config["RUBRIC_WARMUP"]:
         return
     from sqlalchemy.exc import SQLAlchemyError
 
     from app.extensions import db
+    from app.quizzes.rehearsal import rehearse_submit
     from app.quizzes.services import prepare_quizzes_on_offer
 
     with app.app_context():
         try:
             prepare_quizzes_on_offer()
+            rehearse_submit()
         except SQLAlchemyError as exc:
             # No tables yet (before `flask db upgrade`) or no database: answers compile later.
             app.logger.info("quizzes not prepared at start: %s", exc.__class__.__name__)

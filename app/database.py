@@ -71,3 +71,52 @@ def insert_if_missing(session: Session, model, *unique: str):
             model
         ).on_conflict_do_nothing(index_elements=list(unique))
     return statement
+
+
+# --- rehearsals: running a code path for its reads only -------------------------------------
+
+_REHEARSAL = "database.rehearsal"
+
+
+class RehearsalWouldWrite(RuntimeError):
+    """A rehearsal reached a write; the rehearsal stops there."""
+
+
+@contextmanager
+def rehearsal(session: Session) -> Iterator[None]:
+    """Run a block for its reads only (a worker's start compiles the statements of a write
+    path so): autoflush is off, a flush or an ORM INSERT, UPDATE or DELETE raises
+    RehearsalWouldWrite, which ends the block quietly, and the transaction is rolled back.
+    The other listeners of a flush run before the refusal, reading what they read for it
+    (but see `rehearsing`)."""
+    session_class = type(session() if callable(session) else session)
+    # Listening only meanwhile: the requests after it pay nothing for it.
+    event.listen(session_class, "before_flush", _refuse_flush)  # after the other listeners
+    event.listen(session_class, "do_orm_execute", _refuse_statement)
+    session.info[_REHEARSAL] = True
+    try:
+        with session.no_autoflush:
+            yield
+    except RehearsalWouldWrite:
+        pass
+    finally:
+        session.rollback()
+        session.info.pop(_REHEARSAL, None)
+        event.remove(session_class, "before_flush", _refuse_flush)
+        event.remove(session_class, "do_orm_execute", _refuse_statement)
+
+
+def rehearsing(session: Session) -> bool:
+    """Whether the session is rehearsing: a listener that would lock rows for the coming
+    flush leaves them alone (the flush will not happen)."""
+    return bool(session.info.get(_REHEARSAL))
+
+
+def _refuse_flush(session: Session, _context, _instances) -> None:
+    if rehearsing(session):
+        raise RehearsalWouldWrite("flush")
+
+
+def _refuse_statement(state) -> None:
+    if rehearsing(state.session) and not state.is_select:
+        raise RehearsalWouldWrite(str(state.statement)[:60])

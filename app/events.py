@@ -71,7 +71,7 @@ standard_status_changed = _signals.signal(
     "standard-status-changed",
     doc="""
 Sender: None. Keyword: user_ids, the agents whose statuses on the standards were just
-recomputed (their standing may have moved).
+recomputed, sent when at least one of their statuses moved.
 """,
 )
 

@@ -5,7 +5,8 @@ Concurrent clients each sign in as their own agent and submit the load quiz agai
 form (a double click or a retry), and must come back as the same attempt. With --kill-every,
 a gunicorn worker is killed with SIGKILL every few seconds; clients retry a request that died
 with the same form. Afterwards the database must hold exactly one attempt per acknowledged
-form, every attempt complete with its answers, and (SQLite) pass PRAGMA integrity_check.
+form, every attempt complete with its answers, the HR report's kept totals equal to a recount,
+and (SQLite) pass PRAGMA integrity_check.
 
 Run: .venv/bin/python -m bench.bench_load [--postgres] [--kill-every 2]
 """
@@ -273,6 +274,8 @@ def _summary(stats: Stats, kills: int, elapsed: float) -> dict:
 
 def verify(database_url: str, stats: Stats) -> dict:
     """What the database holds, compared with what the clients were told."""
+    from app.certification import counts as report_counts
+
     engine = create_engine(database_url)
     with engine.connect() as connection:
         rows = connection.execute(text(
@@ -281,6 +284,7 @@ def verify(database_url: str, stats: Stats) -> dict:
         )).all()  # fmt: skip
         integrity = (connection.execute(text("PRAGMA integrity_check")).scalar()
                      if engine.dialect.name == "sqlite" else "n/a")  # fmt: skip
+        counts_off = len(report_counts.differences(connection))
     engine.dispose()
     stored = {row[0] for row in rows}
     keys = [row[1] for row in rows]
@@ -290,6 +294,7 @@ def verify(database_url: str, stats: Stats) -> dict:
         "duplicate_keys": len(keys) - len(set(keys)),
         "incomplete_attempts": sum(1 for row in rows if row[2] != len(ANSWERS)),
         "integrity_check": integrity,
+        "report_counts_off": counts_off,  # buckets of the report's totals not equal to a recount
     }
 
 

@@ -44,6 +44,7 @@ def prepare(database_url: str) -> dict:
 def add_agents(database_url: str, total: int) -> None:
     """Bring the installation to `total` agents in teams of 50, in bulk."""
     from app import create_app
+    from app.certification import counts
     from app.extensions import db
     from app.people.models import Department, Team, User
     from config import Config
@@ -69,6 +70,7 @@ def add_agents(database_url: str, total: int) -> None:
             })  # fmt: skip
         if rows:
             db.session.execute(insert(User), rows)
+        counts.rebuild(db.session)  # people inserted in bulk: the report's totals counted again
         db.session.commit()
 
 

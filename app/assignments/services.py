@@ -60,6 +60,28 @@ def assignable_teams(actor: User) -> list[Team]:
     return list(db.session.scalars(query))
 
 
+def assignable_agent_rows(actor: User, among: list[int] | None = None) -> Select:
+    """(id, name_ar, name_en, employee_no) of the agents the actor may assign to, by name;
+    only those of `among` when given."""
+    query = assignable_agents_query(actor).with_only_columns(
+        User.id, User.name_ar, User.name_en, User.employee_no
+    )
+    if among is not None:
+        query = query.where(User.id.in_(among))
+    return query.order_by(User.name_en, User.id)
+
+
+def assignable_team_rows(actor: User, among: list[int] | None = None) -> Select:
+    """(id, name_ar, name_en) of the teams the actor may assign to, by name; only those of
+    `among` when given."""
+    query = select(Team.id, Team.name_ar, Team.name_en).order_by(Team.name_en, Team.id)
+    if not is_unrestricted(actor):
+        query = query.where(Team.manager_id == actor.id)
+    if among is not None:
+        query = query.where(Team.id.in_(among))
+    return query
+
+
 def assign_courses(actor: User, course_ids: list[str], *, user_ids=(), team_ids=(),
                    due_date: date, note: str = "",
                    with_prerequisites: bool = False) -> AssignResult:  # fmt: skip
@@ -71,19 +93,23 @@ def assign_courses(actor: User, course_ids: list[str], *, user_ids=(), team_ids=
     """
     if due_date < clock.today():
         raise AssignmentError("due_date", _l("The due date cannot be in the past."))
-    course_list = _active_courses(course_ids)
+    chosen, by_id = _active_courses(course_ids)
     agents = _targets(actor, set(user_ids), set(team_ids))
-    extra = _missing_prerequisites(agents, course_list) if with_prerequisites else {}
-    every_course = {c.id: c for c in course_list}
-    every_course.update({c.id: c for courses_ in extra.values() for c in courses_})
-    open_pairs = _open_pairs([a.id for a in agents], list(every_course))
-    result = AssignResult()
+    ids = [agent.id for agent in agents]
+    needed = _needed_prerequisites(chosen, by_id) if with_prerequisites else set()
+    open_pairs = _open_pairs(ids, sorted({course.id for course in chosen} | needed))
+    extra = _missing_prerequisites(agents, needed, by_id, open_pairs)
+    result, made = AssignResult(), []
     for agent in agents:
-        for course in sorted([*course_list, *extra.get(agent.id, [])], key=_reading_order):
+        for course in sorted([*chosen, *extra.get(agent.id, [])], key=_reading_order):
             if (agent.id, course.id) in open_pairs:
                 result.already_open += 1
                 continue
-            result.created.append(_create(actor, agent, course, due_date, note.strip()))
+            made.append((agent, course, _new(actor, agent, course, due_date, note.strip())))
+    db.session.flush()  # every new assignment at once: the audit entries name their ids
+    for agent, course, assignment in made:
+        _record(actor, agent, course, assignment)
+        result.created.append(assignment)
     return result
 
 
@@ -98,23 +124,28 @@ def prerequisite_gaps(actor: User, course_ids: list[str], *, user_ids=(),
     """The agents who could not open a chosen course yet: each with the prerequisites (and
     theirs, all the way down) they have not completed, that are not among the chosen courses
     and that they are not already assigned."""
-    course_list = _active_courses(course_ids)
+    chosen, by_id = _active_courses(course_ids)
     agents = _targets(actor, set(user_ids), set(team_ids))
-    missing = _missing_prerequisites(agents, course_list)
+    needed = _needed_prerequisites(chosen, by_id)
+    open_pairs = _open_pairs([agent.id for agent in agents], sorted(needed)) if needed else set()
+    missing = _missing_prerequisites(agents, needed, by_id, open_pairs)
     return [PrerequisiteGap(agent, missing[agent.id]) for agent in agents if missing.get(agent.id)]
 
 
-def _missing_prerequisites(agents: list[User], chosen: list[Course]) -> dict[int, list[Course]]:
-    by_id = {course.id: course for course in courses.active_courses()}
-    needed = _prerequisites_of(chosen, by_id) - {course.id for course in chosen}
+def _needed_prerequisites(chosen: list[Course], by_id: dict[str, Course]) -> set[str]:
+    """The chosen courses' prerequisites, all the way down, that are not chosen themselves."""
+    return _prerequisites_of(chosen, by_id) - {course.id for course in chosen}
+
+
+def _missing_prerequisites(agents: list[User], needed: set[str], by_id: dict[str, Course],
+                           open_pairs: set[tuple[int, str]]) -> dict[int, list[Course]]:  # fmt: skip
+    """Of the needed prerequisites, those each agent has neither completed nor open."""
     if not needed or not agents:
         return {}
-    ids = [agent.id for agent in agents]
-    completed = courses.completed_course_ids(ids)
-    assigned = _open_pairs(ids, sorted(needed))
+    completed = courses.completed_course_ids([agent.id for agent in agents])
     return {
         agent.id: sorted((by_id[c] for c in needed
-                          if c not in completed[agent.id] and (agent.id, c) not in assigned),
+                          if c not in completed[agent.id] and (agent.id, c) not in open_pairs),
                          key=_reading_order)
         for agent in agents
     }  # fmt: skip
@@ -136,18 +167,19 @@ def _reading_order(course: Course):
     return (course.tier, course.position, course.id)
 
 
-def _active_courses(course_ids: list[str]) -> list[Course]:
-    found = list(db.session.scalars(
-        select(Course).where(Course.id.in_(course_ids), Course.active)
-        .order_by(Course.tier, Course.position)
-    ))  # fmt: skip
-    if not found or len(found) != len(set(course_ids)):
+def _active_courses(course_ids: list[str]) -> tuple[list[Course], dict[str, Course]]:
+    """The chosen courses in reading order, and every active course by id (read once)."""
+    by_id = {course.id: course for course in courses.active_courses()}
+    wanted = set(course_ids)
+    if not wanted or not wanted <= by_id.keys():
         raise AssignmentError("course_ids", _l("Choose one or more active courses."))
-    return found
+    return sorted((by_id[c] for c in wanted), key=_reading_order), by_id
 
 
 def _targets(actor: User, user_ids: set[int], team_ids: set[int]) -> list[User]:
-    allowed_teams = {team.id for team in assignable_teams(actor)}
+    allowed_teams = {row.id for row in db.session.execute(
+        assignable_team_rows(actor, sorted(team_ids))
+    )} if team_ids else set()  # fmt: skip
     if not team_ids <= allowed_teams:
         raise AssignmentError("team_ids", _l("You may only assign to your own teams."))
     if not user_ids and not team_ids:
@@ -171,17 +203,20 @@ def _open_pairs(user_ids: list[int], course_ids: list[str]) -> set[tuple[int, st
     return {(user_id, course_id) for user_id, course_id in db.session.execute(query)}
 
 
-def _create(actor: User, agent: User, course: Course, due: date, note: str) -> Assignment:
+def _new(actor: User, agent: User, course: Course, due: date, note: str) -> Assignment:
     assignment = Assignment(user_id=agent.id, course_id=course.id, due_date=due, source="manager",
                             note=note[:MAX_NOTE], assigned_by_id=actor.id,
                             created_at=clock.now())  # fmt: skip
     db.session.add(assignment)
-    db.session.flush()
-    audit.record("assignment_created", "assignment", assignment.id, actor=actor,
-                 after={"user_id": agent.id, "course_id": course.id, "due_date": due,
-                        "note": note[:MAX_NOTE]})  # fmt: skip
-    _tell(agent, "course_assigned", course, due)
     return assignment
+
+
+def _record(actor: User, agent: User, course: Course, assignment: Assignment) -> None:
+    """Audit a new (flushed) assignment and tell the agent."""
+    audit.record("assignment_created", "assignment", assignment.id, actor=actor,
+                 after={"user_id": agent.id, "course_id": course.id,
+                        "due_date": assignment.due_date, "note": assignment.note})  # fmt: skip
+    _tell(agent, "course_assigned", course, assignment.due_date)
 
 
 def _tell(agent: User, kind: str, course: Course, due: date | None) -> None:

@@ -10,7 +10,6 @@ from app.assignments.forms import AssignForm, DueDateForm
 from app.courses.models import Course
 from app.extensions import db
 from app.people.forms import ConfirmForm
-from app.people.models import User
 from app.text import N_plural, translate
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
@@ -18,23 +17,45 @@ bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 ASSIGNERS = ("manager", "hr", "admin")
 
 
-def _fill_choices(form: AssignForm, lang: str) -> None:
+def _fill_choices(form: AssignForm, lang: str, sent: bool = False) -> None:
+    """What the form offers. A form sent is checked against what it chose only (the service
+    checks again that the actor may assign to them); the page shown lists everything."""
     courses = db.session.scalars(
         select(Course).where(Course.active).order_by(Course.tier, Course.position)
     )
     form.course_ids.choices = [(c.id, c.title_in(lang)) for c in courses]
-    agents = db.session.scalars(
-        services.assignable_agents_query(current_user).order_by(User.name_en, User.id)
-    )
-    form.user_ids.choices = [(a.id, f"{a.name(lang)} ({a.employee_no})") for a in agents]
-    form.team_ids.choices = [(t.id, t.name(lang)) for t in services.assignable_teams(current_user)]
+    chosen = {name: _ids(request.form.getlist(name)) if sent else None
+              for name in ("user_ids", "team_ids")}  # fmt: skip
+    agents = _rows(services.assignable_agent_rows, chosen["user_ids"])
+    form.user_ids.choices = [(a.id, f"{_name(a, lang)} ({a.employee_no})") for a in agents]
+    teams = _rows(services.assignable_team_rows, chosen["team_ids"])
+    form.team_ids.choices = [(t.id, t.name_ar if lang == "ar" else t.name_en) for t in teams]
+
+
+def _rows(query, among: list[int] | None) -> list:
+    """The rows the query gives the reader, of `among` only when given (none: no query)."""
+    return [] if among == [] else list(db.session.execute(query(current_user, among)))
+
+
+def _name(person, lang: str) -> str:
+    """A person's name in the reader's language, else the other (as User.name)."""
+    first, second = (person.name_ar, person.name_en) if lang == "ar" else (
+        person.name_en, person.name_ar)  # fmt: skip
+    return first or second
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(value) for value in values if value.isdigit()]
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @allow(*ASSIGNERS)
 def new_assignment():
     form = AssignForm()
-    _fill_choices(form, current_user.locale)
+    lang = current_user.locale
+    sent = form.is_submitted()
+    if sent:
+        _fill_choices(form, lang, sent=True)
     gaps = []
     if form.validate_on_submit():
         choice = request.form.get("prerequisites")  # "with" or "without", once warned
@@ -46,6 +67,7 @@ def new_assignment():
                 return _assign(form, with_prerequisites=choice == "with")
         except services.AssignmentError as exc:
             getattr(form, exc.field).errors.append(exc.message)
+    _fill_choices(form, lang)
     return render_template("assignments/new.html", form=form, gaps=gaps)
 
 
@@ -58,8 +80,11 @@ def _assign(form: AssignForm, with_prerequisites: bool):
         current_user, form.course_ids.data, **_targets(form), due_date=form.due_date.data,
         note=form.note.data or "", with_prerequisites=with_prerequisites,
     )  # fmt: skip
+    # The message is made before the commit: afterwards the reader's language would be read
+    # again in a second transaction (on SQLite a second wait for the write lock).
+    message = assigned_message(len(result.created), result.already_open)
     db.session.commit()
-    flash(assigned_message(len(result.created), result.already_open), "success")
+    flash(message, "success")
     return redirect(url_for("assignments.list_assignments"))
 
 

@@ -1,13 +1,14 @@
 """Certificates are issued (and refreshers renew them) the moment another capability's event
 shows the requirements met; certifications and certificates are named where other records keep
-them by id. Connected at app start."""
+them by id; the report's counts follow every session's changes. Connected at app start."""
 
 from flask_babel import gettext as _
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import events, references
-from app.certification import renewal, services
+from app.certification import counts, renewal, services
 from app.certification.models import Certificate, Certification
 from app.extensions import db
 
@@ -34,6 +35,19 @@ def standards_acknowledged(_version, *, user_id, **_) -> None:
     services.evaluate_users([user_id])
 
 
+@events.attempt_submitted.connect
+def quiz_passed(attempt, **_) -> None:
+    """A passed quiz that a certification requires may complete it."""
+    if attempt.auto_passed and attempt.quiz_id in services.required_quiz_ids():
+        services.evaluate_users([attempt.user_id])
+
+
+@events.score_overridden.connect
+def quiz_passed_on_review(attempt, *, override, **_) -> None:
+    if override.passed and attempt.quiz_id in services.required_quiz_ids():
+        services.evaluate_users([attempt.user_id])
+
+
 def certification_names(ids: set[str], lang: str) -> dict[str, str]:
     found = db.session.scalars(select(Certification).where(Certification.id.in_(ids)))
     return {cert.id: cert.title_in(lang) for cert in found}
@@ -54,6 +68,9 @@ def certificate_names(ids: set[str], lang: str) -> dict[str, str]:
         for c in db.session.scalars(query)
     }
 
+
+# The HR report's totals move in the transaction that moves what they count.
+counts.install(FlaskSQLAlchemySession)
 
 references.register("certification", certification_names, keys=("certification",))
 references.register("certificate", certificate_names, objects=("certificate",))

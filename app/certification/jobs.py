@@ -1,6 +1,7 @@
 """The certification steps of the daily job."""
 
-from app.certification import reminders, renewal, services
+from app.certification import counts, reminders, renewal, services
+from app.extensions import db
 from app.jobs.registry import daily_step
 
 
@@ -30,3 +31,10 @@ def daily_issue() -> dict:
     """Standings of every active agent refreshed; certificates earned (for instance through a
     standards status or an acknowledgement) are issued."""
     return {"issued": services.evaluate_all_agents()}
+
+
+@daily_step("certification report totals checked", order=55)
+def daily_report_counts() -> dict:
+    """The HR report's kept totals compared with a recount of every standing; buckets that
+    differ (rows written around the app, such as a bulk load) are set right and counted."""
+    return {"report_counts_corrected": counts.check(db.session)}

@@ -99,6 +99,30 @@ class CertificationStanding(db.Model):
     total: Mapped[int] = mapped_column(Integer, default=0)
     percent: Mapped[int] = mapped_column(Integer, default=0)
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    # When the figures above last moved (an evaluation that changes nothing writes nothing).
     evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     certificate: Mapped[Certificate | None] = relationship()
+
+
+class ReportCount(db.Model):
+    """How many standings of active agents fall in one bucket, so that the HR report's totals
+    read a few hundred rows instead of every standing (app/certification/counts.py keeps them).
+
+    A bucket is a certification and what its standings count as: `not_started` or
+    `in_progress` (no certificate), `revoked`, or `held` with the certificate's expiry date
+    (certified, expiring or expired is decided by the day the report is read); revoked and held
+    ones keep the standards version the certificate was earned under. One row of kind `agents`
+    (no certification) counts the active agents, so that cells without a standing (not
+    started) are the agents times the certifications, less the standings counted."""
+
+    __tablename__ = "certification_report_count"
+    __change_owner__ = None  # written right before COMMIT, beside the rows it counts
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(160), unique=True)
+    certification_id: Mapped[str | None] = mapped_column(ForeignKey("certification.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    standards_version: Mapped[str | None] = mapped_column(String(20))
+    count: Mapped[int] = mapped_column(Integer, default=0)

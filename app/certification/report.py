@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Select, and_, bindparam, case, func, select, true
 from sqlalchemy.orm import aliased
 
+from app.certification import counts
 from app.certification.models import Certificate, Certification, CertificationStanding
 from app.certification.report_filters import (  # noqa: F401  (the report's filters, offered here)
     LIST_LIMIT,
@@ -124,7 +125,13 @@ def _statement(kind: str, viewer: User, flt: ReportFilter, current_version, loca
            locale)  # fmt: skip
     statement = _STATEMENTS.get(key)
     if statement is None:
-        if kind == "totals":
+        if kind in ("totals", "cells") and _counted_whole(viewer, flt):
+            statement = (
+                counts.totals_statement(bool(flt.certification_id), flt.older_version,
+                                        bool(current_version))
+                if kind == "totals" else counts.cells_statement(bool(flt.certification_id))
+            )  # fmt: skip
+        elif kind == "totals":
             statement = _standings_by_status(viewer, flt, current_version)
         elif kind == "cells":
             agents = select(func.count(User.id)).where(*_agents(viewer, flt))
@@ -137,6 +144,13 @@ def _statement(kind: str, viewer: User, flt: ReportFilter, current_version, loca
                 statement = statement.offset(bindparam("offset")).limit(bindparam("limit"))
         _STATEMENTS[key] = statement
     return statement
+
+
+def _counted_whole(viewer: User, flt: ReportFilter) -> bool:
+    """Whether the totals are those of every agent, which the kept counts answer (by
+    certification and standards version); filters on people count the standings."""
+    people = (flt.department_id, flt.team_id, flt.manager_id, flt.user_id)
+    return viewer.role in (Role.HR, Role.ADMIN) and not any(people)
 
 
 def _cells(viewer: User, flt: ReportFilter, current_version: str | None) -> Select:
@@ -265,9 +279,10 @@ def _standings_by_status(viewer: User, flt: ReportFilter, current_version) -> Se
 
 def totals(viewer: User, flt: ReportFilter, today: date, current_version: str | None) -> dict:
     """Cells per status under every filter but the status one (the chart shows them all).
-    Counted from the standings, each read once, rather than from every agent x certification
-    pair: a cell without a standing is one not started, so those are the cells the standings
-    leave over (none when only cells with a certificate are asked for)."""
+    Every agent's totals are read from the kept counts (counts.py); filtered on people, from
+    the standings, each read once. Either way a cell without a standing is one not started,
+    so those are the cells the standings leave over (none when only cells with a certificate
+    are asked for)."""
     params = _params(viewer, flt, today, current_version)
     query = _statement("totals", viewer, flt, current_version)
     found = {status: 0 for status in STATUSES} | dict(db.session.execute(query, params).all())

@@ -43,6 +43,12 @@ def active_certifications() -> list[Certification]:
     return list(db.session.scalars(query))
 
 
+def required_quiz_ids() -> set[str]:
+    """The quizzes that active certifications require."""
+    return {quiz_id for cert in active_certifications()
+            for quiz_id in cert.requirements.get("quizzes", [])}  # fmt: skip
+
+
 def new_code() -> str:
     """A verification code such as K7QX-3M9P-ZT2A (60 random bits)."""
     chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
@@ -77,8 +83,10 @@ def evaluate_users(user_ids: list[int]) -> int:
         for cert in certifications:
             found = table[(agent.id, cert.id)]
             row = rows.get((agent.id, cert.id)) or _new_standing(agent.id, cert.id, rows)
-            row.met, row.total, row.percent = found.met, found.total, found.percent
-            row.evaluated_at = clock.now()
+            if (row.met, row.total, row.percent) != (found.met, found.total, found.percent):
+                # Written only when it moves: most evaluations (every role-play) change nothing.
+                row.met, row.total, row.percent = found.met, found.total, found.percent
+                row.evaluated_at = clock.now()
             if found.complete and row.certificate_id is None:
                 issued += issue_certificate(agent, cert, row) is not None
     return issued
@@ -98,7 +106,8 @@ def _standing_rows(user_ids: list[int]) -> dict[tuple[int, str], CertificationSt
 
 
 def _new_standing(user_id: int, certification_id: str, rows: dict) -> CertificationStanding:
-    row = CertificationStanding(user_id=user_id, certification_id=certification_id)
+    row = CertificationStanding(user_id=user_id, certification_id=certification_id, met=0,
+                                total=0, percent=0, evaluated_at=clock.now())  # fmt: skip
     db.session.add(row)
     rows[(user_id, certification_id)] = row
     return row

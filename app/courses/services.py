@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, select
 
 from app import clock, events
 from app.courses.models import (
@@ -93,6 +93,15 @@ def _statement(name: str):
             .where(LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))
             .where(Lesson.active)
             .group_by(LessonProgress.user_id, Lesson.course_id)
+        )
+    if name == "lessons of a course":  # (done by the user, active in all)
+        done = and_(LessonProgress.lesson_id == Lesson.id,
+                    LessonProgress.user_id == bindparam("user_id"),
+                    LessonProgress.completed_at.is_not(None))  # fmt: skip
+        return (
+            select(func.count(LessonProgress.id), func.count(Lesson.id))
+            .outerjoin(LessonProgress, done)
+            .where(Lesson.course_id == bindparam("course_id"), Lesson.active)
         )
     if name == "completed courses":
         return select(CourseCompletion.user_id, CourseCompletion.course_id).where(
@@ -261,13 +270,11 @@ def refresh_completion(user_id: int, course_id: str) -> bool:
     ):
         return False
     course = db.session.get(Course, course_id)
-    progress = progress_for([user_id], [course])[(user_id, course_id)]
-    complete = (
-        progress.lessons_total > 0
-        and progress.lessons_done >= progress.lessons_total
-        and progress.quizzes_passed >= progress.quizzes_total
-    )
-    if not complete:
+    done, total = db.session.execute(_statement("lessons of a course"),
+                                     {"user_id": user_id, "course_id": course_id}).one()  # fmt: skip
+    if not (total > 0 and done >= total):
+        return False
+    if not set(course.quiz_ids) <= quizzes.passed_quiz_ids([user_id])[user_id]:
         return False
     db.session.add(CourseCompletion(user_id=user_id, course_id=course_id, completed_at=clock.now()))
     db.session.flush()

@@ -142,15 +142,16 @@ def mark_done(course_id: str, slug: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     finished = services.mark_lesson_done(current_user, lesson)
+    # Everything the answer needs is read before the commit: afterwards it would be read
+    # again in a second transaction (on SQLite a second wait for the write lock).
+    following = services.lesson_after(course, lesson)
+    message = _("Course complete: %(title)s", title=course.title_in(current_user.locale))
+    target = (url_for("courses.lesson", course_id=course.id, slug=following.slug)
+              if following is not None else url_for("courses.course", course_id=course.id))  # fmt: skip
     db.session.commit()
     if finished:
-        flash(
-            _("Course complete: %(title)s", title=course.title_in(current_user.locale)), "success"
-        )
-    following = services.lesson_after(course, lesson)
-    if following is not None:
-        return redirect(url_for("courses.lesson", course_id=course.id, slug=following.slug))
-    return redirect(url_for("courses.course", course_id=course.id))
+        flash(message, "success")
+    return redirect(target)
 
 
 @bp.route("/courses/<course_id>/media/<path:filename>")

@@ -16,6 +16,7 @@ from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, bindparam, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock, events
 from app.extensions import db
@@ -247,7 +248,11 @@ def submit_attempt(user: User, quiz: Quiz, form, token: str) -> Attempt:
         return attempt_by_key(user, form_token.key)
     # Course completion, placement and standards evidence move now, in this transaction.
     events.attempt_submitted.send(attempt)
+    attempt_id = attempt.id
     db.session.commit()
+    # The caller goes on to the result page by the id: keep it rather than read the attempt
+    # again, which would open a second transaction (on SQLite a second wait for the write lock).
+    set_committed_value(attempt, "id", attempt_id)
     return attempt
 
 

@@ -184,6 +184,8 @@ def recompute_statuses(user_ids: list[int] | None = None, **options) -> dict:
     from app.standards.statuses import recompute
 
     result = recompute(user_ids, **options)
-    if user_ids:  # the nightly run over everyone is followed by the certification steps
+    # The nightly run over everyone is followed by the certification steps; a recompute that
+    # moved no status (most role-plays) tells nobody.
+    if user_ids and result.get("changed"):
         events.standard_status_changed.send(None, user_ids=list(user_ids))
     return result

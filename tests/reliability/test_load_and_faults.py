@@ -36,6 +36,7 @@ def _assert_nothing_lost(result: dict) -> None:
     assert result["acknowledged_missing"] == 0 and result["duplicate_keys"] == 0, result
     assert result["incomplete_attempts"] == 0, result
     assert result["integrity_check"] in ("ok", "n/a"), result
+    assert result["report_counts_off"] == 0, result  # the report's totals equal a recount
 
 
 def test_concurrent_submissions_with_resends_store_one_attempt_per_form(served_database):
