@@ -71,3 +71,13 @@ def insert_if_missing(session: Session, model, *unique: str):
             model
         ).on_conflict_do_nothing(index_elements=list(unique))
     return statement
+
+
+def read_rows(session: Session, statement, params: dict | None = None):
+    """The result of a SELECT of columns (no ORM entities), run on the session's connection in
+    its transaction: the ORM's own work per statement, a good part of what a small query
+    costs, is skipped. Changes waiting in the session are flushed first, as the session's
+    autoflush would."""
+    if session.autoflush:
+        session.flush()  # nothing to do (and cheap) when nothing waits
+    return session.connection().execute(statement, params)

@@ -3,8 +3,7 @@ the lists of open and overdue work read."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 
 from sqlalchemy import bindparam, select
@@ -13,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from app import clock
 from app.assignments.models import Assignment
 from app.courses.models import Course, LearningPath
+from app.database import read_rows
 from app.extensions import db
 from app.people.models import Role, User
 
@@ -106,17 +106,20 @@ def due_dates(assignments: list[Assignment]) -> dict[str, object]:
     return {a.course_id: a.due_date for a in assignments}
 
 
-def overdue_assignments(user_ids: list[int]) -> dict[tuple[int, str], Assignment]:
-    """(user id, course id) -> an open assignment past its due date, for these users."""
+def overdue_due_dates(user_ids: list[int]) -> dict[tuple[int, str], date]:
+    """(user id, course id) -> the due date of an open assignment past it, for these users."""
     if not user_ids:
         return {}
-    query = select(Assignment).where(
-        Assignment.user_id.in_(user_ids),
+    rows = read_rows(db.session, _overdue_statement(),
+                     {"user_ids": list(user_ids), "today": clock.today()})  # fmt: skip
+    return {(user_id, course_id): due for user_id, course_id, due in rows}
+
+
+@cache
+def _overdue_statement():
+    return select(Assignment.user_id, Assignment.course_id, Assignment.due_date).where(
+        Assignment.user_id.in_(bindparam("user_ids", expanding=True)),
         Assignment.completed_at.is_(None),
         Assignment.cancelled_at.is_(None),
-        Assignment.due_date < clock.today(),
+        Assignment.due_date < bindparam("today"),
     )
-    grouped: dict[tuple[int, str], Assignment] = defaultdict(lambda: None)
-    for assignment in db.session.scalars(query):
-        grouped[(assignment.user_id, assignment.course_id)] = assignment
-    return dict(grouped)

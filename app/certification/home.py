@@ -30,8 +30,9 @@ class CertificationCard:
     left: list[str] = field(default_factory=list)  # what is still to do, in words
 
 
-def standings_of(user_id: int) -> list[CertificationCard]:
-    """Each active certification with the person's standing and latest certificate."""
+def standings_of(user_id: int, record=None) -> list[CertificationCard]:
+    """Each active certification with the person's standing and latest certificate.
+    `record`: the person's learning record (app.courses) when the caller has read it."""
     query = (
         select(CertificationStanding)
         .where(CertificationStanding.user_id == user_id)
@@ -40,7 +41,7 @@ def standings_of(user_id: int) -> list[CertificationCard]:
     rows = {row.certification_id: row for row in db.session.scalars(query)}
     today = clock.today()
     certifications = shared_value("active certifications", _detached_certifications)
-    items = requirement_items([user_id], certifications)
+    items = requirement_items([user_id], certifications, record)
     cards = []
     for cert in certifications:
         row = rows.get(cert.id)
@@ -90,8 +91,10 @@ def _requirement_words(requirement: Requirement, titles: dict) -> str:
     return _("Pass the quiz “%(title)s”", title=title)
 
 
-def certification_home() -> list[CertificationCard]:
-    """For the agent's home page (a template global: only pages that show it pay for it)."""
+def certification_home(record=None) -> list[CertificationCard]:
+    """For the agent's home page (a template global: only pages that show it pay for it).
+    `record`: the agent's learning record, when the page has read it (else Undefined)."""
     if not current_user.is_authenticated:
         return []
-    return standings_of(current_user.id)
+    record = record if getattr(record, "user_ids", None) == [current_user.id] else None
+    return standings_of(current_user.id, record)

@@ -26,6 +26,7 @@ from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 
 from app import clock
 from app.extensions import db
@@ -225,6 +226,15 @@ def shared_value(name: str | tuple, compute: Callable[[], object]):
         _shared.clear()
     value = _shared[key] = compute()
     return value
+
+
+def detached(statement) -> list:
+    """The ORM objects a statement selects, loaded in a session of their own on this request's
+    connection (the same transaction) and detached from it: fit to be kept by shared_value.
+    Objects the request's own session holds are neither touched nor detached. Only what the
+    statement loads can be read afterwards (no lazy loading)."""
+    with Session(bind=db.session.connection(), expire_on_commit=False) as own:
+        return list(own.scalars(statement).unique())
 
 
 # Side effects a page view repeats only now and then (remembering where a reader stopped),

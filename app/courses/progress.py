@@ -1,0 +1,222 @@
+"""Agents' standing in courses: what progress pages read of their learning (in a number of
+statements that does not grow with the agents or the courses) and the standing it gives.
+Other capabilities use these from app.courses.services."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+
+from sqlalchemy import bindparam, func, select, union
+
+from app.courses.models import (
+    Course,
+    CourseCompletion,
+    CourseRecognition,
+    Lesson,
+    LessonProgress,
+)
+from app.database import read_rows
+from app.extensions import db
+from app.page_cache.pages import shared_value
+from app.quizzes import services as quizzes
+
+
+@dataclass
+class Progress:
+    """One agent's standing in one course."""
+
+    course: Course
+    lessons_done: int = 0
+    lessons_total: int = 0
+    quizzes_passed: int = 0
+    quizzes_total: int = 0
+    completed: bool = False
+    missing: list[Course] = field(default_factory=list)  # prerequisites not yet complete
+    attempts: int = 0  # quiz attempts submitted in the course, passed or not
+    best_score: float | None = None  # the best of those attempts (percent)
+    recognition: CourseRecognition | None = None  # exempt by a placement test
+
+    @property
+    def percent(self) -> int:
+        total = self.lessons_total + self.quizzes_total
+        if self.completed or self.recognition:
+            return 100
+        if not total:
+            return 0
+        return round(100 * (self.lessons_done + self.quizzes_passed) / total)
+
+    @property
+    def status(self) -> str:
+        if self.completed:
+            return "done"
+        if self.recognition is not None:
+            return "recognised"
+        if self.missing:
+            return "locked"
+        started = self.lessons_done or self.quizzes_passed or self.attempts
+        return "in_progress" if started else "open"
+
+
+class Reading(tuple):
+    """One lesson an agent has opened: (lesson id, course id, completed at, last opened at)."""
+
+    __slots__ = ()
+    lesson_id = property(lambda self: self[0])
+    course_id = property(lambda self: self[1])
+    completed_at = property(lambda self: self[2])
+    last_opened_at = property(lambda self: self[3])
+
+
+@dataclass
+class LearningRecord:
+    """What progress pages read of some agents' learning. `reading` (each active lesson an
+    agent opened) is read for one agent's own pages only; the rest for any number."""
+
+    user_ids: list[int]
+    lessons_done: dict[tuple[int, str], int]  # (user, course) -> active lessons done
+    quizzes: dict[tuple[int, str], quizzes.QuizRecord]  # (user, quiz) -> attempts, best, passed
+    completions: dict[int, dict[str, datetime]]  # user -> course id -> when completed
+    recognitions: dict[tuple[int, str], CourseRecognition]  # (user, course) -> recognition
+    reading: list[Reading] | None = None
+    # per user: completed and recognised course ids, passed quiz ids
+    completed: dict[int, set[str]] = field(init=False)
+    recognised: dict[int, set[str]] = field(init=False)
+    passed: dict[int, set[str]] = field(init=False)
+
+    def __post_init__(self):
+        self.completed = {u: set(self.completions.get(u, ())) for u in self.user_ids}
+        self.recognised = {u: set() for u in self.user_ids}
+        for user_id, course_id in self.recognitions:
+            self.recognised[user_id].add(course_id)
+        self.passed = {u: set() for u in self.user_ids}
+        for (user_id, quiz_id), record in self.quizzes.items():
+            if record.passed:
+                self.passed[user_id].add(quiz_id)
+
+    def attempts(self, user_id: int, quiz_id: str) -> int:
+        record = self.quizzes.get((user_id, quiz_id))
+        return record.attempts if record else 0
+
+
+# Statements that every page about progress runs are built once (building one costs more than
+# running it); the values go in as parameters.
+@cache
+def _statement(name: str):
+    user_ids = bindparam("user_ids", expanding=True)
+    if name == "active lesson counts":
+        return (
+            select(Lesson.course_id, func.count(Lesson.id))
+            .where(Lesson.active)
+            .group_by(Lesson.course_id)
+        )
+    if name == "lessons done":
+        return (
+            select(LessonProgress.user_id, Lesson.course_id, func.count(LessonProgress.id))
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .where(LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))
+            .where(Lesson.active)
+            .group_by(LessonProgress.user_id, Lesson.course_id)
+        )
+    if name == "completions":
+        return select(
+            CourseCompletion.user_id, CourseCompletion.course_id, CourseCompletion.completed_at
+        ).where(CourseCompletion.user_id.in_(user_ids))
+    if name == "completed or recognised":
+        user_id = bindparam("user_id")
+        return union(
+            select(CourseCompletion.course_id).where(CourseCompletion.user_id == user_id),
+            select(CourseRecognition.course_id).where(CourseRecognition.user_id == user_id),
+        )
+    if name == "recognitions":
+        return select(CourseRecognition).where(CourseRecognition.user_id.in_(user_ids))
+    if name == "reading":
+        return (
+            select(LessonProgress.lesson_id, Lesson.course_id, LessonProgress.completed_at,
+                   LessonProgress.last_opened_at)
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .where(LessonProgress.user_id == bindparam("user_id"), Lesson.active)
+        )  # fmt: skip
+    raise KeyError(name)
+
+
+def learning_record(user_ids: list[int], *, reading: bool = False) -> LearningRecord:
+    """Lessons done, quiz attempts, completed and recognised courses of these agents, in four
+    statements; with `reading` (one agent) each active lesson they opened too, from which the
+    lessons done are counted instead of being asked apart."""
+    ids = {"user_ids": list(user_ids)}
+    if reading:
+        (user_id,) = user_ids
+        rows = read_rows(db.session, _statement("reading"), {"user_id": user_id})
+        opened = [Reading(row) for row in rows]
+        done: dict[tuple[int, str], int] = defaultdict(int)
+        for row in opened:
+            if row.completed_at is not None:
+                done[(user_id, row.course_id)] += 1
+        lessons_done = dict(done)
+    else:
+        opened = None
+        rows = read_rows(db.session, _statement("lessons done"), ids)
+        lessons_done = {(u, c): n for u, c, n in rows}
+    completions: dict[int, dict[str, datetime]] = defaultdict(dict)
+    for user_id, course_id, at in read_rows(db.session, _statement("completions"), ids):
+        completions[user_id][course_id] = at
+    recognitions = {
+        (r.user_id, r.course_id): r
+        for r in db.session.scalars(_statement("recognitions"), ids)
+    }  # fmt: skip
+    return LearningRecord(list(user_ids), lessons_done, quizzes.quiz_records(user_ids),
+                          dict(completions), recognitions, opened)  # fmt: skip
+
+
+def progress_for(user_ids: list[int], courses: list[Course],
+                 record: LearningRecord | None = None) -> dict[tuple[int, str], Progress]:  # fmt: skip
+    """Progress of many agents in many courses with a fixed number of queries (none more when
+    the caller has read their `record` already)."""
+    record = record if record is not None else learning_record(user_ids)
+    lesson_totals = _active_lesson_counts()
+    by_id = {c.id: c for c in courses}
+    table = {}
+    for user_id in user_ids:
+        completed, passed = record.completed[user_id], record.passed[user_id]
+        counted = completed | record.recognised[user_id]  # for prerequisites
+        for course in courses:
+            active_quizzes = set(course.quiz_ids)
+            tried = [record.quizzes[(user_id, q)] for q in course.quiz_ids
+                     if (user_id, q) in record.quizzes]  # fmt: skip
+            table[(user_id, course.id)] = Progress(
+                course=course,
+                lessons_done=record.lessons_done.get((user_id, course.id), 0),
+                lessons_total=lesson_totals.get(course.id, 0),
+                quizzes_passed=len(active_quizzes & passed),
+                quizzes_total=len(active_quizzes),
+                completed=course.id in completed,
+                missing=[by_id[r] for r in course.requires if r in by_id and r not in counted],
+                attempts=sum(t.attempts for t in tried),
+                best_score=max((t.best for t in tried), default=None),
+                recognition=record.recognitions.get((user_id, course.id)),
+            )
+    return table
+
+
+def _active_lesson_counts() -> dict[str, int]:
+    return shared_value(
+        "active lesson counts",
+        lambda: dict(db.session.execute(_statement("active lesson counts")).all()),
+    )
+
+
+def completed_course_ids(user_ids: list[int]) -> dict[int, set[str]]:
+    result: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
+    rows = read_rows(db.session, _statement("completions"), {"user_ids": list(user_ids)})
+    for user_id, course_id, _at in rows:
+        result[user_id].add(course_id)
+    return result
+
+
+def done_course_ids(user_id: int) -> set[str]:
+    """Completed or recognised: what counts for prerequisites and the onboarding path."""
+    rows = read_rows(db.session, _statement("completed or recognised"), {"user_id": user_id})
+    return set(rows.scalars())
