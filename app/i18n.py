@@ -100,10 +100,12 @@ def format_moment(value) -> str:
 
 
 def bound_gettext(translations) -> dict:
-    """`gettext` and `ngettext` for one rendering, bound to its catalogue once: the template's
-    `_()` finds them in its context instead of looking the catalogue up again on every call.
-    They behave as Jinja's new-style gettext does (Flask-Babel installs that style): the
-    message is escaped as markup and always formatted with its variables."""
+    """`gettext`, `_` and `ngettext` for one rendering, bound to its catalogue once: the
+    template's `_()` calls them straight from its context, instead of going through Jinja's
+    alias (which looks `gettext` up in the context on every call) to a function that looks
+    the catalogue up again. They behave as Jinja's new-style gettext does (Flask-Babel
+    installs that style): the message is escaped as markup and always formatted with its
+    variables. Macros imported without context still use the environment's."""
     find, find_plural = translations.gettext, translations.ngettext
 
     @pass_context
@@ -118,7 +120,7 @@ def bound_gettext(translations) -> dict:
         text = find_plural(singular, plural, count)
         return (Markup(text) if context.eval_ctx.autoescape else text) % variables
 
-    return {"gettext": gettext, "ngettext": ngettext}
+    return {"gettext": gettext, "_": gettext, "ngettext": ngettext}
 
 
 def isolate(value) -> Markup:

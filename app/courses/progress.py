@@ -8,8 +8,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, select, union
+from sqlalchemy import (
+    Float,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    null,
+    select,
+    union,
+    union_all,
+)
 
 from app.courses.models import (
     Course,
@@ -37,7 +49,7 @@ class Progress:
     missing: list[Course] = field(default_factory=list)  # prerequisites not yet complete
     attempts: int = 0  # quiz attempts submitted in the course, passed or not
     best_score: float | None = None  # the best of those attempts (percent)
-    recognition: CourseRecognition | None = None  # exempt by a placement test
+    recognition: Recognised | None = None  # exempt by a placement test
 
     @property
     def percent(self) -> int:
@@ -60,14 +72,22 @@ class Progress:
         return "in_progress" if started else "open"
 
 
-class Reading(tuple):
-    """One lesson an agent has opened: (lesson id, course id, completed at, last opened at)."""
+class Reading(NamedTuple):
+    """One active lesson an agent has opened."""
 
-    __slots__ = ()
-    lesson_id = property(lambda self: self[0])
-    course_id = property(lambda self: self[1])
-    completed_at = property(lambda self: self[2])
-    last_opened_at = property(lambda self: self[3])
+    lesson_id: int
+    course_id: str
+    completed_at: datetime | None
+    last_opened_at: datetime
+
+
+class Recognised(NamedTuple):
+    """A course recognised by a placement section, as pages show it."""
+
+    course_id: str
+    recognised_at: datetime
+    score: float  # the section's score, percent
+    section: str
 
 
 @dataclass
@@ -79,7 +99,7 @@ class LearningRecord:
     lessons_done: dict[tuple[int, str], int]  # (user, course) -> active lessons done
     quizzes: dict[tuple[int, str], quizzes.QuizRecord]  # (user, quiz) -> attempts, best, passed
     completions: dict[int, dict[str, datetime]]  # user -> course id -> when completed
-    recognitions: dict[tuple[int, str], CourseRecognition]  # (user, course) -> recognition
+    recognitions: dict[tuple[int, str], Recognised]  # (user, course) -> recognition
     reading: list[Reading] | None = None
     # per user: completed and recognised course ids, passed quiz ids
     completed: dict[int, set[str]] = field(init=False)
@@ -130,8 +150,16 @@ def _statement(name: str):
             select(CourseCompletion.course_id).where(CourseCompletion.user_id == user_id),
             select(CourseRecognition.course_id).where(CourseRecognition.user_id == user_id),
         )
-    if name == "recognitions":
-        return select(CourseRecognition).where(CourseRecognition.user_id.in_(user_ids))
+    if name == "courses done":  # completed (kind 1) and recognised (kind 2), with when
+        return union_all(
+            select(literal_column("1"), CourseCompletion.user_id, CourseCompletion.course_id,
+                   CourseCompletion.completed_at, cast(null(), Float), cast(null(), String))
+            .where(CourseCompletion.user_id.in_(user_ids)),
+            select(literal_column("2"), CourseRecognition.user_id, CourseRecognition.course_id,
+                   CourseRecognition.recognised_at, CourseRecognition.score,
+                   CourseRecognition.section)
+            .where(CourseRecognition.user_id.in_(user_ids)),
+        )  # fmt: skip
     if name == "reading":
         return (
             select(LessonProgress.lesson_id, Lesson.course_id, LessonProgress.completed_at,
@@ -143,14 +171,14 @@ def _statement(name: str):
 
 
 def learning_record(user_ids: list[int], *, reading: bool = False) -> LearningRecord:
-    """Lessons done, quiz attempts, completed and recognised courses of these agents, in four
+    """Lessons done, quiz attempts, completed and recognised courses of these agents, in three
     statements; with `reading` (one agent) each active lesson they opened too, from which the
     lessons done are counted instead of being asked apart."""
     ids = {"user_ids": list(user_ids)}
     if reading:
         (user_id,) = user_ids
         rows = read_rows(db.session, _statement("reading"), {"user_id": user_id})
-        opened = [Reading(row) for row in rows]
+        opened = [Reading(*row) for row in rows]
         done: dict[tuple[int, str], int] = defaultdict(int)
         for row in opened:
             if row.completed_at is not None:
@@ -161,12 +189,14 @@ def learning_record(user_ids: list[int], *, reading: bool = False) -> LearningRe
         rows = read_rows(db.session, _statement("lessons done"), ids)
         lessons_done = {(u, c): n for u, c, n in rows}
     completions: dict[int, dict[str, datetime]] = defaultdict(dict)
-    for user_id, course_id, at in read_rows(db.session, _statement("completions"), ids):
-        completions[user_id][course_id] = at
-    recognitions = {
-        (r.user_id, r.course_id): r
-        for r in db.session.scalars(_statement("recognitions"), ids)
-    }  # fmt: skip
+    recognitions = {}
+    for kind, user_id, course_id, at, score, section in read_rows(
+        db.session, _statement("courses done"), ids
+    ):
+        if kind == 1:
+            completions[user_id][course_id] = at
+        else:
+            recognitions[(user_id, course_id)] = Recognised(course_id, at, score, section)
     return LearningRecord(list(user_ids), lessons_done, quizzes.quiz_records(user_ids),
                           dict(completions), recognitions, opened)  # fmt: skip
 

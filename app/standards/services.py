@@ -3,12 +3,15 @@ acknowledged it, and agents' compliance statuses."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import current_app, g
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import defer
 
 from app import clock, events
 from app.audit import services as audit
+from app.database import read_rows
 from app.extensions import db
 from app.models_base import localized
 from app.notifications.services import notify
@@ -87,10 +90,24 @@ def acknowledged_current(user_ids: list[int]) -> set[int]:
     version_id = shared_value("current standards version id", _current_version_id)
     if version_id is None or not user_ids:
         return set()
-    query = select(Acknowledgement.user_id).where(
-        Acknowledgement.version_id == version_id, Acknowledgement.user_id.in_(user_ids)
-    )
-    return set(db.session.scalars(query))
+    params = {"version_id": version_id, "user_ids": list(user_ids)}
+    return set(read_rows(db.session, _statement("acknowledged"), params).scalars())
+
+
+@cache
+def _statement(name: str):
+    """Statements that every certification standing reads, built once."""
+    user_ids = bindparam("user_ids", expanding=True)
+    if name == "acknowledged":
+        return select(Acknowledgement.user_id).where(
+            Acknowledgement.version_id == bindparam("version_id"),
+            Acknowledgement.user_id.in_(user_ids),
+        )
+    if name == "statuses":
+        return select(
+            ComplianceStatus.user_id, ComplianceStatus.standard_id, ComplianceStatus.status
+        ).where(ComplianceStatus.user_id.in_(user_ids))
+    raise KeyError(name)
 
 
 def current_version_label() -> str | None:
@@ -164,10 +181,8 @@ def current_statuses(user_ids: list[int]) -> dict[tuple[int, str], str]:
     no_evidence. Standards never computed for a user are absent."""
     if not user_ids:
         return {}
-    query = select(
-        ComplianceStatus.user_id, ComplianceStatus.standard_id, ComplianceStatus.status
-    ).where(ComplianceStatus.user_id.in_(user_ids))
-    return {(row.user_id, row.standard_id): row.status for row in db.session.execute(query)}
+    rows = read_rows(db.session, _statement("statuses"), {"user_ids": list(user_ids)})
+    return {(user_id, standard_id): status for user_id, standard_id, status in rows}
 
 
 def stored_statuses(user_ids: list[int]) -> dict[tuple[int, str], ComplianceStatus]:
