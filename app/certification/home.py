@@ -7,7 +7,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import NamedTuple
 
-from flask_babel import gettext as _
+from flask_babel import get_translations
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 
@@ -88,8 +88,9 @@ def _name_requirements(cards: list[CertificationCard], locale: str) -> None:
     if not any(card.left for card in cards):
         return
     titles = shared_value(("course and quiz titles", locale), lambda: _titles(locale))
+    translate = get_translations().gettext  # the catalogue, looked up once for every phrase
     for card in cards:
-        card.left = [_requirement_words(r, titles) for r in card.left]
+        card.left = [_requirement_words(r, titles, translate) for r in card.left]
 
 
 def _titles(locale: str) -> dict[tuple[str, str], str]:
@@ -101,15 +102,16 @@ def _titles(locale: str) -> dict[tuple[str, str], str]:
     return titles
 
 
-def _requirement_words(requirement: Requirement, titles: dict) -> str:
+def _requirement_words(requirement: Requirement, titles: dict, _) -> str:
+    """`_`: the request's catalogue's gettext (the messages are extracted under that name)."""
     if requirement.kind == "acknowledgement":
         return _("Acknowledge the current service standards")
     if requirement.kind == "standard":
-        return _("Meet the service standard %(id)s", id=requirement.ref)
+        return _("Meet the service standard %(id)s") % {"id": requirement.ref}
     title = titles.get((requirement.kind, requirement.ref), requirement.ref)
     if requirement.kind == "course":
-        return _("Complete the course “%(title)s”", title=title)
-    return _("Pass the quiz “%(title)s”", title=title)
+        return _("Complete the course “%(title)s”") % {"title": title}
+    return _("Pass the quiz “%(title)s”") % {"title": title}
 
 
 def certification_home(record=None) -> list[CertificationCard]:
