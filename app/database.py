@@ -35,8 +35,13 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        mode = "BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN"
-        connection.exec_driver_sql(mode)
+        if _write_intent.get():
+            connection.exec_driver_sql("BEGIN IMMEDIATE")  # may wait, then fail as SQLAlchemy's
+        else:
+            # A deferred BEGIN takes no lock and cannot fail on one: sent to the driver
+            # directly, without SQLAlchemy's statement machinery, which every reading
+            # request would otherwise pay for once.
+            connection.connection.dbapi_connection.execute("BEGIN")
 
 
 def set_write_intent(value: bool) -> None:

@@ -39,7 +39,8 @@ def select_timezone() -> str:
 
 
 def current_language() -> str:
-    return str(get_locale().language) if get_locale() else "ar"
+    locale = get_locale()
+    return str(locale.language) if locale else "ar"
 
 
 def text_direction() -> str:
