@@ -9,13 +9,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import format_date
 from sqlalchemy import select
 
 from app import charts, clock
 from app.courses import shelf
 from app.courses.models import CourseCompletion
 from app.extensions import db
+from app.i18n import format_month
 from app.people.models import User
 
 
@@ -44,7 +44,7 @@ def progress_over_time(agent: User, rtl: bool, months: int = 6,
     done = [at.astimezone(zone).date() for at in completed_at]
     completed = [sum(day <= end for day in done) for end in ends]
     total = len(shelf.active_courses())
-    labels = [format_date(end, "LLL") for end in ends]
+    labels = [format_month(end) for end in ends]
     line = charts.line_chart(list(zip(labels, completed, strict=True)), max(total, 1), rtl,
                              top_label=str(total))  # fmt: skip
     return ProgressOverTime(labels, completed, total, line)
