@@ -60,9 +60,12 @@ def requirement_items(
     else:
         completed, recognised, passed = _learning(user_ids, certifications, needs)
     wants_ack = any(r.get("acknowledge_standards") for r in needs)
-    acknowledged = standards.acknowledged_current(user_ids) if wants_ack else set()
     wants_status = any(r.get("standards_met") for r in needs)
-    statuses = standards.current_statuses(user_ids) if wants_status else {}
+    if wants_ack and wants_status:
+        acknowledged, statuses = standards.acknowledged_and_statuses(user_ids)
+    else:
+        acknowledged = standards.acknowledged_current(user_ids) if wants_ack else set()
+        statuses = standards.current_statuses(user_ids) if wants_status else {}
     table = {}
     for user_id in user_ids:
         for cert in certifications:

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from sqlalchemy import (
     Float,
+    Integer,
     String,
     bindparam,
     cast,
@@ -132,14 +133,6 @@ def _statement(name: str):
             .where(Lesson.active)
             .group_by(Lesson.course_id)
         )
-    if name == "lessons done":
-        return (
-            select(LessonProgress.user_id, Lesson.course_id, func.count(LessonProgress.id))
-            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .where(LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))
-            .where(Lesson.active)
-            .group_by(LessonProgress.user_id, Lesson.course_id)
-        )
     if name == "completions":
         return select(
             CourseCompletion.user_id, CourseCompletion.course_id, CourseCompletion.completed_at
@@ -150,55 +143,86 @@ def _statement(name: str):
             select(CourseCompletion.course_id).where(CourseCompletion.user_id == user_id),
             select(CourseRecognition.course_id).where(CourseRecognition.user_id == user_id),
         )
-    if name == "courses done":  # completed (kind 1) and recognised (kind 2), with when
-        return union_all(
-            select(literal_column("1"), CourseCompletion.user_id, CourseCompletion.course_id,
-                   CourseCompletion.completed_at, cast(null(), Float), cast(null(), String))
-            .where(CourseCompletion.user_id.in_(user_ids)),
-            select(literal_column("2"), CourseRecognition.user_id, CourseRecognition.course_id,
-                   CourseRecognition.recognised_at, CourseRecognition.score,
-                   CourseRecognition.section)
-            .where(CourseRecognition.user_id.in_(user_ids)),
-        )  # fmt: skip
-    if name == "reading":
-        return (
-            select(LessonProgress.lesson_id, Lesson.course_id, LessonProgress.completed_at,
-                   LessonProgress.last_opened_at)
-            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .where(LessonProgress.user_id == bindparam("user_id"), Lesson.active)
-        )  # fmt: skip
     raise KeyError(name)
 
 
-def learning_record(user_ids: list[int], *, reading: bool = False) -> LearningRecord:
-    """Lessons done, quiz attempts, completed and recognised courses of these agents, in three
-    statements; with `reading` (one agent) each active lesson they opened too, from which the
-    lessons done are counted instead of being asked apart."""
-    ids = {"user_ids": list(user_ids)}
+# The kinds of row the learning record's one statement returns, in these columns:
+#   kind, user id, ref (a course or quiz id), lesson id, at, last at, count, score, section,
+#   passed (1 or 0); a row fills the columns its kind has, the others are NULL.
+OPENED, DONE_IN_COURSE, COMPLETED, RECOGNISED, QUIZ = 1, 2, 3, 4, 5
+
+
+@cache
+def _record_statement(reading: bool):
+    """The learning record of the users in `user_ids`, in one statement: (reading) each active
+    lesson opened, with when it was done and last opened, or the active lessons done per
+    course; completed courses; recognised courses; attempts per quiz."""
+    ids = bindparam("user_ids", expanding=True)
+
+    def nothing(kind):
+        return cast(null(), kind)
+
+    when = LessonProgress.completed_at.type
     if reading:
-        (user_id,) = user_ids
-        rows = read_rows(db.session, _statement("reading"), {"user_id": user_id})
-        opened = [Reading(*row) for row in rows]
-        done: dict[tuple[int, str], int] = defaultdict(int)
-        for row in opened:
-            if row.completed_at is not None:
-                done[(user_id, row.course_id)] += 1
-        lessons_done = dict(done)
+        lessons = (
+            select(literal_column(str(OPENED)), LessonProgress.user_id, Lesson.course_id,
+                   LessonProgress.lesson_id, LessonProgress.completed_at,
+                   LessonProgress.last_opened_at, nothing(Integer), nothing(Float),
+                   nothing(String), nothing(Integer))
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .where(LessonProgress.user_id.in_(ids), Lesson.active)
+        )  # fmt: skip
     else:
-        opened = None
-        rows = read_rows(db.session, _statement("lessons done"), ids)
-        lessons_done = {(u, c): n for u, c, n in rows}
+        lessons = (
+            select(literal_column(str(DONE_IN_COURSE)), LessonProgress.user_id, Lesson.course_id,
+                   nothing(Integer), nothing(when), nothing(when), func.count(LessonProgress.id),
+                   nothing(Float), nothing(String), nothing(Integer))
+            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+            .where(LessonProgress.user_id.in_(ids), LessonProgress.completed_at.is_not(None))
+            .where(Lesson.active)
+            .group_by(LessonProgress.user_id, Lesson.course_id)
+        )  # fmt: skip
+    tried = quizzes.quiz_records_query().subquery()
+    return union_all(
+        lessons,
+        select(literal_column(str(COMPLETED)), CourseCompletion.user_id,
+               CourseCompletion.course_id, nothing(Integer), CourseCompletion.completed_at,
+               nothing(when), nothing(Integer), nothing(Float), nothing(String), nothing(Integer))
+        .where(CourseCompletion.user_id.in_(ids)),
+        select(literal_column(str(RECOGNISED)), CourseRecognition.user_id,
+               CourseRecognition.course_id, nothing(Integer), CourseRecognition.recognised_at,
+               nothing(when), nothing(Integer), CourseRecognition.score,
+               CourseRecognition.section, nothing(Integer))
+        .where(CourseRecognition.user_id.in_(ids)),
+        select(literal_column(str(QUIZ)), *tried.c[:2], nothing(Integer), nothing(when),
+               nothing(when), *tried.c[2:4], nothing(String), tried.c[4]),
+    )  # fmt: skip
+
+
+def learning_record(user_ids: list[int], *, reading: bool = False) -> LearningRecord:
+    """Lessons done, quiz attempts, completed and recognised courses of these agents, in one
+    statement; with `reading` (one agent) each active lesson they opened too, from which the
+    lessons done are counted."""
+    opened = [] if reading else None
+    done: dict[tuple[int, str], int] = defaultdict(int)
     completions: dict[int, dict[str, datetime]] = defaultdict(dict)
-    recognitions = {}
-    for kind, user_id, course_id, at, score, section in read_rows(
-        db.session, _statement("courses done"), ids
-    ):
-        if kind == 1:
-            completions[user_id][course_id] = at
+    recognitions, tried = {}, {}
+    rows = read_rows(db.session, _record_statement(reading), {"user_ids": list(user_ids)})
+    for kind, user_id, ref, lesson_id, at, last_at, count, score, section, passed in rows:
+        if kind == OPENED:
+            opened.append(Reading(lesson_id, ref, at, last_at))
+            if at is not None:
+                done[(user_id, ref)] += 1
+        elif kind == DONE_IN_COURSE:
+            done[(user_id, ref)] = count
+        elif kind == COMPLETED:
+            completions[user_id][ref] = at
+        elif kind == RECOGNISED:
+            recognitions[(user_id, ref)] = Recognised(ref, at, score, section)
         else:
-            recognitions[(user_id, course_id)] = Recognised(course_id, at, score, section)
-    return LearningRecord(list(user_ids), lessons_done, quizzes.quiz_records(user_ids),
-                          dict(completions), recognitions, opened)  # fmt: skip
+            tried[(user_id, ref)] = quizzes.QuizRecord(count, score, bool(passed))
+    return LearningRecord(list(user_ids), dict(done), tried, dict(completions), recognitions,
+                          opened)  # fmt: skip
 
 
 def progress_for(user_ids: list[int], courses: list[Course],

@@ -73,8 +73,11 @@ class QuizRecord(NamedTuple):
 
 
 @cache
-def _records_query():
-    """Built once: every progress page runs it."""
+def quiz_records_query():
+    """(user id, quiz id, attempts, best score, passed as 1 or 0) of the users in the expanding
+    parameter `user_ids`, as quiz_records reads them: built once (every progress page runs
+    it), and usable inside another statement (app.courses reads it with the rest of an
+    agent's learning)."""
     latest = latest_override_ids()
     passed = or_(
         and_(ScoreOverride.id.is_(None), Attempt.auto_passed.is_(True)),
@@ -97,7 +100,7 @@ def quiz_records(user_ids: list[int]) -> dict[tuple[int, str], QuizRecord]:
     what passed_quiz_ids tells and more, in the same one statement."""
     if not user_ids:
         return {}
-    rows = read_rows(db.session, _records_query(), {"user_ids": list(user_ids)})
+    rows = read_rows(db.session, quiz_records_query(), {"user_ids": list(user_ids)})
     return {(u, q): QuizRecord(n, best, bool(passed)) for u, q, n, best, passed in rows}
 
 

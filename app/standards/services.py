@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache
 
 from flask import current_app, g
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, cast, null, select, union_all
 from sqlalchemy.orm import defer
 
 from app import clock, events
@@ -107,7 +107,32 @@ def _statement(name: str):
         return select(
             ComplianceStatus.user_id, ComplianceStatus.standard_id, ComplianceStatus.status
         ).where(ComplianceStatus.user_id.in_(user_ids))
+    if name == "acknowledged and statuses":  # acknowledgements have no standard nor status
+        return union_all(
+            select(Acknowledgement.user_id, cast(null(), String), cast(null(), String)).where(
+                Acknowledgement.version_id == bindparam("version_id"),
+                Acknowledgement.user_id.in_(user_ids),
+            ),
+            _statement("statuses"),
+        )
     raise KeyError(name)
+
+
+def acknowledged_and_statuses(user_ids: list[int]) -> tuple[set[int], dict[tuple[int, str], str]]:
+    """What acknowledged_current and current_statuses tell, in one statement."""
+    version_id = shared_value("current standards version id", _current_version_id)
+    if version_id is None or not user_ids:
+        return set(), current_statuses(user_ids)
+    params = {"version_id": version_id, "user_ids": list(user_ids)}
+    acknowledged, statuses = set(), {}
+    for user_id, standard_id, status in read_rows(
+        db.session, _statement("acknowledged and statuses"), params
+    ):
+        if standard_id is None:
+            acknowledged.add(user_id)
+        else:
+            statuses[(user_id, standard_id)] = status
+    return acknowledged, statuses
 
 
 def current_version_label() -> str | None:
