@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -86,3 +86,17 @@ def read_rows(session: Session, statement, params: dict | None = None):
     if session.autoflush:
         session.flush()  # nothing to do (and cheap) when nothing waits
     return session.connection().execute(statement, params)
+
+
+def users_filter(column, one: bool):
+    """`column` names the user of the parameter `user_id` (`one`), or one of the users of the
+    expanding parameter `user_ids`. A statement read for one user at a time is cheaper with
+    the first: an expanding list is spliced into the SQL on every execution."""
+    if one:
+        return column == bindparam("user_id")
+    return column.in_(bindparam("user_ids", expanding=True))
+
+
+def users_parameters(user_ids: list[int]) -> dict:
+    """The parameters of a statement built with users_filter(..., one=len(user_ids) == 1)."""
+    return {"user_id": user_ids[0]} if len(user_ids) == 1 else {"user_ids": list(user_ids)}

@@ -31,7 +31,7 @@ from app.courses.models import (
     Lesson,
     LessonProgress,
 )
-from app.database import read_rows
+from app.database import read_rows, users_filter, users_parameters
 from app.extensions import db
 from app.page_cache.pages import shared_value
 from app.quizzes import services as quizzes
@@ -153,11 +153,13 @@ OPENED, DONE_IN_COURSE, COMPLETED, RECOGNISED, QUIZ = 1, 2, 3, 4, 5
 
 
 @cache
-def _record_statement(reading: bool):
-    """The learning record of the users in `user_ids`, in one statement: (reading) each active
-    lesson opened, with when it was done and last opened, or the active lessons done per
-    course; completed courses; recognised courses; attempts per quiz."""
-    ids = bindparam("user_ids", expanding=True)
+def _record_statement(reading: bool, one: bool):
+    """The learning record of the users (database.users_filter), in one statement: (reading)
+    each active lesson opened, with when it was done and last opened, or the active lessons
+    done per course; completed courses; recognised courses; attempts per quiz."""
+
+    def of_users(column):
+        return users_filter(column, one)
 
     def nothing(kind):
         return cast(null(), kind)
@@ -170,7 +172,7 @@ def _record_statement(reading: bool):
                    LessonProgress.last_opened_at, nothing(Integer), nothing(Float),
                    nothing(String), nothing(Integer))
             .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .where(LessonProgress.user_id.in_(ids), Lesson.active)
+            .where(of_users(LessonProgress.user_id), Lesson.active)
         )  # fmt: skip
     else:
         lessons = (
@@ -178,22 +180,22 @@ def _record_statement(reading: bool):
                    nothing(Integer), nothing(when), nothing(when), func.count(LessonProgress.id),
                    nothing(Float), nothing(String), nothing(Integer))
             .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .where(LessonProgress.user_id.in_(ids), LessonProgress.completed_at.is_not(None))
+            .where(of_users(LessonProgress.user_id), LessonProgress.completed_at.is_not(None))
             .where(Lesson.active)
             .group_by(LessonProgress.user_id, Lesson.course_id)
         )  # fmt: skip
-    tried = quizzes.quiz_records_query().subquery()
+    tried = quizzes.quiz_records_query(one).subquery()
     return union_all(
         lessons,
         select(literal_column(str(COMPLETED)), CourseCompletion.user_id,
                CourseCompletion.course_id, nothing(Integer), CourseCompletion.completed_at,
                nothing(when), nothing(Integer), nothing(Float), nothing(String), nothing(Integer))
-        .where(CourseCompletion.user_id.in_(ids)),
+        .where(of_users(CourseCompletion.user_id)),
         select(literal_column(str(RECOGNISED)), CourseRecognition.user_id,
                CourseRecognition.course_id, nothing(Integer), CourseRecognition.recognised_at,
                nothing(when), nothing(Integer), CourseRecognition.score,
                CourseRecognition.section, nothing(Integer))
-        .where(CourseRecognition.user_id.in_(ids)),
+        .where(of_users(CourseRecognition.user_id)),
         select(literal_column(str(QUIZ)), *tried.c[:2], nothing(Integer), nothing(when),
                nothing(when), *tried.c[2:4], nothing(String), tried.c[4]),
     )  # fmt: skip
@@ -207,7 +209,8 @@ def learning_record(user_ids: list[int], *, reading: bool = False) -> LearningRe
     done: dict[tuple[int, str], int] = defaultdict(int)
     completions: dict[int, dict[str, datetime]] = defaultdict(dict)
     recognitions, tried = {}, {}
-    rows = read_rows(db.session, _record_statement(reading), {"user_ids": list(user_ids)})
+    statement = _record_statement(reading, len(user_ids) == 1)
+    rows = read_rows(db.session, statement, users_parameters(user_ids))
     for kind, user_id, ref, lesson_id, at, last_at, count, score, section, passed in rows:
         if kind == OPENED:
             opened.append(Reading(lesson_id, ref, at, last_at))

@@ -19,7 +19,7 @@ from sqlalchemy import and_, bindparam, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock, events
-from app.database import read_rows
+from app.database import read_rows, users_filter, users_parameters
 from app.extensions import db
 from app.i18n import format_moment
 from app.people.models import User
@@ -73,11 +73,11 @@ class QuizRecord(NamedTuple):
 
 
 @cache
-def quiz_records_query():
+def quiz_records_query(one: bool = False):
     """(user id, quiz id, attempts, best score, passed as 1 or 0) of the users in the expanding
-    parameter `user_ids`, as quiz_records reads them: built once (every progress page runs
-    it), and usable inside another statement (app.courses reads it with the rest of an
-    agent's learning)."""
+    parameter `user_ids` (`one`: of the user `user_id`, which spares expanding a list), as
+    quiz_records reads them: built once (every progress page runs it), and usable inside
+    another statement (app.courses reads it with the rest of an agent's learning)."""
     latest = latest_override_ids()
     passed = or_(
         and_(ScoreOverride.id.is_(None), Attempt.auto_passed.is_(True)),
@@ -89,7 +89,7 @@ def quiz_records_query():
                func.max(case((passed, 1), else_=0)))
         .outerjoin(latest, latest.c.attempt_id == Attempt.id)
         .outerjoin(ScoreOverride, ScoreOverride.id == latest.c.id)
-        .where(Attempt.user_id.in_(bindparam("user_ids", expanding=True)))
+        .where(users_filter(Attempt.user_id, one))
         .group_by(Attempt.user_id, Attempt.quiz_id)
     )  # fmt: skip
 
@@ -100,7 +100,8 @@ def quiz_records(user_ids: list[int]) -> dict[tuple[int, str], QuizRecord]:
     what passed_quiz_ids tells and more, in the same one statement."""
     if not user_ids:
         return {}
-    rows = read_rows(db.session, quiz_records_query(), {"user_ids": list(user_ids)})
+    one = len(user_ids) == 1
+    rows = read_rows(db.session, quiz_records_query(one), users_parameters(user_ids))
     return {(u, q): QuizRecord(n, best, bool(passed)) for u, q, n, best, passed in rows}
 
 

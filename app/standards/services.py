@@ -11,7 +11,7 @@ from sqlalchemy.orm import defer
 
 from app import clock, events
 from app.audit import services as audit
-from app.database import read_rows
+from app.database import read_rows, users_filter, users_parameters
 from app.extensions import db
 from app.models_base import localized
 from app.notifications.services import notify
@@ -107,15 +107,22 @@ def _statement(name: str):
         return select(
             ComplianceStatus.user_id, ComplianceStatus.standard_id, ComplianceStatus.status
         ).where(ComplianceStatus.user_id.in_(user_ids))
-    if name == "acknowledged and statuses":  # acknowledgements have no standard nor status
-        return union_all(
-            select(Acknowledgement.user_id, cast(null(), String), cast(null(), String)).where(
-                Acknowledgement.version_id == bindparam("version_id"),
-                Acknowledgement.user_id.in_(user_ids),
-            ),
-            _statement("statuses"),
-        )
     raise KeyError(name)
+
+
+@cache
+def _acknowledged_and_statuses(one: bool):
+    """Acknowledgements of the current version (no standard nor status) and statuses, of the
+    users (database.users_filter)."""
+    return union_all(
+        select(Acknowledgement.user_id, cast(null(), String), cast(null(), String)).where(
+            Acknowledgement.version_id == bindparam("version_id"),
+            users_filter(Acknowledgement.user_id, one),
+        ),
+        select(
+            ComplianceStatus.user_id, ComplianceStatus.standard_id, ComplianceStatus.status
+        ).where(users_filter(ComplianceStatus.user_id, one)),
+    )
 
 
 def acknowledged_and_statuses(user_ids: list[int]) -> tuple[set[int], dict[tuple[int, str], str]]:
@@ -123,11 +130,10 @@ def acknowledged_and_statuses(user_ids: list[int]) -> tuple[set[int], dict[tuple
     version_id = shared_value("current standards version id", _current_version_id)
     if version_id is None or not user_ids:
         return set(), current_statuses(user_ids)
-    params = {"version_id": version_id, "user_ids": list(user_ids)}
+    statement = _acknowledged_and_statuses(len(user_ids) == 1)
+    params = {"version_id": version_id, **users_parameters(user_ids)}
     acknowledged, statuses = set(), {}
-    for user_id, standard_id, status in read_rows(
-        db.session, _statement("acknowledged and statuses"), params
-    ):
+    for user_id, standard_id, status in read_rows(db.session, statement, params):
         if standard_id is None:
             acknowledged.add(user_id)
         else:
