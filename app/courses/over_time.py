@@ -15,7 +15,7 @@ from app import charts, clock
 from app.courses import shelf
 from app.courses.models import CourseCompletion
 from app.extensions import db
-from app.i18n import format_month
+from app.i18n import format_month, format_number
 from app.people.models import User
 
 
@@ -25,6 +25,18 @@ class ProgressOverTime:
     completed: list[int]  # courses completed by the end of each month
     total: int  # active courses
     chart: charts.LineChart
+
+    @property
+    def points(self) -> list[tuple[str, str]]:
+        """(month, courses completed as the locale writes the number), oldest first."""
+        return [
+            (label, format_number(n)) for label, n in zip(self.labels, self.completed, strict=True)
+        ]
+
+    @property
+    def described(self) -> list[str]:
+        """ "month: count" for each month, for the chart's description."""
+        return [f"{label}: {count}" for label, count in self.points]
 
 
 def progress_over_time(agent: User, rtl: bool, months: int = 6,
