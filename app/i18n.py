@@ -15,7 +15,7 @@ from flask_babel import (
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from app.models_base import localized
@@ -155,23 +155,26 @@ def bound_gettext(translations) -> dict:
     find, find_plural = translations.gettext, translations.ngettext
     labels = _LABELS.setdefault(translations, {})
 
-    @pass_context
-    def gettext(context, string, /, **variables):
-        if not variables and context.eval_ctx.autoescape:
+    # Given the evaluation context (whether the template escapes) rather than the whole
+    # context: Jinja hands a function that asks for the context a context of its own,
+    # made afresh for each call inside a loop or a block with variables of its own.
+    @pass_eval_context
+    def gettext(eval_ctx, string, /, **variables):
+        if not variables and eval_ctx.autoescape:
             try:
                 return labels[string]
             except KeyError:
                 label = labels[string] = Markup(find(string)) % variables
                 return label
         text = find(string)
-        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
 
-    @pass_context
-    def ngettext(context, singular, plural, count, /, **variables):
+    @pass_eval_context
+    def ngettext(eval_ctx, singular, plural, count, /, **variables):
         # `num=` may come as a variable (formatted for the locale), as Jinja's own allows
         variables.setdefault("num", count)
         text = find_plural(singular, plural, count)
-        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
 
     return {"gettext": gettext, "_": gettext, "ngettext": ngettext}
 
