@@ -27,8 +27,9 @@ RTL_LANGUAGES = {"ar"}
 def select_locale() -> str:
     """The signed-in user's language, else the visitor's choice, else the installation default."""
     languages = current_app.config["LANGUAGES"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    user = current_user._get_current_object()
+    if user and user.is_authenticated and user.locale in languages:
+        return user.locale
     chosen = session.get("locale")
     if chosen in languages:
         return chosen
@@ -84,7 +85,8 @@ _formatted: dict[tuple, str] = {}
 
 
 def formatted(kind: str, value, make: Callable[[], str]) -> str:
-    """make(), or the text it gave for this kind of format, value and the request's locale."""
+    """make(), or the text it gave for this kind of format, value and locale (the request's,
+    or the one force_locale sets for a mail or a job)."""
     locale = get_locale()
     if locale is None:  # outside a request: the installation's default, not kept
         return make()

@@ -117,7 +117,8 @@ def _requirement_words(requirement: Requirement, titles: dict, _) -> str:
 def certification_home(record=None) -> list[CertificationCard]:
     """For the agent's home page (a template global: only pages that show it pay for it).
     `record`: the agent's learning record, when the page has read it (else Undefined)."""
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()
+    if not user.is_authenticated:
         return []
-    record = record if getattr(record, "user_ids", None) == [current_user.id] else None
-    return standings_of(current_user.id, record)
+    record = record if getattr(record, "user_ids", None) == [user.id] else None
+    return standings_of(user.id, record)

@@ -55,11 +55,15 @@ _COUNTERS = (DataGeneration.epoch, DataGeneration.shared, DataGeneration.overall
 
 def counters():
     """(epoch, shared, overall) for this request, read once; None before the first change."""
-    if "page_counters" not in g:
+    found = g.get("page_counters", _UNREAD)
+    if found is _UNREAD:
         query = select(*_COUNTERS).where(DataGeneration.id == 1)
         row = db.session.execute(query).first()
-        g.page_counters = None if row is None else Counters(*row)
-    return g.page_counters
+        found = g.page_counters = None if row is None else Counters(*row)
+    return found
+
+
+_UNREAD = object()  # counters() before this request has read them
 
 
 _USER_QUERIES: dict = {}
@@ -91,7 +95,7 @@ def page_identity(scope: str) -> tuple | None:
     if row is None:
         return None
     generation = row.shared if scope == USER else row.overall
-    user = current_user
+    user = current_user._get_current_object()  # looked up once, not once per attribute
     return (request.full_path, user.id, user.data_generation, row.epoch, scope, generation,
             current_language(), clock.today())  # fmt: skip
 
