@@ -19,6 +19,20 @@ class TeamProgress:
     cells: dict[tuple[int, str], courses.Progress]
     overdue: dict[tuple[int, str], date]  # the due date an open assignment is past
 
+    @property
+    def rows(self) -> list[tuple[NamedPerson, list[tuple]]]:
+        """Each agent with a cell per course, in the courses' order: (course id, progress,
+        status, the due date it is overdue since or None)."""
+        rows = []
+        for agent in self.agents:
+            cells = []
+            for course in self.courses:
+                key = (agent.id, course.id)
+                cell = self.cells[key]
+                cells.append((course.id, cell, cell.status, self.overdue.get(key)))
+            rows.append((agent, cells))
+        return rows
+
 
 def team_progress(manager: User) -> TeamProgress:
     """Agents of the manager's teams x courses, in a number of queries that does not grow."""
