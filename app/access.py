@@ -23,9 +23,10 @@ def allow(*roles: str):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
+            user = current_user._get_current_object()  # looked up once, not per attribute
+            if not user.is_authenticated:
                 return login_manager.unauthorized()
-            if current_user.role not in roles:
+            if user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -35,8 +35,13 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        mode = "BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN"
-        connection.exec_driver_sql(mode)
+        if _write_intent.get():
+            connection.exec_driver_sql("BEGIN IMMEDIATE")  # may wait, then fail as SQLAlchemy's
+        else:
+            # A deferred BEGIN takes no lock and cannot fail on one: sent to the driver
+            # directly, without SQLAlchemy's statement machinery, which every reading
+            # request would otherwise pay for once.
+            connection.connection.dbapi_connection.execute("BEGIN")
 
 
 def set_write_intent(value: bool) -> None:
@@ -120,3 +125,27 @@ def _refuse_flush(session: Session, _context, _instances) -> None:
 def _refuse_statement(state) -> None:
     if rehearsing(state.session) and not state.is_select:
         raise RehearsalWouldWrite(str(state.statement)[:60])
+
+
+def read_rows(session: Session, statement, params: dict | None = None):
+    """The result of a SELECT of columns (no ORM entities), run on the session's connection in
+    its transaction: the ORM's own work per statement, a good part of what a small query
+    costs, is skipped. Changes waiting in the session are flushed first, as the session's
+    autoflush would."""
+    if session.autoflush:
+        session.flush()  # nothing to do (and cheap) when nothing waits
+    return session.connection().execute(statement, params)
+
+
+def users_filter(column, one: bool):
+    """`column` names the user of the parameter `user_id` (`one`), or one of the users of the
+    expanding parameter `user_ids`. A statement read for one user at a time is cheaper with
+    the first: an expanding list is spliced into the SQL on every execution."""
+    if one:
+        return column == bindparam("user_id")
+    return column.in_(bindparam("user_ids", expanding=True))
+
+
+def users_parameters(user_ids: list[int]) -> dict:
+    """The parameters of a statement built with users_filter(..., one=len(user_ids) == 1)."""
+    return {"user_id": user_ids[0]} if len(user_ids) == 1 else {"user_ids": list(user_ids)}

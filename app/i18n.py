@@ -1,5 +1,6 @@
 """Language and time zone of each request, and helpers templates use to show text and dates."""
 
+from collections.abc import Callable
 from datetime import date
 
 from babel import Locale
@@ -14,7 +15,7 @@ from flask_babel import (
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from app.models_base import localized
@@ -26,8 +27,9 @@ RTL_LANGUAGES = {"ar"}
 def select_locale() -> str:
     """The signed-in user's language, else the visitor's choice, else the installation default."""
     languages = current_app.config["LANGUAGES"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    user = current_user._get_current_object()
+    if user and user.is_authenticated and user.locale in languages:
+        return user.locale
     chosen = session.get("locale")
     if chosen in languages:
         return chosen
@@ -39,7 +41,8 @@ def select_timezone() -> str:
 
 
 def current_language() -> str:
-    return str(get_locale().language) if get_locale() else "ar"
+    locale = get_locale()
+    return str(locale.language) if locale else "ar"
 
 
 def text_direction() -> str:
@@ -60,7 +63,7 @@ def init_app(app: Flask) -> None:
     # One format per kind on every page; a format argument left in a template is ignored.
     app.jinja_env.filters["date"] = lambda value, *_: format_day(value)
     app.jinja_env.filters["datetime"] = lambda value, *_: format_moment(value)
-    app.jinja_env.filters["number"] = lambda value: format_decimal(value)
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["percent"] = lambda value: format_percent(value)
     app.jinja_env.filters["reject_page"] = lambda args: {
         k: v for k, v in args.items() if k != "page"
@@ -73,6 +76,41 @@ def init_app(app: Flask) -> None:
 
 DATE_FORMAT = "long"  # "5 December 2026", "5 ديسمبر 2026": no figures to misread
 
+# Dates and numbers as the locale writes them, kept per process: Babel takes about ten
+# microseconds for each, and a page shows the same few counts, days and months again and
+# again. Only plain values whose text depends on nothing but the locale are kept (a date,
+# not a moment, whose day depends on the time zone).
+_FORMATTED_LIMIT = 20_000
+_formatted: dict[tuple, str] = {}
+
+
+def formatted(kind: str, value, make: Callable[[], str]) -> str:
+    """make(), or the text it gave for this kind of format, value and locale (the request's,
+    or the one force_locale sets for a mail or a job)."""
+    locale = get_locale()
+    if locale is None:  # outside a request: the installation's default, not kept
+        return make()
+    key = (kind, str(locale), type(value), value)
+    try:
+        return _formatted[key]
+    except KeyError:
+        pass
+    if len(_formatted) >= _FORMATTED_LIMIT:
+        _formatted.clear()
+    text = _formatted[key] = make()
+    return text
+
+
+def format_number(value) -> str:
+    if type(value) in (int, float):  # not bool, not Decimal: formatted each time
+        return formatted("number", value, lambda: format_decimal(value))
+    return format_decimal(value)
+
+
+def format_month(day: date) -> str:
+    """A month's short name (a chart's label)."""
+    return formatted("month", day, lambda: format_date(day, "LLL"))
+
 
 def format_day(value) -> str:
     """A date (or the day of a moment, in the installation's time zone; or an ISO date
@@ -84,6 +122,8 @@ def format_day(value) -> str:
             value = date.fromisoformat(value[:10])
         except ValueError:
             return value
+    if type(value) is date:
+        return formatted("day", value, lambda: format_date(value, DATE_FORMAT))
     return format_date(value, DATE_FORMAT)
 
 
@@ -99,26 +139,46 @@ def format_moment(value) -> str:
     return format_datetime(value, combined.replace("{0}", time_pattern))
 
 
+# catalogue -> {message: its translation as markup}, for messages without variables; a
+# catalogue (one per language, kept by Flask-Babel) holds a few hundred of them.
+_LABELS: dict[object, dict[str, Markup]] = {}
+
+
 def bound_gettext(translations) -> dict:
-    """`gettext` and `ngettext` for one rendering, bound to its catalogue once: the template's
-    `_()` finds them in its context instead of looking the catalogue up again on every call.
-    They behave as Jinja's new-style gettext does (Flask-Babel installs that style): the
-    message is escaped as markup and always formatted with its variables."""
+    """`gettext`, `_` and `ngettext` for one rendering, bound to its catalogue once: the
+    template's `_()` calls them straight from its context, instead of going through Jinja's
+    alias (which looks `gettext` up in the context on every call) to a function that looks
+    the catalogue up again. They behave as Jinja's new-style gettext does (Flask-Babel
+    installs that style): the message is escaped as markup and always formatted with its
+    variables. Macros imported without context still use the environment's.
+
+    A message without variables is the same markup every time for a catalogue: it is kept
+    with the catalogue (most of a page's messages are such labels)."""
     find, find_plural = translations.gettext, translations.ngettext
+    labels = _LABELS.setdefault(translations, {})
 
-    @pass_context
-    def gettext(context, string, /, **variables):
+    # Given the evaluation context (whether the template escapes) rather than the whole
+    # context: Jinja hands a function that asks for the context a context of its own,
+    # made afresh for each call inside a loop or a block with variables of its own.
+    @pass_eval_context
+    def gettext(eval_ctx, string, /, **variables):
+        if not variables and eval_ctx.autoescape:
+            try:
+                return labels[string]
+            except KeyError:
+                label = labels[string] = Markup(find(string)) % variables
+                return label
         text = find(string)
-        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
 
-    @pass_context
-    def ngettext(context, singular, plural, count, /, **variables):
+    @pass_eval_context
+    def ngettext(eval_ctx, singular, plural, count, /, **variables):
         # `num=` may come as a variable (formatted for the locale), as Jinja's own allows
         variables.setdefault("num", count)
         text = find_plural(singular, plural, count)
-        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
 
-    return {"gettext": gettext, "ngettext": ngettext}
+    return {"gettext": gettext, "_": gettext, "ngettext": ngettext}
 
 
 def isolate(value) -> Markup:

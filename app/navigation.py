@@ -1,6 +1,6 @@
 """The main navigation per role. Entries whose endpoint does not exist yet are left out."""
 
-from flask import Flask, request
+from flask import Flask, request, url_for
 from flask_babel import get_translations
 from flask_login import current_user
 
@@ -39,27 +39,58 @@ NAVIGATION = [
 ]
 
 
+# The layout's own links and files (base.html), the same on every page.
+LAYOUT_LINKS = {
+    "home": ("main.home", {}),
+    "set_language": ("main.set_language", {}),
+    "notifications": ("notifications.inbox", {}),
+    "change_password": ("auth.change_password", {}),
+    "logout": ("auth.logout", {}),
+    "bootstrap_css": ("static", {"filename": "vendor/bootstrap-5.3.9/bootstrap.min.css"}),
+    "bootstrap_rtl_css": ("static", {"filename": "vendor/bootstrap-5.3.9/bootstrap.rtl.min.css"}),
+    "site_css": ("static", {"filename": "css/khidma.css"}),
+    "favicon": ("static", {"filename": "favicon.svg"}),
+    "bootstrap_js": ("static", {"filename": "vendor/bootstrap-5.3.9/bootstrap.bundle.min.js"}),
+}
+
+
 def init_app(app: Flask) -> None:
-    menus: dict[str, list] = {}  # role -> its entries, built once per process
+    # Built once per process: the layout's addresses and each role's menu, which depend only
+    # on where the app is mounted (the request's script root).
+    addresses: dict[tuple, object] = {}  # (script root, role or None) -> addresses
+
+    def layout(root: str) -> dict[str, str]:
+        found = addresses.get((root, None))
+        if found is None:
+            found = addresses[(root, None)] = {
+                name: url_for(endpoint, **values) for name, (endpoint, values) in LAYOUT_LINKS.items()
+            }  # fmt: skip
+        return found
+
+    def menu(role: str, root: str) -> list[tuple[str, str, str]]:
+        found = addresses.get((root, role))
+        if found is None:
+            endpoints = app.view_functions
+            found = addresses[(root, role)] = [
+                (endpoint, label, url_for(endpoint))
+                for endpoint, label, roles in NAVIGATION
+                if role in roles and endpoint in endpoints
+            ]
+        return found
 
     @app.context_processor
     def _navigation():
         user = current_user._get_current_object()
+        root = request.script_root
         if not user.is_authenticated:
-            return {"nav_items": [], "url_endpoints": app.view_functions}
-        menu = menus.get(user.role)
-        if menu is None:
-            endpoints = app.view_functions
-            menu = menus[user.role] = [
-                (endpoint, label)
-                for endpoint, label, roles in NAVIGATION
-                if user.role in roles and endpoint in endpoints
-            ]
+            return {"nav_items": [], "url_endpoints": app.view_functions, "layout": layout(root)}
         here, translate = request.endpoint, get_translations().gettext
         return {
             "nav_items": [
-                (endpoint, translate(label), here == endpoint) for endpoint, label in menu
+                (endpoint, translate(label), here == endpoint, url)
+                for endpoint, label, url in menu(user.role, root)
             ],
             "url_endpoints": app.view_functions,
+            "layout": layout(root),
             "unread_notifications": kept_value("unread", user, lambda: unread_count(user.id)),
         }

@@ -3,17 +3,18 @@ the lists of open and overdue work read."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.assignments.models import Assignment
 from app.courses.models import Course, LearningPath
+from app.database import read_rows
 from app.extensions import db
+from app.models_base import localized
 from app.people.models import Role, User
 
 ONBOARDING_PATH = "onboarding"
@@ -84,39 +85,60 @@ def close_recognised(recognition) -> None:
         assignment.recognition_id = recognition.id
 
 
-def open_assignments(user: User) -> list[Assignment]:
-    """The user's open assignments, soonest due first, with their courses."""
-    return list(db.session.scalars(_open_assignments_statement(), {"user_id": user.id}))
+class OpenAssignment(NamedTuple):
+    """An open assignment as the lists of open work show it."""
+
+    id: int
+    course_id: str
+    due_date: date | None
+    note: str
+    course_title: dict | str  # the course's title in each language
+
+    def title_in(self, locale: str) -> str:
+        return localized(self.course_title, locale)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.due_date is not None and self.due_date < today
+
+
+def open_assignments(user: User) -> list[OpenAssignment]:
+    """The user's open assignments, soonest due first, with their courses' titles."""
+    rows = read_rows(db.session, _open_assignments_statement(), {"user_id": user.id})
+    return [OpenAssignment(*row) for row in rows]
 
 
 @cache
 def _open_assignments_statement():
     """Built once (every agent's home runs it; building costs more than running it)."""
     return (
-        select(Assignment)
-        .options(joinedload(Assignment.course))
+        select(Assignment.id, Assignment.course_id, Assignment.due_date, Assignment.note,
+               Course.title)
+        .join(Course, Course.id == Assignment.course_id)
         .where(Assignment.user_id == bindparam("user_id"), Assignment.completed_at.is_(None))
         .where(Assignment.cancelled_at.is_(None))
         .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)
-    )
+    )  # fmt: skip
 
 
-def due_dates(assignments: list[Assignment]) -> dict[str, object]:
+def due_dates(assignments: list[OpenAssignment]) -> dict[str, object]:
     """Course id -> due date (or None) of open assignments, the order next_lesson reads in."""
     return {a.course_id: a.due_date for a in assignments}
 
 
-def overdue_assignments(user_ids: list[int]) -> dict[tuple[int, str], Assignment]:
-    """(user id, course id) -> an open assignment past its due date, for these users."""
+def overdue_due_dates(user_ids: list[int]) -> dict[tuple[int, str], date]:
+    """(user id, course id) -> the due date of an open assignment past it, for these users."""
     if not user_ids:
         return {}
-    query = select(Assignment).where(
-        Assignment.user_id.in_(user_ids),
+    rows = read_rows(db.session, _overdue_statement(),
+                     {"user_ids": list(user_ids), "today": clock.today()})  # fmt: skip
+    return {(user_id, course_id): due for user_id, course_id, due in rows}
+
+
+@cache
+def _overdue_statement():
+    return select(Assignment.user_id, Assignment.course_id, Assignment.due_date).where(
+        Assignment.user_id.in_(bindparam("user_ids", expanding=True)),
         Assignment.completed_at.is_(None),
         Assignment.cancelled_at.is_(None),
-        Assignment.due_date < clock.today(),
+        Assignment.due_date < bindparam("today"),
     )
-    grouped: dict[tuple[int, str], Assignment] = defaultdict(lambda: None)
-    for assignment in db.session.scalars(query):
-        grouped[(assignment.user_id, assignment.course_id)] = assignment
-    return dict(grouped)

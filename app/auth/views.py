@@ -182,7 +182,8 @@ def own_password_first():
     the signed-in user, and so may open the request's transaction."""
     if request.endpoint is None or request.endpoint in TEMPORARY_PASSWORD_ALLOWS:
         return None
-    if current_user.is_authenticated and current_user.password_temporary:
+    user = current_user._get_current_object()
+    if user.is_authenticated and user.password_temporary:
         return redirect(url_for("auth.change_password"))
     return None
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from typing import NamedTuple
 
-from flask_babel import gettext as _
+from flask_babel import get_translations
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, select
 
 from app import clock
 from app.certification.models import Certificate, Certification, CertificationStanding
 from app.certification.requirements import Requirement, requirement_items
 from app.certification.services import active_certifications, standing_status
 from app.courses.models import Course
+from app.database import read_rows
 from app.extensions import db
 from app.i18n import current_language
 from app.models_base import localized
@@ -21,31 +24,50 @@ from app.page_cache.pages import shared_value
 from app.quizzes.models import Quiz
 
 
+class HeldCertificate(NamedTuple):
+    """What a card shows of the latest certificate: its id (for the PDF), when it expires,
+    and whether it was revoked."""
+
+    id: int
+    expires_on: date
+    revoked_at: datetime | None
+
+
 @dataclass
 class CertificationCard:
     certification: Certification
     status: str
     percent: int
-    certificate: Certificate | None
+    certificate: HeldCertificate | None
     left: list[str] = field(default_factory=list)  # what is still to do, in words
 
 
-def standings_of(user_id: int) -> list[CertificationCard]:
-    """Each active certification with the person's standing and latest certificate."""
-    query = (
-        select(CertificationStanding)
-        .where(CertificationStanding.user_id == user_id)
-        .options(joinedload(CertificationStanding.certificate))
-    )
-    rows = {row.certification_id: row for row in db.session.scalars(query)}
+@cache
+def _standings_statement():
+    """Built once: every agent's home reads it."""
+    return (
+        select(CertificationStanding.certification_id, CertificationStanding.percent,
+               Certificate.id, Certificate.expires_on, Certificate.revoked_at)
+        .outerjoin(Certificate, Certificate.id == CertificationStanding.certificate_id)
+        .where(CertificationStanding.user_id == bindparam("user_id"))
+    )  # fmt: skip
+
+
+def standings_of(user_id: int, record=None) -> list[CertificationCard]:
+    """Each active certification with the person's standing and latest certificate.
+    `record`: the person's learning record (app.courses) when the caller has read it."""
+    rows = read_rows(db.session, _standings_statement(), {"user_id": user_id})
+    standings = {
+        certification_id: (percent, HeldCertificate(*held) if held[0] is not None else None)
+        for certification_id, percent, *held in rows
+    }  # fmt: skip
     today = clock.today()
     certifications = shared_value("active certifications", _detached_certifications)
-    items = requirement_items([user_id], certifications)
+    items = requirement_items([user_id], certifications, record)
     cards = []
     for cert in certifications:
-        row = rows.get(cert.id)
-        certificate = row.certificate if row else None
-        percent = 100 if certificate else (row.percent if row else 0)
+        percent, certificate = standings.get(cert.id, (0, None))
+        percent = 100 if certificate else percent
         status = standing_status(certificate, percent, today)
         left = [] if certificate else [r for r in items.get((user_id, cert.id), []) if not r.met]
         cards.append(CertificationCard(cert, status, percent, certificate, left))
@@ -66,8 +88,9 @@ def _name_requirements(cards: list[CertificationCard], locale: str) -> None:
     if not any(card.left for card in cards):
         return
     titles = shared_value(("course and quiz titles", locale), lambda: _titles(locale))
+    translate = get_translations().gettext  # the catalogue, looked up once for every phrase
     for card in cards:
-        card.left = [_requirement_words(r, titles) for r in card.left]
+        card.left = [_requirement_words(r, titles, translate) for r in card.left]
 
 
 def _titles(locale: str) -> dict[tuple[str, str], str]:
@@ -79,19 +102,23 @@ def _titles(locale: str) -> dict[tuple[str, str], str]:
     return titles
 
 
-def _requirement_words(requirement: Requirement, titles: dict) -> str:
+def _requirement_words(requirement: Requirement, titles: dict, _) -> str:
+    """`_`: the request's catalogue's gettext (the messages are extracted under that name)."""
     if requirement.kind == "acknowledgement":
         return _("Acknowledge the current service standards")
     if requirement.kind == "standard":
-        return _("Meet the service standard %(id)s", id=requirement.ref)
+        return _("Meet the service standard %(id)s") % {"id": requirement.ref}
     title = titles.get((requirement.kind, requirement.ref), requirement.ref)
     if requirement.kind == "course":
-        return _("Complete the course “%(title)s”", title=title)
-    return _("Pass the quiz “%(title)s”", title=title)
+        return _("Complete the course “%(title)s”") % {"title": title}
+    return _("Pass the quiz “%(title)s”") % {"title": title}
 
 
-def certification_home() -> list[CertificationCard]:
-    """For the agent's home page (a template global: only pages that show it pay for it)."""
-    if not current_user.is_authenticated:
+def certification_home(record=None) -> list[CertificationCard]:
+    """For the agent's home page (a template global: only pages that show it pay for it).
+    `record`: the agent's learning record, when the page has read it (else Undefined)."""
+    user = current_user._get_current_object()
+    if not user.is_authenticated:
         return []
-    return standings_of(current_user.id)
+    record = record if getattr(record, "user_ids", None) == [user.id] else None
+    return standings_of(user.id, record)

@@ -47,23 +47,25 @@ def requirement_standings(
 
 
 def requirement_items(
-    user_ids: list[int], certifications: list[Certification]
+    user_ids: list[int], certifications: list[Certification], record=None
 ) -> dict[tuple[int, str], list[Requirement]]:
     """(user id, certification id) -> each requirement and whether it is met, in the order the
-    certification lists them."""
+    certification lists them. `record`: these users' learning record (app.courses), when the
+    caller has read it, for their completed and recognised courses and passed quizzes."""
     if not user_ids or not certifications:
         return {}
     needs = [c.requirements for c in certifications]
-    completed = courses.completed_course_ids(user_ids)
-    if any(c.accept_recognised for c in certifications):
-        recognised = courses.recognised_course_ids(user_ids)
+    if record is not None:
+        completed, recognised, passed = record.completed, record.recognised, record.passed
     else:
-        recognised = {}
-    passed = quizzes.passed_quiz_ids(user_ids) if any(r.get("quizzes") for r in needs) else {}
+        completed, recognised, passed = _learning(user_ids, certifications, needs)
     wants_ack = any(r.get("acknowledge_standards") for r in needs)
-    acknowledged = standards.acknowledged_current(user_ids) if wants_ack else set()
     wants_status = any(r.get("standards_met") for r in needs)
-    statuses = standards.current_statuses(user_ids) if wants_status else {}
+    if wants_ack and wants_status:
+        acknowledged, statuses = standards.acknowledged_and_statuses(user_ids)
+    else:
+        acknowledged = standards.acknowledged_current(user_ids) if wants_ack else set()
+        statuses = standards.current_statuses(user_ids) if wants_status else {}
     table = {}
     for user_id in user_ids:
         for cert in certifications:
@@ -80,6 +82,17 @@ def requirement_items(
                       for s in req.get("standards_met", [])]  # fmt: skip
             table[(user_id, cert.id)] = items
     return table
+
+
+def _learning(user_ids: list[int], certifications: list[Certification], needs: list[dict]):
+    """Completed courses, recognised courses and passed quizzes, each read only if needed."""
+    completed = courses.completed_course_ids(user_ids)
+    if any(c.accept_recognised for c in certifications):
+        recognised = courses.recognised_course_ids(user_ids)
+    else:
+        recognised = {}
+    passed = quizzes.passed_quiz_ids(user_ids) if any(r.get("quizzes") for r in needs) else {}
+    return completed, recognised, passed
 
 
 def redone_since(user_id: int, course: Course, since: datetime) -> bool:

@@ -2,68 +2,38 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 
 from sqlalchemy import and_, bindparam, func, select
 
 from app import clock, events
+from app.courses import shelf
 from app.courses.models import (
     Course,
     CourseCompletion,
-    CourseRecognition,
     Lesson,
     LessonProgress,
+)
+from app.courses.progress import (  # noqa: F401  (other capabilities use them from here)
+    LearningRecord,
+    Progress,
+    Reading,
+    completed_course_ids,
+    done_course_ids,
+    learning_record,
+    progress_for,
 )
 from app.courses.recognition import (  # noqa: F401  (other capabilities use them from here)
     recognise_course,
     recognised_course_ids,
     recognitions_of,
 )
-from app.database import insert_if_missing
+from app.database import insert_if_missing, read_rows
 from app.extensions import db
-from app.page_cache.pages import shared_value
 from app.people.models import User
 from app.quizzes import services as quizzes
 from app.quizzes.models import Quiz
-
-
-@dataclass
-class Progress:
-    """One agent's standing in one course."""
-
-    course: Course
-    lessons_done: int = 0
-    lessons_total: int = 0
-    quizzes_passed: int = 0
-    quizzes_total: int = 0
-    completed: bool = False
-    missing: list[Course] = field(default_factory=list)  # prerequisites not yet complete
-    attempts: int = 0  # quiz attempts submitted in the course, passed or not
-    best_score: float | None = None  # the best of those attempts (percent)
-    recognition: CourseRecognition | None = None  # exempt by a placement test
-
-    @property
-    def percent(self) -> int:
-        total = self.lessons_total + self.quizzes_total
-        if self.completed or self.recognition:
-            return 100
-        if not total:
-            return 0
-        return round(100 * (self.lessons_done + self.quizzes_passed) / total)
-
-    @property
-    def status(self) -> str:
-        if self.completed:
-            return "done"
-        if self.recognition is not None:
-            return "recognised"
-        if self.missing:
-            return "locked"
-        started = self.lessons_done or self.quizzes_passed or self.attempts
-        return "in_progress" if started else "open"
 
 
 class CourseLocked(Exception):
@@ -73,121 +43,35 @@ class CourseLocked(Exception):
         self.missing = missing
 
 
-# Statements that every page about progress runs are built once (building one costs more than
-# running it); the values go in as parameters.
-@cache
-def _statement(name: str):
-    user_ids = bindparam("user_ids", expanding=True)
-    if name == "active courses":
-        return select(Course).where(Course.active).order_by(Course.tier, Course.position)
-    if name == "active lesson counts":
-        return (
-            select(Lesson.course_id, func.count(Lesson.id))
-            .where(Lesson.active)
-            .group_by(Lesson.course_id)
-        )
-    if name == "lessons done":
-        return (
-            select(LessonProgress.user_id, Lesson.course_id, func.count(LessonProgress.id))
-            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .where(LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))
-            .where(Lesson.active)
-            .group_by(LessonProgress.user_id, Lesson.course_id)
-        )
-    if name == "lessons of a course":  # (done by the user, active in all)
-        done = and_(LessonProgress.lesson_id == Lesson.id,
-                    LessonProgress.user_id == bindparam("user_id"),
-                    LessonProgress.completed_at.is_not(None))  # fmt: skip
-        return (
-            select(func.count(LessonProgress.id), func.count(Lesson.id))
-            .outerjoin(LessonProgress, done)
-            .where(Lesson.course_id == bindparam("course_id"), Lesson.active)
-        )
-    if name == "completed courses":
-        return select(CourseCompletion.user_id, CourseCompletion.course_id).where(
-            CourseCompletion.user_id.in_(user_ids)
-        )
-    if name == "reading":
-        return (
-            select(LessonProgress.lesson_id, LessonProgress.completed_at,
-                   LessonProgress.last_opened_at)
-            .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-            .where(LessonProgress.user_id == bindparam("user_id"), Lesson.active)
-        )  # fmt: skip
-    raise KeyError(name)
-
-
 def active_courses() -> list[Course]:
-    return list(db.session.scalars(_statement("active courses")))
+    """The active courses in tier order, in the request's session (pages read them from the
+    shelf: shelved_courses)."""
+    return list(db.session.scalars(_active_courses_statement()))
 
 
-def progress_for(user_ids: list[int], courses: list[Course]) -> dict[tuple[int, str], Progress]:
-    """Progress of many agents in many courses with a fixed number of queries."""
-    lesson_totals = _active_lesson_counts()
-    done = _lessons_done(user_ids)
-    passed = quizzes.passed_quiz_ids(user_ids)
-    completed = completed_course_ids(user_ids)
-    tried = quizzes.attempt_summaries(user_ids)
-    recognised = recognitions_of(user_ids)
-    recognised_ids: dict[int, set[str]] = defaultdict(set)
-    for user_id, course_id in recognised:
-        recognised_ids[user_id].add(course_id)
-    by_id = {c.id: c for c in courses}
-    table = {}
-    for user_id in user_ids:
-        counted = completed[user_id] | recognised_ids[user_id]  # for prerequisites
-        for course in courses:
-            active_quizzes = set(course.quiz_ids)
-            summaries = [tried[(user_id, q)] for q in course.quiz_ids if (user_id, q) in tried]
-            table[(user_id, course.id)] = Progress(
-                course=course,
-                lessons_done=done.get((user_id, course.id), 0),
-                lessons_total=lesson_totals.get(course.id, 0),
-                quizzes_passed=len(active_quizzes & passed[user_id]),
-                quizzes_total=len(active_quizzes),
-                completed=course.id in completed[user_id],
-                missing=[by_id[r] for r in course.requires if r in by_id and r not in counted],
-                attempts=sum(n for n, _best in summaries),
-                best_score=max((best for _n, best in summaries), default=None),
-                recognition=recognised.get((user_id, course.id)),
-            )
-    return table
+@cache
+def _active_courses_statement():
+    return select(Course).where(Course.active).order_by(Course.tier, Course.position)
 
 
-def _active_lesson_counts() -> dict[str, int]:
-    return shared_value(
-        "active lesson counts",
-        lambda: dict(db.session.execute(_statement("active lesson counts")).all()),
-    )
+def shelved_courses() -> list[Course]:
+    """The active courses in tier order as pages read them: kept per process under the shared
+    change counter, detached (app.courses.shelf). Writers use active_courses."""
+    return shelf.active_courses()
 
 
-def _lessons_done(user_ids: list[int]) -> dict[tuple[int, str], int]:
-    rows = db.session.execute(_statement("lessons done"), {"user_ids": list(user_ids)})
-    return {(u, c): n for u, c, n in rows}
-
-
-def completed_course_ids(user_ids: list[int]) -> dict[int, set[str]]:
-    result: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
-    rows = db.session.execute(_statement("completed courses"), {"user_ids": list(user_ids)})
-    for user_id, course_id in rows:
-        result[user_id].add(course_id)
-    return result
-
-
-def done_course_ids(user_id: int) -> set[str]:
-    """Completed or recognised: what counts for prerequisites and the onboarding path."""
-    return completed_course_ids([user_id])[user_id] | recognised_course_ids([user_id])[user_id]
-
-
-def catalogue(user: User) -> list[Progress]:
-    """Every active course, in tier order, with the user's standing."""
-    courses = active_courses()
-    table = progress_for([user.id], courses)
+def catalogue(user: User, record: LearningRecord | None = None) -> list[Progress]:
+    """Every active course, in tier order, with the user's standing (from their learning
+    `record` when the caller has read it)."""
+    courses = shelf.active_courses()
+    table = progress_for([user.id], courses, record)
     return [table[(user.id, c.id)] for c in courses]
 
 
 def check_open(user: User, course: Course) -> None:
     """Raise CourseLocked when a prerequisite is neither complete nor recognised."""
+    if not course.requires:
+        return
     done = done_course_ids(user.id)
     missing_ids = [r for r in course.requires if r not in done]
     if missing_ids:
@@ -204,8 +88,29 @@ def lesson_states(user: User, course: Course) -> dict[int, LessonProgress]:
     return {p.lesson_id: p for p in db.session.scalars(query)}
 
 
+def lesson_text_and_done(user: User, lesson: Lesson) -> tuple[dict | None, bool]:
+    """The lesson's text (language -> sanitised HTML) and whether the user has marked it done,
+    in one statement."""
+    row = read_rows(db.session, _lesson_page_statement(),
+                    {"lesson_id": lesson.id, "user_id": user.id}).one()  # fmt: skip
+    return row.html, row.completed_at is not None
+
+
+@cache
+def _lesson_page_statement():
+    """Built once: every lesson page runs it."""
+    reading = and_(LessonProgress.lesson_id == Lesson.id,
+                   LessonProgress.user_id == bindparam("user_id"))  # fmt: skip
+    return (
+        select(Lesson.html, LessonProgress.completed_at)
+        .outerjoin(LessonProgress, reading)
+        .where(Lesson.id == bindparam("lesson_id"))
+    )
+
+
 def active_lessons(course: Course) -> list[Lesson]:
-    return [lesson for lesson in course.lessons if lesson.active]
+    """The course's active lessons in order, from the shelf (detached, app.courses.shelf)."""
+    return shelf.active_lessons(course.id)
 
 
 RESUME_PRECISION = timedelta(minutes=2)
@@ -257,6 +162,19 @@ def mark_lesson_done(user: User, lesson: Lesson) -> bool:
     return refresh_completion(user.id, lesson.course_id)
 
 
+@cache
+def _course_lessons_statement():
+    """A course's active lessons: how many the user has done, and how many there are."""
+    done = and_(LessonProgress.lesson_id == Lesson.id,
+                LessonProgress.user_id == bindparam("user_id"),
+                LessonProgress.completed_at.is_not(None))  # fmt: skip
+    return (
+        select(func.count(LessonProgress.id), func.count(Lesson.id))
+        .outerjoin(LessonProgress, done)
+        .where(Lesson.course_id == bindparam("course_id"), Lesson.active)
+    )
+
+
 def refresh_completion(user_id: int, course_id: str) -> bool:
     """Record the course as complete once all active lessons are done and all quizzes passed.
 
@@ -270,7 +188,7 @@ def refresh_completion(user_id: int, course_id: str) -> bool:
     ):
         return False
     course = db.session.get(Course, course_id)
-    done, total = db.session.execute(_statement("lessons of a course"),
+    done, total = db.session.execute(_course_lessons_statement(),
                                      {"user_id": user_id, "course_id": course_id}).one()  # fmt: skip
     if not (total > 0 and done >= total):
         return False
@@ -282,17 +200,20 @@ def refresh_completion(user_id: int, course_id: str) -> bool:
     return True
 
 
-def next_lesson(user: User, states: list[Progress] | None = None, due_dates=None) -> Lesson | None:
+def next_lesson(user: User, states: list[Progress] | None = None, due_dates=None,
+                reading: list[Reading] | None = None) -> Lesson | None:  # fmt: skip
     """What to open next: the lesson last read if unfinished, else the first unfinished lesson
     of the first open course (courses with a due date first, soonest first, then tier order).
 
-    Pass the catalogue states when the caller has them already, and the due dates of the
-    user's open assignments (course id -> date or None) so that assigned courses come first."""
-    rows = db.session.execute(_statement("reading"), {"user_id": user.id}).all()
-    done = {row.lesson_id for row in rows if row.completed_at is not None}
-    last = max(rows, key=lambda row: row.last_opened_at, default=None)
+    Pass the catalogue states when the caller has them already, the due dates of the user's
+    open assignments (course id -> date or None) so that assigned courses come first, and the
+    lessons the user opened (LearningRecord.reading) when the caller has read them."""
+    if reading is None:
+        reading = learning_record([user.id], reading=True).reading
+    done = {row.lesson_id for row in reading if row.completed_at is not None}
+    last = max(reading, key=lambda row: row.last_opened_at, default=None)
     if last is not None and last.completed_at is None:
-        return db.session.get(Lesson, last.lesson_id)
+        return shelf.active_lesson(last.lesson_id)
     states = states if states is not None else catalogue(user)
     for state in _in_reading_order(states, due_dates or {}):
         if state.status in ("open", "in_progress"):
@@ -309,7 +230,7 @@ def _in_reading_order(states: list[Progress], due: dict) -> list[Progress]:
 
 def lesson_after(course: Course, lesson: Lesson) -> Lesson | None:
     lessons = active_lessons(course)
-    index = lessons.index(lesson)
+    index = [x.id for x in lessons].index(lesson.id)
     return lessons[index + 1] if index + 1 < len(lessons) else None
 
 

@@ -16,10 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from app.access import signed_in
-from app.courses import services
+from app.courses import services, shelf
 from app.courses.models import Course, Lesson
 from app.database import writing
 from app.extensions import db
+from app.i18n import current_language
+from app.models_base import localized
 from app.page_cache.pages import USER, conditional_page, done_recently, note_done
 from app.people.forms import ConfirmForm
 
@@ -39,14 +41,26 @@ def _locked_page(exc: services.CourseLocked):
     return render_template("courses/locked.html", course=exc.course, missing=exc.missing), 403
 
 
+def _shelved_course_or_404(course_id: str) -> Course:
+    """The active course from the shelf (detached, app.courses.shelf), for pages that read it."""
+    course = shelf.active_course(course_id)
+    if course is None:
+        abort(404)
+    return course
+
+
 def _open_lesson(course_id: str, slug: str):
-    """(course, lesson, None) when the reader may open it, else (None, None, the 403 page)."""
-    course = _course_or_404(course_id)
+    """(course, lesson, None) when the reader may open it, else (None, None, the 403 page).
+    Both come from the shelf (detached; the lesson without its text)."""
+    course = _shelved_course_or_404(course_id)
     try:
         services.check_open(current_user, course)
     except services.CourseLocked as exc:
         return None, None, _locked_page(exc)
-    return course, _lesson_or_404(course, slug), None
+    lesson = next((x for x in shelf.active_lessons(course.id) if x.slug == slug), None)
+    if lesson is None:
+        abort(404)
+    return course, lesson, None
 
 
 @bp.route("/courses")
@@ -64,7 +78,7 @@ def catalogue():
 @signed_in
 @conditional_page(USER)
 def course(course_id: str):
-    course = _course_or_404(course_id)
+    course = _shelved_course_or_404(course_id)
     try:
         services.check_open(current_user, course)
     except services.CourseLocked as exc:
@@ -123,14 +137,15 @@ def _lesson_page(course_id: str, slug: str, checked: tuple[Course, Lesson] | Non
             return locked
     else:
         course, lesson = checked
-    lessons = services.active_lessons(course)
-    index = lessons.index(lesson)
-    state = services.lesson_states(current_user, course).get(lesson.id)
+    lessons = shelf.active_lessons(course.id)
+    index = [x.id for x in lessons].index(lesson.id)
+    html, done = services.lesson_text_and_done(current_user, lesson)
     return render_template(
         "courses/lesson.html", course=course, lesson=lesson, form=ConfirmForm(),
         previous=lessons[index - 1] if index else None,
         following=lessons[index + 1] if index + 1 < len(lessons) else None,
-        position=index + 1, count=len(lessons), done=bool(state and state.completed_at),
+        position=index + 1, count=len(lessons), done=done,
+        lesson_html=localized(html, current_language()),
     )  # fmt: skip
 
 

@@ -25,19 +25,24 @@ def _home_scope() -> str:
 @signed_in
 @conditional_page(_home_scope)
 def home():
-    if current_user.role != Role.AGENT:
+    user = current_user._get_current_object()
+    if user.role != Role.AGENT:
         return render_template("main/home.html")
-    states = courses.catalogue(current_user)
-    open_ones = assignments.open_assignments(current_user)
+    record = courses.learning_record([user.id], reading=True)
+    states = courses.catalogue(user, record)
+    open_ones = assignments.open_assignments(user)
+    due = assignments.due_dates(open_ones)
     return render_template(
         "main/agent_home.html",
-        next_lesson=courses.next_lesson(current_user, states, assignments.due_dates(open_ones)),
-        placement=placement.offered_placement(current_user),
+        next_lesson=courses.next_lesson(user, states, due, record.reading),
+        placement=placement.offered_placement(user, record),
         assignments=open_ones,
         states=states,
         today=clock.today(),
-        over_time=progress_over_time(current_user, rtl=text_direction() == "rtl"),
-    )
+        over_time=progress_over_time(user, rtl=text_direction() == "rtl",
+                                     completed_at=record.completions.get(user.id, {}).values()),
+        learning_record=record,  # the certification slot reads the same
+    )  # fmt: skip
 
 
 @bp.route("/language", methods=["POST"])

@@ -26,6 +26,7 @@ from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 
 from app import clock
 from app.extensions import db
@@ -54,11 +55,15 @@ _COUNTERS = (DataGeneration.epoch, DataGeneration.shared, DataGeneration.overall
 
 def counters():
     """(epoch, shared, overall) for this request, read once; None before the first change."""
-    if "page_counters" not in g:
+    found = g.get("page_counters", _UNREAD)
+    if found is _UNREAD:
         query = select(*_COUNTERS).where(DataGeneration.id == 1)
         row = db.session.execute(query).first()
-        g.page_counters = None if row is None else Counters(*row)
-    return g.page_counters
+        found = g.page_counters = None if row is None else Counters(*row)
+    return found
+
+
+_UNREAD = object()  # counters() before this request has read them
 
 
 _USER_QUERIES: dict = {}
@@ -90,7 +95,7 @@ def page_identity(scope: str) -> tuple | None:
     if row is None:
         return None
     generation = row.shared if scope == USER else row.overall
-    user = current_user
+    user = current_user._get_current_object()  # looked up once, not once per attribute
     return (request.full_path, user.id, user.data_generation, row.epoch, scope, generation,
             current_language(), clock.today())  # fmt: skip
 
@@ -225,6 +230,15 @@ def shared_value(name: str | tuple, compute: Callable[[], object]):
         _shared.clear()
     value = _shared[key] = compute()
     return value
+
+
+def detached(statement) -> list:
+    """The ORM objects a statement selects, loaded in a session of their own on this request's
+    connection (the same transaction) and detached from it: fit to be kept by shared_value.
+    Objects the request's own session holds are neither touched nor detached. Only what the
+    statement loads can be read afterwards (no lazy loading)."""
+    with Session(bind=db.session.connection(), expire_on_commit=False) as own:
+        return list(own.scalars(statement).unique())
 
 
 # Side effects a page view repeats only now and then (remembering where a reader stopped),

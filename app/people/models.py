@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import NamedTuple
 
 from flask_login import UserMixin
 from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String
@@ -90,10 +91,7 @@ class User(UserMixin, db.Model):
         return self.active
 
     def name(self, locale: str) -> str:
-        first, second = (
-            (self.name_ar, self.name_en) if locale == "ar" else (self.name_en, self.name_ar)
-        )
-        return first or second
+        return person_name(self.name_ar, self.name_en, locale)
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
@@ -101,6 +99,23 @@ class User(UserMixin, db.Model):
     @property
     def invitation_pending(self) -> bool:
         return self.invited_at is not None and not self.password_hash and self.active
+
+
+def person_name(name_ar: str, name_en: str, locale: str) -> str:
+    """A person's name in the locale, else in the other language."""
+    first, second = (name_ar, name_en) if locale == "ar" else (name_en, name_ar)
+    return first or second
+
+
+class NamedPerson(NamedTuple):
+    """A person as lists show them (their id and names), read without loading the User."""
+
+    id: int
+    name_ar: str
+    name_en: str
+
+    def name(self, locale: str) -> str:
+        return person_name(self.name_ar, self.name_en, locale)
 
 
 class PendingImport(db.Model):

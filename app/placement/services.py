@@ -9,6 +9,7 @@ this module reacts to it in the same transaction.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -20,6 +21,7 @@ from app import clock
 from app.courses import recognition as recognitions
 from app.courses.models import Course, CourseRecognition
 from app.extensions import db
+from app.models_base import localized
 from app.page_cache.pages import shared_value
 from app.people.models import Role, User
 from app.quizzes.errors import QuizRefused
@@ -56,23 +58,36 @@ def offer_ends(user: User, header: dict) -> date:
     return user.hire_date + timedelta(days=header.get("offer_days") or DEFAULT_OFFER_DAYS)
 
 
-def offered_placement(user: User) -> Quiz | None:
+@dataclass(frozen=True)
+class PlacementOffer:
+    """The placement quiz an agent's home offers: its id and title."""
+
+    id: str
+    title: dict | str | None
+
+    def title_in(self, locale: str) -> str:
+        return localized(self.title, locale)
+
+
+def offered_placement(user: User, record=None) -> PlacementOffer | None:
     """The placement quiz to show on an agent's home: within the offer window after their
-    hire date, while the quiz's attempts policy leaves them an attempt."""
+    hire date, while the quiz's attempts policy leaves them an attempt. `record`: the
+    agent's learning record (app.courses) when the caller has read it, for the attempts."""
     if user.role != Role.AGENT or not user.active:
         return None
-    for quiz_id, header in shared_value("placement quizzes", _placement_quizzes):
+    for quiz_id, header, title in shared_value("placement quizzes", _placement_quizzes):
         if clock.today() >= offer_ends(user, header):
             continue
         allowed = int((header.get("attempts") or {}).get("max", 0))
-        if not allowed or _attempts_used(user, quiz_id) < allowed:
-            return db.session.get(Quiz, quiz_id)
+        used = record.attempts(user.id, quiz_id) if record else _attempts_used(user, quiz_id)
+        if not allowed or used < allowed:
+            return PlacementOffer(quiz_id, title)
     return None
 
 
-def _placement_quizzes() -> list[tuple[str, dict]]:
-    """(id, header) of each active placement quiz, by id: plain data, kept per process under
-    the shared change counter (app/page_cache) since every agent's home asks."""
+def _placement_quizzes() -> list[tuple[str, dict, dict | str | None]]:
+    """(id, header, title) of each active placement quiz, by id: plain data, kept per process
+    under the shared change counter (app/page_cache) since every agent's home asks."""
     candidates = db.session.scalars(
         select(Quiz).where(Quiz.course_id.is_(None), Quiz.active).order_by(Quiz.id)
     )
@@ -81,7 +96,8 @@ def _placement_quizzes() -> list[tuple[str, dict]]:
         header = placement_header(quiz)
         if header is not None:
             found.append((quiz.id, {"offer_days": header.get("offer_days"),
-                                    "attempts": dict(header.get("attempts") or {})}))  # fmt: skip
+                                    "attempts": dict(header.get("attempts") or {})},
+                          copy.deepcopy(quiz.title)))  # fmt: skip
     return found
 
 

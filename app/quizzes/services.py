@@ -9,16 +9,18 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import and_, bindparam, delete, func, or_, select
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock, events
+from app.database import read_rows, users_filter, users_parameters
 from app.extensions import db
 from app.i18n import format_moment
 from app.people.models import User
@@ -65,19 +67,43 @@ def passed_quiz_ids(user_ids: list[int]) -> dict[int, set[str]]:
     return passed
 
 
-def attempt_summaries(user_ids: list[int]) -> dict[tuple[int, str], tuple[int, float]]:
-    """(user id, quiz id) -> (attempts submitted, best score), a manager's latest override
-    standing in for the automatic score it reviewed."""
+class QuizRecord(NamedTuple):
+    attempts: int  # submitted, passed or not
+    best: float | None  # the best score (percent)
+    passed: bool  # any attempt passed
+
+
+@cache
+def quiz_records_query(one: bool = False):
+    """(user id, quiz id, attempts, best score, passed as 1 or 0) of the users in the expanding
+    parameter `user_ids` (`one`: of the user `user_id`, which spares expanding a list), as
+    quiz_records reads them: built once (every progress page runs it), and usable inside
+    another statement (app.courses reads it with the rest of an agent's learning)."""
     latest = latest_override_ids()
-    score = func.coalesce(ScoreOverride.score, Attempt.auto_score)
-    query = (
-        select(Attempt.user_id, Attempt.quiz_id, func.count(Attempt.id), func.max(score))
+    passed = or_(
+        and_(ScoreOverride.id.is_(None), Attempt.auto_passed.is_(True)),
+        ScoreOverride.passed.is_(True),
+    )
+    return (
+        select(Attempt.user_id, Attempt.quiz_id, func.count(Attempt.id),
+               func.max(func.coalesce(ScoreOverride.score, Attempt.auto_score)),
+               func.max(case((passed, 1), else_=0)))
         .outerjoin(latest, latest.c.attempt_id == Attempt.id)
         .outerjoin(ScoreOverride, ScoreOverride.id == latest.c.id)
-        .where(Attempt.user_id.in_(user_ids))
+        .where(users_filter(Attempt.user_id, one))
         .group_by(Attempt.user_id, Attempt.quiz_id)
-    )
-    return {(u, q): (n, best) for u, q, n, best in db.session.execute(query)}
+    )  # fmt: skip
+
+
+def quiz_records(user_ids: list[int]) -> dict[tuple[int, str], QuizRecord]:
+    """(user id, quiz id) -> attempts submitted, the best score and whether one passed, a
+    manager's latest override standing in for the automatic score and outcome it reviewed;
+    what passed_quiz_ids tells and more, in the same one statement."""
+    if not user_ids:
+        return {}
+    one = len(user_ids) == 1
+    rows = read_rows(db.session, quiz_records_query(one), users_parameters(user_ids))
+    return {(u, q): QuizRecord(n, best, bool(passed)) for u, q, n, best, passed in rows}
 
 
 def prepare_quizzes_on_offer() -> int:

@@ -3,12 +3,15 @@ acknowledged it, and agents' compliance statuses."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import current_app, g
-from sqlalchemy import select
+from sqlalchemy import String, bindparam, cast, null, select, union_all
 from sqlalchemy.orm import defer
 
 from app import clock, events
 from app.audit import services as audit
+from app.database import read_rows, users_filter, users_parameters
 from app.extensions import db
 from app.models_base import localized
 from app.notifications.services import notify
@@ -87,10 +90,55 @@ def acknowledged_current(user_ids: list[int]) -> set[int]:
     version_id = shared_value("current standards version id", _current_version_id)
     if version_id is None or not user_ids:
         return set()
-    query = select(Acknowledgement.user_id).where(
-        Acknowledgement.version_id == version_id, Acknowledgement.user_id.in_(user_ids)
+    params = {"version_id": version_id, "user_ids": list(user_ids)}
+    return set(read_rows(db.session, _statement("acknowledged"), params).scalars())
+
+
+@cache
+def _statement(name: str):
+    """Statements that every certification standing reads, built once."""
+    user_ids = bindparam("user_ids", expanding=True)
+    if name == "acknowledged":
+        return select(Acknowledgement.user_id).where(
+            Acknowledgement.version_id == bindparam("version_id"),
+            Acknowledgement.user_id.in_(user_ids),
+        )
+    if name == "statuses":
+        return select(
+            ComplianceStatus.user_id, ComplianceStatus.standard_id, ComplianceStatus.status
+        ).where(ComplianceStatus.user_id.in_(user_ids))
+    raise KeyError(name)
+
+
+@cache
+def _acknowledged_and_statuses(one: bool):
+    """Acknowledgements of the current version (no standard nor status) and statuses, of the
+    users (database.users_filter)."""
+    return union_all(
+        select(Acknowledgement.user_id, cast(null(), String), cast(null(), String)).where(
+            Acknowledgement.version_id == bindparam("version_id"),
+            users_filter(Acknowledgement.user_id, one),
+        ),
+        select(
+            ComplianceStatus.user_id, ComplianceStatus.standard_id, ComplianceStatus.status
+        ).where(users_filter(ComplianceStatus.user_id, one)),
     )
-    return set(db.session.scalars(query))
+
+
+def acknowledged_and_statuses(user_ids: list[int]) -> tuple[set[int], dict[tuple[int, str], str]]:
+    """What acknowledged_current and current_statuses tell, in one statement."""
+    version_id = shared_value("current standards version id", _current_version_id)
+    if version_id is None or not user_ids:
+        return set(), current_statuses(user_ids)
+    statement = _acknowledged_and_statuses(len(user_ids) == 1)
+    params = {"version_id": version_id, **users_parameters(user_ids)}
+    acknowledged, statuses = set(), {}
+    for user_id, standard_id, status in read_rows(db.session, statement, params):
+        if standard_id is None:
+            acknowledged.add(user_id)
+        else:
+            statuses[(user_id, standard_id)] = status
+    return acknowledged, statuses
 
 
 def current_version_label() -> str | None:
@@ -164,10 +212,8 @@ def current_statuses(user_ids: list[int]) -> dict[tuple[int, str], str]:
     no_evidence. Standards never computed for a user are absent."""
     if not user_ids:
         return {}
-    query = select(
-        ComplianceStatus.user_id, ComplianceStatus.standard_id, ComplianceStatus.status
-    ).where(ComplianceStatus.user_id.in_(user_ids))
-    return {(row.user_id, row.standard_id): row.status for row in db.session.execute(query)}
+    rows = read_rows(db.session, _statement("statuses"), {"user_ids": list(user_ids)})
+    return {(user_id, standard_id): status for user_id, standard_id, status in rows}
 
 
 def stored_statuses(user_ids: list[int]) -> dict[tuple[int, str], ComplianceStatus]:
