@@ -10,8 +10,9 @@ transaction moves them meanwhile); right before COMMIT it is read again, and the
 into the counts, bucket by bucket in a fixed order. Updating the counts last keeps their rows,
 which every writer shares, locked only while committing.
 
-Rows written behind the session's back (bulk INSERTs, COPY) are not seen: `rebuild()` counts
-everything again.
+A savepoint's commit applies what was noted so far; what changes after it is noted afresh.
+Rows written behind the session's back (bulk INSERTs, UPDATE statements, COPY) are not seen:
+`rebuild()` counts everything again, and the daily job's `check()` sets right what differs.
 """
 
 from __future__ import annotations

@@ -199,3 +199,20 @@ def test_two_requests_moving_one_agent_at_once_count_the_move_once(company, app)
         db.session.commit()
     other.join()
     assert assert_totals_are_a_recount(company["hr"])["in_progress"] == 1
+
+
+def test_an_issue_that_loses_a_race_leaves_the_counts_right(company):
+    """The same first issue made twice (two evaluations at once): the second certificate's
+    insert fails inside its savepoint, and the counts stay those of the stored rows."""
+    from app.certification.models import Certification
+
+    agent = company["renews"]
+    complete(agent, "basics")
+    complete(agent, "talking")
+    starter = db.session.get(Certification, "starter")
+    other = certification.standing_of(agent.id, "quizzer")
+    other.percent = 0 if other.percent else 50  # moves a bucket in the same transaction
+    standing = certification.standing_of(agent.id, "starter")
+    assert certification.issue_certificate(agent, starter, standing) is None
+    db.session.commit()
+    assert_totals_are_a_recount(company["hr"])
