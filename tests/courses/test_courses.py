@@ -268,3 +268,33 @@ def test_agent_sees_their_progress_over_time_as_a_chart_with_its_figures(
     login(make_user("hr"))
     detail = client.get(f"/team/agents/{agent.id}").get_data(as_text=True)
     assert 'id="over-time-chart"' in detail and 'id="over-time-table"' in detail
+
+
+def test_lessons_a_sync_adds_or_takes_out_show_on_the_lesson_pages_at_once(
+    synced, client, login_as
+):
+    """Courses and their lessons are kept per process; a content sync is seen by the next page."""
+    login_as("agent", locale="en")
+    first = client.get("/courses/basics/lessons/first").get_data(as_text=True)
+    assert "Lesson 1 of 2" in first and 'href="/courses/basics/lessons/second"' in first
+    course = synced / "courses/basics/course.yaml"
+    third = '  - id: third\n    title: {ar: "الثالث", en: "Third"}\nquizzes:'
+    write(synced, "courses/basics/course.yaml", course.read_text().replace("quizzes:", third))
+    for lang in ("ar", "en"):
+        write(synced, f"courses/basics/lessons/03-third.{lang}.md", f"## third ({lang})\n\nMore.\n")
+    assert sync_content(synced).changed
+    db.session.commit()
+    second = client.get("/courses/basics/lessons/second").get_data(as_text=True)
+    assert "Lesson 2 of 3" in second and 'href="/courses/basics/lessons/third"' in second
+    assert "third (en)" in client.get("/courses/basics/lessons/third").get_data(as_text=True)
+    entry = '  - id: second\n    title: {ar: "الثاني", en: "Second"}\n'
+    write(synced, "courses/basics/course.yaml", course.read_text().replace(entry, ""))
+    for lang in ("ar", "en"):  # files are numbered in the course's order
+        (synced / f"courses/basics/lessons/02-second.{lang}.md").unlink()
+        lessons = synced / "courses/basics/lessons"
+        (lessons / f"03-third.{lang}.md").rename(lessons / f"02-third.{lang}.md")
+    assert sync_content(synced).changed
+    db.session.commit()
+    assert client.get("/courses/basics/lessons/second").status_code == 404
+    first = client.get("/courses/basics/lessons/first").get_data(as_text=True)
+    assert "Lesson 1 of 2" in first and 'href="/courses/basics/lessons/third"' in first
