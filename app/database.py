@@ -78,53 +78,38 @@ def insert_if_missing(session: Session, model, *unique: str):
     return statement
 
 
-# --- rehearsals: running a code path for its reads only -------------------------------------
+# --- rehearsals: running a write path once, keeping nothing --------------------------------
 
 _REHEARSAL = "database.rehearsal"
 
 
-class RehearsalWouldWrite(RuntimeError):
-    """A rehearsal reached a write; the rehearsal stops there."""
+class RehearsalWouldCommit(RuntimeError):
+    """Code run in a rehearsal tried to commit; the rehearsal stops there, rolled back."""
 
 
 @contextmanager
 def rehearsal(session: Session) -> Iterator[None]:
-    """Run a block for its reads only (a worker's start compiles the statements of a write
-    path so): autoflush is off, a flush or an ORM INSERT, UPDATE or DELETE raises
-    RehearsalWouldWrite, which ends the block quietly, and the transaction is rolled back.
-    The other listeners of a flush run before the refusal, reading what they read for it
-    (but see `rehearsing`)."""
+    """Run a block in a transaction that is always rolled back (a worker's start compiles the
+    statements of a write path so, INSERTs and UPDATEs included): its statements reach the
+    database, nothing it wrote stays. A COMMIT inside it is refused once the listeners that run
+    before a commit have run (they send their statements too): RehearsalWouldCommit ends the
+    block quietly. The listener is there only meanwhile: the requests after it pay nothing."""
     session_class = type(session() if callable(session) else session)
-    # Listening only meanwhile: the requests after it pay nothing for it.
-    event.listen(session_class, "before_flush", _refuse_flush)  # after the other listeners
-    event.listen(session_class, "do_orm_execute", _refuse_statement)
+    event.listen(session_class, "before_commit", _refuse_commit)  # after the other listeners
     session.info[_REHEARSAL] = True
     try:
-        with session.no_autoflush:
-            yield
-    except RehearsalWouldWrite:
+        yield
+    except RehearsalWouldCommit:
         pass
     finally:
         session.rollback()
         session.info.pop(_REHEARSAL, None)
-        event.remove(session_class, "before_flush", _refuse_flush)
-        event.remove(session_class, "do_orm_execute", _refuse_statement)
+        event.remove(session_class, "before_commit", _refuse_commit)
 
 
-def rehearsing(session: Session) -> bool:
-    """Whether the session is rehearsing: a listener that would lock rows for the coming
-    flush leaves them alone (the flush will not happen)."""
-    return bool(session.info.get(_REHEARSAL))
-
-
-def _refuse_flush(session: Session, _context, _instances) -> None:
-    if rehearsing(session):
-        raise RehearsalWouldWrite("flush")
-
-
-def _refuse_statement(state) -> None:
-    if rehearsing(state.session) and not state.is_select:
-        raise RehearsalWouldWrite(str(state.statement)[:60])
+def _refuse_commit(session: Session) -> None:
+    if session.info.get(_REHEARSAL):
+        raise RehearsalWouldCommit("commit")
 
 
 def read_rows(session: Session, statement, params: dict | None = None):

@@ -252,7 +252,7 @@ def submit_attempt(user: User, quiz: Quiz, form, token: str) -> Attempt:
     quiz may not be opened."""
     check_quiz_open(user, quiz)
     form_token = read_token(token, user, quiz)
-    _lock_user(user)
+    lock_user(user)
     existing = attempt_by_key(user, form_token.key)
     if existing is not None:
         return existing
@@ -282,7 +282,7 @@ def submit_attempt(user: User, quiz: Quiz, form, token: str) -> Attempt:
     return attempt
 
 
-def _lock_user(user: User) -> None:
+def lock_user(user: User) -> None:
     """Serialise one user's submissions (PostgreSQL; SQLite already writes one at a time), so
     the attempts policy cannot be beaten by sending two forms at once."""
     db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
@@ -322,7 +322,7 @@ def _record_attempt(user, quiz, version_id, version: VersionView, form, token) -
         response = qtype.read(question, form, sitting)
         grade = qtype.grade(question, response, sitting.context)
         grades.append(grade)
-        attempt.answers.append(_answer_row(question.id, position, response, grade))
+        attempt.answers.append(answer_row(question.id, position, response, grade))
     for qtype, question in version.questions:
         qtype.close(question, sitting)
     attempt.auto_score, attempt.auto_passed = attempt_outcome(
@@ -333,7 +333,7 @@ def _record_attempt(user, quiz, version_id, version: VersionView, form, token) -
     return attempt
 
 
-def _answer_row(question_id: str, position: int, response, grade: Grade) -> Answer:
+def answer_row(question_id: str, position: int, response, grade: Grade) -> Answer:
     detail = grade.detail
     return Answer(
         question_id=question_id, position=position, response={"answer": response},
