@@ -16,9 +16,10 @@ from __future__ import annotations
 import gc
 import json
 import math
+from array import array
 from collections import Counter
-from functools import lru_cache
-from itertools import chain
+from functools import lru_cache, partial
+from itertools import chain, compress, islice
 from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import NamedTuple
@@ -152,10 +153,16 @@ class LearnedModel:
         self.ids = list(specs)
         self.biases = [specs[cid]["bias"] for cid in self.ids]
         self.cuts = [(specs[cid]["threshold"], specs[cid].get("margin", 0.0)) for cid in self.ids]
-        # one row per feature: its weight for each criterion (the floats read from the file,
-        # shared, so a reply's rows are gathered without making new numbers)
-        self.rows = list(zip(*(specs[cid]["weights"] for cid in self.ids), strict=True))
-        self._zero = (0.0,) * len(self.ids)
+        # one row per feature, its weight for each criterion, the rows side by side in one
+        # array of doubles (8 bytes a weight, where a float in a tuple took about 37). A row becomes a
+        # tuple of floats, kept, when a reply first needs it (its context features and the
+        # features it repeats); a word's own rows are read from the array when its summed row
+        # is kept. Each row's floats are then made together, so they sit together in memory.
+        self._width = width = len(self.ids)
+        columns = [specs[cid]["weights"] for cid in self.ids]
+        self._table = array("d", chain.from_iterable(zip(*columns, strict=True)))
+        self._rows: list[tuple[float, ...] | None] = [None] * (len(self._table) // max(width, 1))
+        self._zero = (0.0,) * width
         # "b:<word>_<next word>" as first word -> next word -> index, so a reply's word pairs
         # are looked up without building their names (every place the name can be cut is
         # kept, so a pair is found exactly when its name is in the vocabulary)
@@ -180,14 +187,27 @@ class LearnedModel:
     @property
     def weights(self) -> list[tuple[float, ...]]:
         """One column per criterion: the weight of each feature."""
-        return list(zip(*self.rows, strict=True))
+        return [tuple(self._table[k :: self._width]) for k in range(self._width)]
+
+    def _rows_of(self, indices: list[int]) -> list[tuple[float, ...]]:
+        """The rows of these features (made and kept where not yet)."""
+        rows = list(map(self._rows.__getitem__, indices))
+        if not all(rows):  # a row is a non-empty tuple, or None where not yet made
+            rows = [
+                r if r is not None else self._row(i) for r, i in zip(rows, indices, strict=True)
+            ]
+        return rows
+
+    def _row(self, i: int) -> tuple[float, ...]:
+        width = self._width
+        row = self._rows[i] = tuple(self._table[i * width : i * width + width])
+        return row
 
     def opinions(self, names: list[str]) -> dict[str, Opinion]:
         """The model's opinion on each criterion, from a reply's feature names."""
         vocabulary = self.vocabulary
         indices = [i for i in map(vocabulary.get, names) if i is not None]
-        rows = self.rows
-        return self._decide(self._sums(Counter(indices), [rows[i] for i in indices]))
+        return self._decide(self._sums(Counter(indices), self._rows_of(indices)))
 
     def review(
         self, a: Analysis, rule_found: dict[str, float], customer: Analysis | None
@@ -203,13 +223,12 @@ class LearnedModel:
         counts = Counter(chain(chain.from_iterable(map(itemgetter(0), entries)), found))
         # log 2 per occurrence: the words' kept sums, and the rows of the context features
         parts = list(map(itemgetter(1), entries))
-        parts += map(self.rows.__getitem__, found)
+        parts += self._rows_of(found)
         return self._decide(self._sums(counts, parts))
 
     def _sums(self, counts: Counter, parts: list[tuple[float, ...]]) -> list[float]:
         """bias + w . vector per criterion, for the features counted in `counts`. `parts` are
         rows that together sum the weights of every occurrence of every feature."""
-        rows = self.rows
         totals = [LOG2 * sum(column) for column in zip(self._zero, *parts, strict=True)]
         # a feature seen c times counts log(1 + c), not c log 2: correct the repeated ones,
         # gathered by count
@@ -226,7 +245,7 @@ class LearnedModel:
             value = math.log1p(c)
             square += len(group) * value * value
             extra = value - c * LOG2
-            columns = zip(*[rows[i] for i in group], strict=True)
+            columns = zip(*self._rows_of(group), strict=True)
             totals = [t + extra * sum(col) for t, col in zip(totals, columns, strict=True)]
         norm = math.sqrt(square) or 1.0
         return [b + t / norm for b, t in zip(self.biases, totals, strict=True)]
@@ -238,9 +257,12 @@ class LearnedModel:
         if found is None:
             vocabulary = self.vocabulary
             own = tuple(i for i in map(vocabulary.get, word_features(word)) if i is not None)
-            rows = self.rows
+            table, width = self._table, self._width
             summed = tuple(
-                sum(column) for column in zip(self._zero, *(rows[i] for i in own), strict=True)
+                sum(column)
+                for column in zip(
+                    self._zero, *(table[i * width : i * width + width] for i in own), strict=True
+                )
             )
             found = (
                 own,
@@ -265,18 +287,25 @@ class LearnedModel:
         out: list[int] = []
         add = out.append
         negated, negator, in_question = a.negated_flags(), a.negator, a.in_question
-        for i, entry in enumerate(entries):
-            if in_question[i]:
-                if entry[2] is not None:
-                    add(entry[2])
-            elif negated[i] and not negator[i] and entry[3] is not None:
-                add(entry[3])
+        if True in in_question:
+            for i, entry in enumerate(entries):
+                if in_question[i]:
+                    if entry[2] is not None:
+                        add(entry[2])
+                elif negated[i] and not negator[i] and entry[3] is not None:
+                    add(entry[3])
+        else:  # most replies ask nothing, and few of their words are negated
+            for i in compress(range(len(entries)), negated):
+                if not negator[i] and entries[i][3] is not None:
+                    add(entries[i][3])
         clause = a.clause
         norms = a.norms
-        for i in range(len(norms) - 1):
-            pairs = entries[i][4]
-            if pairs is not None and clause[i + 1] == clause[i]:
-                found = pairs.get(norms[i + 1])
+        # each word with the next: the pairs are one fewer than the words
+        after = islice(norms, 1, None)
+        nexts = zip(map(_PAIRS, entries), after, clause, clause[1:], strict=False)
+        for pairs, second, here, there in nexts:
+            if pairs is not None and here == there:
+                found = pairs.get(second)
                 if found is not None:
                     add(found)
         rules = self._rules
@@ -323,9 +352,13 @@ class LearnedModel:
         for cid, z, (threshold, margin) in zip(self.ids, sums, self.cuts, strict=True):
             p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
             sure = abs(p - threshold) >= margin
-            out[cid] = Opinion(round(p, 3), (p >= threshold) if sure else None)
+            out[cid] = _opinion((round(p, 3), (p >= threshold) if sure else None))
         return out
 
+
+# Opinion(probability, present) without the keyword handling of a named tuple's constructor
+_opinion = partial(tuple.__new__, Opinion)
+_PAIRS = itemgetter(4)
 
 # A word's entry in LearnedModel: (indices of its own features, the sum of their rows, index
 # of "q:<word>", index of "n:<word>", next word -> index of the pair)

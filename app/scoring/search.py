@@ -78,13 +78,15 @@ class PatternSet:
     """Patterns indexed by the terms that can start them, so a reply only tries the few
     patterns whose first word it contains."""
 
-    __slots__ = ("patterns", "_by_anchor", "_anchors", "_entries")
+    __slots__ = ("patterns", "_by_anchor", "_anchors", "_entries", "_chosen")
 
     def __init__(self, patterns: list[Pattern]) -> None:
         self.patterns = patterns
         self._by_anchor: dict[int, list[int]] = {}
-        # per pattern: the pattern and what its slots need present before it is searched
-        self._entries: list[tuple[Pattern, tuple[Need, ...]]] = []
+        # per pattern: the pattern and what its slots need present before it is searched: the
+        # words of slots of one-word alternatives (one of each set), then the slots with
+        # longer alternatives
+        self._entries: list[tuple[Pattern, tuple[frozenset[int], ...], tuple[Need, ...]]] = []
         for n, p in enumerate(patterns):
             for ident in p.anchors:
                 self._by_anchor.setdefault(ident, []).append(n)
@@ -94,8 +96,10 @@ class PatternSet:
             needs = [_need(s) for s in slots if not s.optional]
             # the slot whose words are fewest is the likeliest to be missing: test it first
             needs.sort(key=lambda need: len(need[0]) + len(need[1]))
-            self._entries.append((p, tuple(needs)))
+            words = tuple(need[0] for need in needs if not need[1])
+            self._entries.append((p, words, tuple(need for need in needs if need[1])))
         self._anchors = frozenset(self._by_anchor)
+        self._chosen: dict[frozenset[int], list[int]] = {}
 
     def __len__(self) -> int:
         return len(self.patterns)
@@ -111,25 +115,36 @@ class PatternSet:
             for ident in anchors:
                 chosen = by_anchor[ident]  # in pattern order already
         else:
-            chosen_set: set[int] = set()
-            for ident in anchors:
-                chosen_set.update(by_anchor[ident])
-            chosen = sorted(chosen_set)
+            # the patterns a set of anchors starts, in pattern order, kept per set of anchors
+            # (replies start the same few patterns again and again)
+            kept = self._chosen
+            chosen = kept.get(anchors)
+            if chosen is None:
+                chosen_set: set[int] = set()
+                for ident in anchors:
+                    chosen_set.update(by_anchor[ident])
+                if len(kept) >= _CHOSEN_LIMIT:
+                    kept.clear()
+                chosen = kept[anchors] = sorted(chosen_set)
         out: list[Match] = []
         entries = self._entries
+        disjoint = present.isdisjoint
         for n in chosen:
-            pattern, needs = entries[n]
-            for singles, phrase_firsts, phrases in needs:
-                if present.isdisjoint(singles) and not (
-                    phrase_firsts and _phrase_present(phrase_firsts, phrases, present)
-                ):
+            pattern, words, phrased = entries[n]
+            for singles in words:
+                if disjoint(singles):
                     break
             else:
-                out += find_matches(pattern, hits, a, checked=True)
+                for singles, phrase_firsts, phrases in phrased:
+                    if disjoint(singles) and not _phrase_present(phrase_firsts, phrases, present):
+                        break
+                else:
+                    out += find_matches(pattern, hits, a, checked=True)
         return out
 
 
 Need = tuple[frozenset[int], frozenset[int], dict[int, tuple[frozenset[int], ...]]]
+_CHOSEN_LIMIT = 256  # sets of anchors kept per pattern set
 
 
 def _need(slot: Slot) -> Need:
