@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
@@ -346,20 +347,34 @@ def iter_rows(viewer, flt, today, locale, current_version, batch: int = 1000):
     yield from to_rows(result, locale)
 
 
+# What a row needs of a record, in this order (see to_rows).
+_ROW_VALUES = ("user_id", "employee_no", "name_ar", "name_en", "department_ar", "department_en",
+               "team_ar", "team_en", "manager_ar", "manager_en", "title", "status", "percent",
+               "certificate_id", "code", "valid_from", "expires_on", "standards_version")  # fmt: skip
+
+
 def to_rows(records, locale: str) -> Iterator[ReportRow]:
-    for r, title in with_titles(records, locale):
-        yield to_row(r, locale, title)
-
-
-def with_titles(records, locale: str) -> Iterator[tuple]:
-    """Each record with its certification's title in the language: the title (JSON text) is
-    read once per certification, not once per row."""
-    titles: dict[str, str] = {}
-    for r in records:
-        title = titles.get(r.title)
-        if title is None:
-            title = titles[r.title] = localized(_json(r.title), locale)
-        yield r, title
+    """The records as rows in the language. Each record's values are taken at once by
+    position (reading a row's value by name costs about half a microsecond, a dozen of them
+    more than the rest of the row), and each certification's title (JSON text) is decoded
+    once, not once per row."""
+    values, titles = None, {}
+    for record in records:
+        if values is None:
+            values = itemgetter(*map(record._fields.index, _ROW_VALUES))
+        (user_id, employee_no, name_ar, name_en, department_ar, department_en, team_ar, team_en,
+         manager_ar, manager_en, title, status, percent, certificate_id, code, valid_from,
+         expires_on, standards_version) = values(record)  # fmt: skip
+        certification = titles.get(title)
+        if certification is None:
+            certification = titles[title] = localized(_json(title), locale)
+        yield ReportRow(
+            user_id, employee_no, in_language(name_ar, name_en, locale),
+            in_language(department_ar, department_en, locale),
+            in_language(team_ar, team_en, locale), in_language(manager_ar, manager_en, locale),
+            certification, status, 100 if certificate_id is not None else (percent or 0),
+            certificate_id, code, valid_from, expires_on, standards_version,
+        )  # fmt: skip
 
 
 def _json(text):
@@ -369,17 +384,6 @@ def _json(text):
 def in_language(ar: str | None, en: str | None, locale: str) -> str:
     """A name in the language, else in the other one."""
     return (ar or en or "") if locale == "ar" else (en or ar or "")
-
-
-def to_row(r, locale: str, title: str) -> ReportRow:
-    return ReportRow(
-        r.user_id, r.employee_no, in_language(r.name_ar, r.name_en, locale),
-        in_language(r.department_ar, r.department_en, locale),
-        in_language(r.team_ar, r.team_en, locale),
-        in_language(r.manager_ar, r.manager_en, locale), title, r.status,
-        100 if r.certificate_id is not None else (r.percent or 0), r.certificate_id, r.code,
-        r.valid_from, r.expires_on, r.standards_version,
-    )  # fmt: skip
 
 
 STATUS_LABELS = {

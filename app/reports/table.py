@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from flask import url_for
 
-from app.certification.report import in_language, with_titles
+from app.certification.report import ReportRow
 from app.i18n import format_day
 from app.url_values import LARGEST
 
@@ -33,22 +33,19 @@ class PageRow(NamedTuple):
     older: bool  # earned under another version than the current one
 
 
-def page_rows(records: Iterable, locale: str, current_version: str | None) -> list[PageRow]:
-    """The page's rows from the report's records (report.page_of_records)."""
+def page_rows(rows: Iterable[ReportRow], current_version: str | None) -> list[PageRow]:
+    """The page's rows from the report's (report.page_of_rows)."""
     link = certificate_link()
-    rows = []
-    for r, title in with_titles(records, locale):
-        held, version = r.certificate_id is not None, r.standards_version or ""
-        rows.append(PageRow(
-            r.user_id, r.status, in_language(r.name_ar, r.name_en, locale), r.employee_no,
-            in_language(r.department_ar, r.department_en, locale),
-            in_language(r.team_ar, r.team_en, locale),
-            in_language(r.manager_ar, r.manager_en, locale), title,
-            100 if held else (r.percent or 0),
-            link(r.certificate_id) if held else "", format_day(r.expires_on) if held else "",
+    found = []
+    for (user_id, employee_no, name, department, team, manager, certification, status, percent,
+         certificate_id, _code, _valid_from, expires_on, version) in rows:  # fmt: skip
+        held, version = certificate_id is not None, version or ""
+        found.append(PageRow(
+            user_id, status, name, employee_no, department, team, manager, certification,
+            percent, link(certificate_id) if held else "", format_day(expires_on) if held else "",
             version, bool(version and current_version and version != current_version),
         ))  # fmt: skip
-    return rows
+    return found
 
 
 def certificate_link() -> Callable[[int], str]:

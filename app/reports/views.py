@@ -42,11 +42,11 @@ def certification():
     totals = report.totals(current_user, flt, today, version)
     count = totals[flt.status] if flt.status else sum(totals.values())
     page = min(_page_number(), max(1, -(-count // report.PER_PAGE)))
-    records = report.page_of_records(current_user, flt, today, locale, version, page)
-    rows = page_rows(records, locale, version)  # each row's cells ready for the template
+    rows = report.page_of_rows(current_user, flt, today, locale, version, page)
+    cells = page_rows(rows, version)  # each row's cells ready for the template
     labels = {key: str(label) for key, label in report.STATUS_LABELS.items()}  # translated once
     return render_template(
-        "reports/certification.html", flt=flt, rows=rows, totals=totals, count=count,
+        "reports/certification.html", flt=flt, rows=cells, totals=totals, count=count,
         page=page, pages=max(1, -(-count // report.PER_PAGE)), labels=labels,
         options=options, bars=status_bars(totals, labels),
         current_version=version, today=today,
