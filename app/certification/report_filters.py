@@ -4,17 +4,23 @@ A handful of teams is offered as a list; past LIST_LIMIT the filter becomes a se
 instead, answered SEARCH_LIMIT matches at a time, and only the chosen team or manager is read
 (by id, or by the exact code someone typed). An installation may have thousands of teams, and
 listing them all on every view of the report costs more than the rest of the page.
+
+Departments, certifications and teams are shared data (app/page_cache): what the filters offer
+of them is kept per process under the shared change counter. Managers are people, whose names
+move only their own counter: they are read on every view (one small query).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.certification.models import Certification
+from app.database import read_rows
 from app.extensions import db
+from app.page_cache.pages import detached, shared_value
 from app.people.models import Department, Role, Team, User
 
 LIST_LIMIT = 200  # more choices than this: a search field instead of a list
@@ -56,7 +62,8 @@ def _sees_everyone(viewer: User) -> bool:
 
 
 def _visible_teams(viewer: User) -> list:
-    return [] if _sees_everyone(viewer) else [Team.manager_id == viewer.id]
+    """Every team, or a manager's own (by the `viewer_id` parameter, see _run)."""
+    return [] if _sees_everyone(viewer) else [Team.manager_id == bindparam("viewer_id")]
 
 
 def _team_query(viewer: User) -> Select:
@@ -72,6 +79,10 @@ def _manager_query(viewer: User) -> Select:
     )
 
 
+def _run(query: Select, viewer: User):
+    return read_rows(db.session, query, {"viewer_id": viewer.id})
+
+
 def _query(kind: str, viewer: User) -> Select:
     return _team_query(viewer) if kind == "team" else _manager_query(viewer)
 
@@ -82,34 +93,51 @@ def _columns(kind: str):
     return Manager.id, Manager.employee_no, Manager.name_ar, Manager.name_en
 
 
+_LISTINGS: dict[tuple, Select] = {}
+
+
+def _listing(kind: str, viewer: User) -> Select:
+    """The statement of _listed, built once per kind and viewer's reach."""
+    key = (kind, _sees_everyone(viewer), LIST_LIMIT)
+    query = _LISTINGS.get(key)
+    if query is None:
+        _id, _code, _ar, name_en = _columns(kind)
+        query = _LISTINGS[key] = _query(kind, viewer).order_by(name_en, _id).limit(LIST_LIMIT + 1)
+    return query
+
+
 def _listed(kind: str, viewer: User) -> list[Choice] | None:
     """Every choice of `kind` in name order, or None when there are more than LIST_LIMIT (at
     most LIST_LIMIT + 1 rows are read to tell)."""
-    _id, _code, _ar, name_en = _columns(kind)
-    query = _query(kind, viewer).order_by(name_en, _id).limit(LIST_LIMIT + 1)
-    rows = [Choice(*row) for row in db.session.execute(query)]
+    rows = [Choice(*row) for row in _run(_listing(kind, viewer), viewer)]
     return rows if len(rows) <= LIST_LIMIT else None
 
 
-def _listed_teams(viewer: User) -> tuple[list[Choice], list[Choice]] | None:
-    """Every team with its manager, both in name order, read at once; None when there are
-    more than LIST_LIMIT teams."""
-    query = (
-        select(Team.id, Team.code, Team.name_ar, Team.name_en, Team.department_id,
-               Manager.id, Manager.employee_no, Manager.name_ar, Manager.name_en)
-        .outerjoin(Manager, Manager.id == Team.manager_id)
-        .where(*_visible_teams(viewer))
-        .order_by(Team.name_en, Team.id)
-        .limit(LIST_LIMIT + 1)
-    )  # fmt: skip
-    teams, managers = [], {}
-    for row in db.session.execute(query):
-        teams.append(Choice(*row[:5]))
-        if row[5] is not None:
-            managers[row[5]] = Choice(*row[5:])
-    if len(teams) > LIST_LIMIT:
-        return None
-    return teams, sorted(managers.values(), key=lambda m: (m.name_en, m.id))
+@dataclass(frozen=True)
+class SharedOptions:
+    """What the filters offer of shared data, as kept per process: plain values, and the
+    certifications detached from any session."""
+
+    departments: list[Choice]
+    certifications: list[Certification]
+    teams: list[Choice] | None  # None: more than LIST_LIMIT, a search field instead
+
+
+def _shared_options(viewer: User) -> SharedOptions:
+    departments = select(Department.id, Department.code, Department.name_ar, Department.name_en)
+    certifications = select(Certification).where(Certification.active)
+    return SharedOptions(
+        [Choice(*row) for row in read_rows(db.session, departments.order_by(Department.name_en))],
+        detached(certifications.order_by(Certification.position)),
+        _listed("team", viewer),
+    )
+
+
+def kept_options(viewer: User) -> SharedOptions:
+    """_shared_options, kept under the shared change counter: for HR and admins (who see
+    every team) once, for a manager per manager (their own teams)."""
+    scope = None if _sees_everyone(viewer) else viewer.id
+    return shared_value(("report filters", scope, LIST_LIMIT), lambda: _shared_options(viewer))
 
 
 def chosen(kind: str, viewer: User, choice_id: int | None = None, code: str = "") -> Choice | None:
@@ -119,7 +147,7 @@ def chosen(kind: str, viewer: User, choice_id: int | None = None, code: str = ""
         query = _query(kind, viewer).where(id_column == choice_id)
     else:
         query = _query(kind, viewer).where(func.lower(code_column) == code.strip().lower())
-    row = db.session.execute(query.limit(1)).first()
+    row = _run(query.limit(1), viewer).first()
     return Choice(*row) if row else None
 
 
@@ -140,7 +168,7 @@ def search(kind: str, viewer: User, text: str) -> list[Choice]:
         .order_by(exact.desc(), name_en, id_column)
         .limit(SEARCH_LIMIT)
     )
-    return [Choice(*row) for row in db.session.execute(query)]
+    return [Choice(*row) for row in _run(query, viewer)]
 
 
 def _offered(kind: str, viewer: User, choice_id, code, options: FilterOptions) -> list[Choice]:
@@ -160,14 +188,16 @@ def filter_options(viewer: User, flt=None, codes: dict | None = None) -> FilterO
     was typed into a search field, by kind (a code or an employee number); the chosen team or
     manager is then read by that code, else by the filter's id."""
     codes = codes or {}
-    departments = list(db.session.scalars(select(Department).order_by(Department.name_en)))
-    options = FilterOptions(departments, [], [], [])
-    listed = _listed_teams(viewer)
-    if listed is not None:
-        options.teams, options.managers = listed
+    kept = kept_options(viewer)
+    options = FilterOptions(kept.departments, [], [], kept.certifications)
+    if kept.teams is not None:
+        options.teams = kept.teams
+        # the managers of the listed teams (as many or fewer), in name order
+        managers = _listed("manager", viewer) or []
+        options.managers = sorted(managers, key=lambda m: (m.name_en, m.id))
         if not _sees_everyone(viewer):
             ids = {t.department_id for t in options.teams}
-            options.departments = [d for d in departments if d.id in ids]
+            options.departments = [d for d in kept.departments if d.id in ids]
     else:
         options.teams = _offered("team", viewer, getattr(flt, "team_id", None),
                                  codes.get("team"), options)  # fmt: skip
@@ -175,9 +205,6 @@ def filter_options(viewer: User, flt=None, codes: dict | None = None) -> FilterO
         if options.managers is None:
             options.managers = _offered("manager", viewer, getattr(flt, "manager_id", None),
                                         codes.get("manager"), options)  # fmt: skip
-    options.certifications = list(db.session.scalars(
-        select(Certification).where(Certification.active).order_by(Certification.position)
-    ))  # fmt: skip
     return options
 
 

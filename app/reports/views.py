@@ -15,6 +15,7 @@ from app.people import services as people
 from app.reports import digest as _digest  # noqa: F401  (registers the daily step)
 from app.reports import exports, team
 from app.reports.chart import status_bars, status_chart
+from app.reports.table import page_rows
 from app.standards import services as standards
 
 # Pages keep the addresses they had before reports owned them (/team, /certification/report).
@@ -42,9 +43,10 @@ def certification():
     count = totals[flt.status] if flt.status else sum(totals.values())
     page = min(_page_number(), max(1, -(-count // report.PER_PAGE)))
     rows = report.page_of_rows(current_user, flt, today, locale, version, page)
+    cells = page_rows(rows, version)  # each row's cells ready for the template
     labels = {key: str(label) for key, label in report.STATUS_LABELS.items()}  # translated once
     return render_template(
-        "reports/certification.html", flt=flt, rows=rows, totals=totals, count=count,
+        "reports/certification.html", flt=flt, rows=cells, totals=totals, count=count,
         page=page, pages=max(1, -(-count // report.PER_PAGE)), labels=labels,
         options=options, bars=status_bars(totals, labels),
         current_version=version, today=today,

@@ -1,0 +1,57 @@
+"""The certification report's table as the page writes it: each row's cells ready in Python
+(texts in the reader's language, the date written out, the certificate's address), so that
+the template's loop only places them. Exports write the report's rows their own way
+(app/reports/exports.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
+
+from flask import url_for
+
+from app.certification.report import ReportRow
+from app.i18n import format_day
+from app.url_values import LARGEST
+
+
+class PageRow(NamedTuple):
+    """A row's cells in the order the template unpacks them."""
+
+    user_id: int
+    status: str
+    name: str
+    employee_no: str
+    department: str
+    team: str
+    manager: str
+    certification: str
+    percent: int
+    link: str  # the certificate's page; "" without a certificate
+    until: str  # its expiry date as the page writes dates
+    version: str  # the standards version it was earned under
+    older: bool  # earned under another version than the current one
+
+
+def page_rows(rows: Iterable[ReportRow], current_version: str | None) -> list[PageRow]:
+    """The page's rows from the report's (report.page_of_rows)."""
+    link = certificate_link()
+    found = []
+    for (user_id, employee_no, name, department, team, manager, certification, status, percent,
+         certificate_id, _code, _valid_from, expires_on, version) in rows:  # fmt: skip
+        held, version = certificate_id is not None, version or ""
+        found.append(PageRow(
+            user_id, status, name, employee_no, department, team, manager, certification,
+            percent, link(certificate_id) if held else "", format_day(expires_on) if held else "",
+            version, bool(version and current_version and version != current_version),
+        ))  # fmt: skip
+    return found
+
+
+def certificate_link() -> Callable[[int], str]:
+    """The address of a certificate's page by its id: url_for once, then the id put in its
+    place (building an address costs more than the rest of a row)."""
+    head, _, tail = url_for("certification.certificate_detail", certificate_id=LARGEST).partition(
+        str(LARGEST)
+    )
+    return lambda certificate_id: f"{head}{certificate_id}{tail}"
