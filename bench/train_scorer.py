@@ -2,6 +2,9 @@
 
     python bench/train_scorer.py --cv      # grouped cross-validation: every reply is judged by
                                            # a model trained without its scenario
+    python bench/train_scorer.py --cv --batches
+                                           # and each later writing round of the corpus judged
+                                           # by a model trained without that round
     python bench/train_scorer.py --write   # train on every training scenario and write
                                            # app/scoring/packs/learned-complaint-handling.json
     python bench/train_scorer.py --write --unseen
@@ -175,6 +178,27 @@ def out_of_fold(data: Featurised, folds: int) -> list[dict[str, float]]:
     return probs
 
 
+def held_out_batches(data: Featurised, keys: set[str], batches: dict[str, str], cuts) -> None:
+    """Each later writing round of the corpus scored by a model trained without that round
+    (the first round and the older sets always train), with the given cuts."""
+    probs: list[dict[str, float]] = [{} for _ in data.replies]
+    held: dict[str, list] = {}
+    for batch in sorted({b for b in batches.values() if b}):
+        inside = [batches.get(r.scenario) == batch for r in data.replies]
+        model = learned.LearnedModel(fit(
+            [n for n, x in zip(data.names, inside, strict=True) if not x],
+            [r.labels for r, x in zip(data.replies, inside, strict=True) if not x],
+        ))  # fmt: skip
+        held[batch] = [r for r, x in zip(data.replies, inside, strict=True) if x and r.key in keys]
+        for i in (i for i, x in enumerate(inside) if x):
+            probs[i] = {c: o.probability for c, o in model.opinions(data.names[i]).items()}
+    found = _decisions(data, probs, keys, cuts)
+    for batch, part in held.items():
+        _print(f"batch {batch}, trained without it", evaluate(found, part))
+    every = [r for part in held.values() for r in part]
+    _print("every later round, each trained without it", evaluate(found, every))
+
+
 def choose_cuts(data: Featurised, probs, keys: set[str], critical: set[str]) -> dict:
     """Per criterion, (threshold, margin): how sure the model must be to overrule the rules,
     by leave-scenario-out F1 on the corpus replies (mean of the two languages); for a critical
@@ -291,6 +315,11 @@ def main() -> int:
     parser.add_argument("--labels", default="final")
     parser.add_argument("--cv", action="store_true", help="leave-scenario-out figures")
     parser.add_argument("--folds", type=int, default=10)
+    parser.add_argument(
+        "--batches",
+        action="store_true",
+        help="with --cv: also each later writing round scored by a model trained without it",
+    )
     parser.add_argument("--write", action="store_true", help="train on all and write the pack")
     parser.add_argument("--show", metavar="CRITERION", help="list its leave-scenario-out misses")
     parser.add_argument(
@@ -306,6 +335,8 @@ def main() -> int:
     if args.cv or args.write:
         batches = {sid: s.batch for sid, s in Corpus(args.corpus, [args.labels]).scenarios.items()}
         cuts = cross_validate(data, corpus_keys, args.folds, critical, args.show, batches)
+        if args.batches:
+            held_out_batches(data, corpus_keys, batches, cuts)
     if args.write:
         model = fit(data.names, [r.labels for r in replies])
         for cid, spec in model["criteria"].items():
