@@ -31,7 +31,7 @@ PACKS = Path(__file__).with_name("packs")
 FORMAT = 1
 _WORD_CACHE = 65536
 _MIN_WORD = 3
-_CHAR_SIZES = (3, 4)
+_CHAR_SIZES = (3,)
 LOG2 = math.log(2.0)
 
 
@@ -47,8 +47,12 @@ def features(a: Analysis, rule_found: dict[str, float], customer: Analysis | Non
 
 @lru_cache(maxsize=65536)
 def word_features(word: str) -> tuple[str, ...]:
-    """What a word says wherever it stands: itself, and its pieces (3 and 4 letters, with its
-    edges marked) for spellings never seen."""
+    """What a word says wherever it stands: itself, and its pieces of 3 letters, with its edges
+    marked, for spellings never seen. Pieces of 3 and 4 letters were measured against 3 alone
+    on writing rounds the model never saw (mean macro F1 of the two languages): 0.890 and 0.890
+    over twelve rounds each held out, 0.899 and 0.901 on the two newest before they joined.
+    The same agreement from a smaller model: the shipped one has 38,186 features (with pieces
+    of 4 letters too, a model trained on fewer replies had 52,553)."""
     if len(word) < _MIN_WORD:
         return ("w:" + word,)
     padded = f"<{word}>"
