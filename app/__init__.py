@@ -85,8 +85,11 @@ def _import_models() -> None:
 
 def prepare_grading(app: Flask) -> None:
     """Compile what grading the quizzes on offer needs before the first request, and rehearse a
-    submit's reads (nothing is written), so that a new worker's first role-play answer is
-    graded and recorded as fast as the next ones (RUBRIC_WARMUP)."""
+    role-play submit in a transaction that is rolled back, so that a new worker's first answer
+    is graded and recorded as fast as the next ones (RUBRIC_WARMUP). The rehearsal runs as a
+    request would (messages and dates need one); it only warms up, so nothing it meets may stop
+    the app or a command from starting: a failure is logged and the first submit compiles what
+    it needs."""
     if not app.config["RUBRIC_WARMUP"]:
         return
     from sqlalchemy.exc import SQLAlchemyError
@@ -98,12 +101,19 @@ def prepare_grading(app: Flask) -> None:
     with app.app_context():
         try:
             prepare_quizzes_on_offer()
-            rehearse_submit()
+            prepared = True
         except SQLAlchemyError as exc:
             # No tables yet (before `flask db upgrade`) or no database: answers compile later.
             app.logger.info("quizzes not prepared at start: %s", exc.__class__.__name__)
+            prepared = False
         finally:
             db.session.remove()
+        if prepared:
+            try:
+                with app.test_request_context():
+                    rehearse_submit()
+            except Exception:  # a warm-up: whatever it meets is logged, never fatal
+                app.logger.warning("submit rehearsal at start failed", exc_info=True)
     # What was compiled lives as long as the process: keep it out of the collector's full
     # passes, which would otherwise walk it again and again during requests.
     gc.collect()

@@ -8,9 +8,10 @@ from contextlib import contextmanager
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 
-from app import create_app
+from app import clock, create_app
 from app.extensions import db
 from app.page_cache.models import DataGeneration
+from app.quizzes.models import Attempt, Quiz
 from tests.conftest import PASSWORD, make_config
 from tests.quizzes.conftest import GOOD_REPLY
 
@@ -84,6 +85,32 @@ def test_the_first_submit_after_start_finds_its_statements_compiled(
         compiled_now = [text for text, cached in sent if not cached]
         # every statement of the submit, its writes included, was compiled at start
         assert compiled_now == [], "\n".join(compiled_now)
+    finally:
+        with started.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_a_worker_starts_when_the_first_agent_has_no_attempt_left(
+    synced_quizzes, make_user, database_url
+):
+    """The rehearsal meets the attempts policy's refusal (a message in the agent's language)
+    as a request would, and carries on: the worker starts and its statements are compiled."""
+    agent = make_user("agent")
+    quiz = db.session.scalar(select(Quiz).where(Quiz.id == "service-quiz"))
+    now = clock.now()
+    for n in range(5):  # the quiz allows 5
+        db.session.add(Attempt(
+            user_id=agent.id, quiz_id=quiz.id, quiz_version_id=quiz.current_version_id,
+            idempotency_key=f"used-{n}", started_at=now, submitted_at=now, locale="en",
+            auto_score=50.0, auto_passed=False, pass_mark=70,
+        ))  # fmt: skip
+    db.session.commit()
+    with statements_sent() as sent:
+        started = _start_worker(database_url)
+    try:
+        texts = [text.lstrip().upper() for text, _cached in sent]
+        assert any(text.startswith("INSERT INTO ANSWER") for text in texts), texts
     finally:
         with started.app_context():
             db.session.remove()
