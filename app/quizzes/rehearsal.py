@@ -69,12 +69,8 @@ def _rehearse(agent: User, quiz: Quiz, version: VersionView) -> None:
     services.lock_user(agent)
     services.attempt_by_key(agent, "rehearsal")
     services.attempts_state(agent, quiz, version)
-    now = clock.now()
-    attempt = Attempt(
-        user_id=agent.id, quiz_id=quiz.id, quiz_version_id=quiz.current_version_id,
-        idempotency_key="rehearsal", started_at=now, submitted_at=now, locale=agent.locale,
-        auto_score=0, auto_passed=False, pass_mark=version.pass_mark, quiz=quiz,
-    )  # fmt: skip
+    attempt = _attempt(agent, quiz, version, "rehearsal")
+    attempt.quiz = quiz
     sitting = Sitting(agent, quiz.current_version_id, version.context(agent.locale))
     grades = [
         (
@@ -102,11 +98,7 @@ def _rehearse(agent: User, quiz: Quiz, version: VersionView) -> None:
     # one fewer.
     if grades:
         count = 2 if len(grades) == 1 else 1
-        other = Attempt(
-            user_id=agent.id, quiz_id=quiz.id, quiz_version_id=quiz.current_version_id,
-            idempotency_key="rehearsal-2", started_at=now, submitted_at=now,
-            locale=agent.locale, auto_score=0, auto_passed=False, pass_mark=version.pass_mark,
-        )  # fmt: skip
+        other = _attempt(agent, quiz, version, "rehearsal-2")
         position, question_id, grade = grades[0]
         for n in range(count):
             other.answers.append(services.answer_row(f"{question_id}-{n}", position + n, "", grade))
@@ -114,6 +106,15 @@ def _rehearse(agent: User, quiz: Quiz, version: VersionView) -> None:
     # The COMMIT is refused (app.database.rehearsal) after the listeners that run before it
     # (the page cache's change counters, the report counts) have sent their statements.
     db.session.commit()
+
+
+def _attempt(agent: User, quiz: Quiz, version: VersionView, key: str) -> Attempt:
+    now = clock.now()
+    return Attempt(
+        user_id=agent.id, quiz_id=quiz.id, quiz_version_id=quiz.current_version_id,
+        idempotency_key=key, started_at=now, submitted_at=now, locale=agent.locale,
+        auto_score=0, auto_passed=False, pass_mark=version.pass_mark,
+    )  # fmt: skip
 
 
 def _reply(question, locale: str) -> str:
