@@ -56,6 +56,17 @@ def _words(text: str) -> tuple[str, ...]:
 
 _CLASS_KEYS = ("phrases", "prefixes", "suffixes", "except")
 
+# A class phrase whose first word is "#" begins with any number: "# am" is "10 am", never the
+# "am" of "I am".
+NUMBER = "#"
+
+
+def _phrase(entry) -> tuple[str, ...]:
+    text = str(entry).strip()
+    if text == NUMBER or text.startswith(NUMBER + " "):
+        return (NUMBER, *_words(text[1:]))
+    return _words(text)
+
 
 def _read_class(path: Path, name: str, spec) -> WordClass:
     if not isinstance(spec, dict) or not set(spec) <= set(_CLASS_KEYS):
@@ -69,7 +80,9 @@ def _read_class(path: Path, name: str, spec) -> WordClass:
         for entry in entries:
             if not isinstance(entry, (str, int)) or not str(entry).strip():
                 raise PackError(f"{path}: {name}: {key}: {entry!r} is not a word")
-    phrases = tuple(p for p in (_words(x) for x in spec.get("phrases", [])) if p)
+    phrases = tuple(p for p in map(_phrase, spec.get("phrases", [])) if p)
+    if name.startswith("acts.") and any(NUMBER in p for p in phrases):
+        raise PackError(f"{path}: {name}: '{NUMBER}' stands for a number in classes only")
     prefixes = tuple(w for x in spec.get("prefixes", []) for w in _words(x))
     suffixes = tuple(w for x in spec.get("suffixes", []) for w in _words(x))
     written = [str(x) for x in spec.get("except", [])]
@@ -327,7 +340,11 @@ def _cue_word(word: str) -> tuple:
         _CUE_WORDS.clear()
     classes = list(_prefix_classes(word))
     by_next: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-    for name, phrase in _lookup().phrases.get(word, ()):
+    entries = _lookup().phrases.get(word, [])
+    if word.isdigit():  # phrases written "# <word>" begin with any number
+        numbered = _lookup().phrases.get(NUMBER, ())
+        entries = entries + [(name, (word, *phrase[1:])) for name, phrase in numbered]
+    for name, phrase in entries:
         if len(phrase) == 1:
             classes.append(name)
         else:

@@ -56,6 +56,38 @@ def test_cues_carry_their_scope():
     assert clause_cues(analyse("سنة كاملة")) == [set()]  # a year, not "we will"
 
 
+def test_a_number_stands_first_in_class_phrases_only(tmp_path):
+    classes, acts = (PACKS / "lang-en.yaml").read_text(encoding="utf-8").split("\nacts:\n")
+    acts_time = '    phrases: ["today", "tonight", "tomorrow",'
+    assert acts.count(acts_time) == 1  # the acts section's time marker
+    acts = acts.replace(acts_time, '    phrases: ["# am", "today", "tonight", "tomorrow",')
+    (tmp_path / "lang-en.yaml").write_text(f"{classes}\nacts:\n{acts}", encoding="utf-8")
+    assert check_packs(tmp_path) == [
+        f"{tmp_path / 'lang-en.yaml'}: acts.time: '#' stands for a number in classes only"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "timed"),
+    [
+        ("I'll ring you at 10 am", True),  # "# am": a number, then "am"
+        ("I'll ring you at 10am", True),
+        ("I am so sorry", False),  # the "am" of "I am" is no hour
+        ("I'm sorry your internet has been down", False),
+        ("سأتصل بك الساعة ١٠ صباحًا", True),
+    ],
+)
+def test_an_hour_is_told_from_the_verb_to_be(text, timed):
+    assert any("time" in cues for cues in clause_cues(analyse(text))) is timed
+
+
+def test_a_state_reached_is_not_an_act_of_ours():
+    (cues,) = clause_cues(analyse("Your internet has been down for two days"))
+    assert "done_state" in cues and "done_first_person" not in cues
+    (cues,) = clause_cues(analyse("I've refunded the charge"))
+    assert "done_first_person" in cues
+
+
 def test_the_model_reads_the_same_sum_as_written_down():
     model = learned.model_for("complaint-handling")
     names = ["w:sorry", "w:sorry", "w:i", "r:apology", "k:regret", "never-seen"]
