@@ -217,6 +217,13 @@ class LearnedModel:
         self, a: Analysis, rule_found: dict[str, float], customer: Analysis | None
     ) -> dict[str, Opinion]:
         """The same as opinions(features(...)), read through each word's kept entry."""
+        return self._decide(self.sums(a, rule_found, customer))
+
+    def sums(
+        self, a: Analysis, rule_found: dict[str, float], customer: Analysis | None
+    ) -> list[float]:
+        """bias + w . vector(features(a, rule_found, customer)) for each criterion, in the
+        order of `ids` (what review decides on)."""
         words = self._words
         entries = list(map(words.get, a.norms))
         if None in entries:
@@ -228,7 +235,7 @@ class LearnedModel:
         # log 2 per occurrence: the words' kept sums, and the rows of the context features
         parts = list(map(itemgetter(1), entries))
         parts += self._rows_of(found)
-        return self._decide(self._sums(counts, parts))
+        return self._sums(counts, parts)
 
     def _sums(self, counts: Counter, parts: list[tuple[float, ...]]) -> list[float]:
         """bias + w . vector per criterion, for the features counted in `counts`. `parts` are
