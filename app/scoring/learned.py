@@ -157,6 +157,7 @@ class LearnedModel:
         self.ids = list(specs)
         self.biases = [specs[cid]["bias"] for cid in self.ids]
         self.cuts = [(specs[cid]["threshold"], specs[cid].get("margin", 0.0)) for cid in self.ids]
+        self._decisions = [(cid, *cut) for cid, cut in zip(self.ids, self.cuts, strict=True)]
         # one row per feature, its weight for each criterion, the rows side by side in one
         # array of doubles (8 bytes a weight, where a float in a tuple took about 37). A row becomes a
         # tuple of floats, kept, when a reply first needs it (its context features and the
@@ -360,8 +361,10 @@ class LearnedModel:
 
     def _decide(self, sums: list[float]) -> dict[str, Opinion]:
         out = {}
-        for cid, z, (threshold, margin) in zip(self.ids, sums, self.cuts, strict=True):
-            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        exp = math.exp
+        for (cid, threshold, margin), z in zip(self._decisions, sums, strict=True):
+            z = -30.0 if z < -30.0 else z if z < 30.0 else 30.0  # max(-30, min(30, z))
+            p = 1.0 / (1.0 + exp(-z))
             sure = abs(p - threshold) >= margin
             out[cid] = _opinion((round(p, 3), (p >= threshold) if sure else None))
         return out
