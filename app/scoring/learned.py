@@ -20,7 +20,7 @@ from array import array
 from collections import Counter
 from functools import lru_cache, partial
 from itertools import chain, compress, islice
-from operator import itemgetter, methodcaller
+from operator import eq, is_not, itemgetter, methodcaller
 from pathlib import Path
 from typing import NamedTuple
 
@@ -281,7 +281,7 @@ class LearnedModel:
                 summed,
                 vocabulary.get("q:" + word),
                 vocabulary.get("n:" + word),
-                self._pairs.get(word),
+                self._pairs.get(word, _NO_PAIRS),
             )
             if len(self._words) >= _WORD_CACHE:
                 self._words.clear()
@@ -312,14 +312,9 @@ class LearnedModel:
                     add(entries[i][3])
         clause = a.clause
         norms = a.norms
-        # each word with the next: the pairs are one fewer than the words
-        after = islice(norms, 1, None)
-        nexts = zip(map(_PAIRS, entries), after, clause, clause[1:], strict=False)
-        for pairs, second, here, there in nexts:
-            if pairs is not None and here == there:
-                found = pairs.get(second)
-                if found is not None:
-                    add(found)
+        # each word with the next in its clause (the pairs are one fewer than the words)
+        pairs = map(dict.get, map(_PAIRS, entries), islice(norms, 1, None))
+        out += filter(_KNOWN, compress(pairs, map(eq, clause, islice(clause, 1, None))))
         rules = self._rules
         for cid, strength in rule_found.items():
             ruled, weak = rules.get(cid) or (self.vocabulary.get("r:" + cid),
@@ -373,10 +368,12 @@ class LearnedModel:
 # Opinion(probability, present) without the keyword handling of a named tuple's constructor
 _opinion = partial(tuple.__new__, Opinion)
 _PAIRS = itemgetter(4)
+_NO_PAIRS: dict[str, int] = {}  # shared, never written
+_KNOWN = partial(is_not, None)
 
 # A word's entry in LearnedModel: (indices of its own features, the sum of their rows, index
 # of "q:<word>", index of "n:<word>", next word -> index of the pair)
-_Word = tuple[tuple[int, ...], tuple[float, ...], int | None, int | None, dict[str, int] | None]
+_Word = tuple[tuple[int, ...], tuple[float, ...], int | None, int | None, dict[str, int]]
 
 
 @lru_cache(maxsize=8)
