@@ -30,6 +30,7 @@ from app.scoring.language import clause_cue_names, clause_cues, cue_features
 PACKS = Path(__file__).with_name("packs")
 FORMAT = 1
 _WORD_CACHE = 65536
+_SCALED_CACHE = 8192  # scaled rows of repeated features (common pieces of words, mostly)
 _MIN_WORD = 3
 _CHAR_SIZES = (3,)
 LOG2 = math.log(2.0)
@@ -188,6 +189,7 @@ class LearnedModel:
         self._number_overlaps = [self.vocabulary.get(f"ovn:{n}") for n in range(3)]
         self._words: dict[str, _Word] = {}
         self._cues: dict[frozenset[str], tuple[int, ...]] = {}
+        self._scaled: dict[tuple[int, int], tuple[tuple[float, ...], float]] = {}
 
     @property
     def weights(self) -> list[tuple[float, ...]]:
@@ -241,26 +243,35 @@ class LearnedModel:
     def _sums(self, counts: Counter, parts: list[tuple[float, ...]]) -> list[float]:
         """bias + w . vector per criterion, for the features counted in `counts`. `parts` are
         rows that together sum the weights of every occurrence of every feature."""
-        totals = [LOG2 * sum(column) for column in zip(self._zero, *parts, strict=True)]
-        # a feature seen c times counts log(1 + c), not c log 2: correct the repeated ones,
-        # gathered by count
-        repeated: dict[int, list[int]] = {}
-        for i, c in counts.items():
-            if c > 1:
-                found = repeated.get(c)
-                if found is None:
-                    repeated[c] = [i]
-                else:
-                    found.append(i)
-        square = (len(counts) - sum(map(len, repeated.values()))) * LOG2 * LOG2
-        for c, group in repeated.items():
-            value = math.log1p(c)
-            square += len(group) * value * value
-            extra = value - c * LOG2
-            columns = zip(*self._rows_of(group), strict=True)
-            totals = [t + extra * sum(col) for t, col in zip(totals, columns, strict=True)]
-        norm = math.sqrt(square) or 1.0
+        # a feature seen c times counts log(1 + c), not c log 2: each repeated one adds its
+        # row once more, scaled to the difference (kept per feature and count)
+        square = len(counts) * LOG2 * LOG2
+        corrections = []
+        scaled = self._scaled
+        for found in counts.items():
+            if found[1] > 1:
+                row, more = scaled.get(found) or self._scaled_row(found)
+                corrections.append(row)
+                square += more
+        if corrections:
+            parts = parts + corrections
+        totals = map(sum, zip(self._zero, *parts, strict=True))
+        norm = (math.sqrt(square) or 1.0) / LOG2
         return [b + t / norm for b, t in zip(self.biases, totals, strict=True)]
+
+    def _scaled_row(self, found: tuple[int, int]) -> tuple[tuple[float, ...], float]:
+        """For feature i seen c times: its row times (log(1 + c) - c log 2) / log 2, and what
+        it adds to the squared length beyond log 2 squared."""
+        i, c = found
+        value = math.log1p(c)
+        factor = (value - c * LOG2) / LOG2
+        if len(self._scaled) >= _SCALED_CACHE:
+            self._scaled.clear()
+        kept = self._scaled[found] = (
+            tuple([w * factor for w in self._rows_of([i])[0]]),
+            value * value - LOG2 * LOG2,
+        )
+        return kept
 
     def _word(self, word: str) -> _Word:
         """A word's entry (kept): the indices of its own features, the sum of their rows, the
