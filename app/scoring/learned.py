@@ -20,7 +20,7 @@ from array import array
 from collections import Counter
 from functools import lru_cache, partial
 from itertools import chain, compress, islice
-from operator import itemgetter, methodcaller
+from operator import eq, is_not, itemgetter, methodcaller
 from pathlib import Path
 from typing import NamedTuple
 
@@ -30,6 +30,7 @@ from app.scoring.language import clause_cue_names, clause_cues, cue_features
 PACKS = Path(__file__).with_name("packs")
 FORMAT = 1
 _WORD_CACHE = 65536
+_SCALED_CACHE = 8192  # scaled rows of repeated features (common pieces of words, mostly)
 _MIN_WORD = 3
 _CHAR_SIZES = (3,)
 LOG2 = math.log(2.0)
@@ -157,6 +158,7 @@ class LearnedModel:
         self.ids = list(specs)
         self.biases = [specs[cid]["bias"] for cid in self.ids]
         self.cuts = [(specs[cid]["threshold"], specs[cid].get("margin", 0.0)) for cid in self.ids]
+        self._decisions = [(cid, *cut) for cid, cut in zip(self.ids, self.cuts, strict=True)]
         # one row per feature, its weight for each criterion, the rows side by side in one
         # array of doubles (8 bytes a weight, where a float in a tuple took about 37). A row becomes a
         # tuple of floats, kept, when a reply first needs it (its context features and the
@@ -187,6 +189,7 @@ class LearnedModel:
         self._number_overlaps = [self.vocabulary.get(f"ovn:{n}") for n in range(3)]
         self._words: dict[str, _Word] = {}
         self._cues: dict[frozenset[str], tuple[int, ...]] = {}
+        self._scaled: dict[tuple[int, int], tuple[tuple[float, ...], float]] = {}
 
     @property
     def weights(self) -> list[tuple[float, ...]]:
@@ -217,6 +220,13 @@ class LearnedModel:
         self, a: Analysis, rule_found: dict[str, float], customer: Analysis | None
     ) -> dict[str, Opinion]:
         """The same as opinions(features(...)), read through each word's kept entry."""
+        return self._decide(self.sums(a, rule_found, customer))
+
+    def sums(
+        self, a: Analysis, rule_found: dict[str, float], customer: Analysis | None
+    ) -> list[float]:
+        """bias + w . vector(features(a, rule_found, customer)) for each criterion, in the
+        order of `ids` (what review decides on)."""
         words = self._words
         entries = list(map(words.get, a.norms))
         if None in entries:
@@ -228,31 +238,40 @@ class LearnedModel:
         # log 2 per occurrence: the words' kept sums, and the rows of the context features
         parts = list(map(itemgetter(1), entries))
         parts += self._rows_of(found)
-        return self._decide(self._sums(counts, parts))
+        return self._sums(counts, parts)
 
     def _sums(self, counts: Counter, parts: list[tuple[float, ...]]) -> list[float]:
         """bias + w . vector per criterion, for the features counted in `counts`. `parts` are
         rows that together sum the weights of every occurrence of every feature."""
-        totals = [LOG2 * sum(column) for column in zip(self._zero, *parts, strict=True)]
-        # a feature seen c times counts log(1 + c), not c log 2: correct the repeated ones,
-        # gathered by count
-        repeated: dict[int, list[int]] = {}
-        for i, c in counts.items():
-            if c > 1:
-                found = repeated.get(c)
-                if found is None:
-                    repeated[c] = [i]
-                else:
-                    found.append(i)
-        square = (len(counts) - sum(map(len, repeated.values()))) * LOG2 * LOG2
-        for c, group in repeated.items():
-            value = math.log1p(c)
-            square += len(group) * value * value
-            extra = value - c * LOG2
-            columns = zip(*self._rows_of(group), strict=True)
-            totals = [t + extra * sum(col) for t, col in zip(totals, columns, strict=True)]
-        norm = math.sqrt(square) or 1.0
+        # a feature seen c times counts log(1 + c), not c log 2: each repeated one adds its
+        # row once more, scaled to the difference (kept per feature and count)
+        square = len(counts) * LOG2 * LOG2
+        corrections = []
+        scaled = self._scaled
+        for found in counts.items():
+            if found[1] > 1:
+                row, more = scaled.get(found) or self._scaled_row(found)
+                corrections.append(row)
+                square += more
+        if corrections:
+            parts = parts + corrections
+        totals = map(sum, zip(self._zero, *parts, strict=True))
+        norm = (math.sqrt(square) or 1.0) / LOG2
         return [b + t / norm for b, t in zip(self.biases, totals, strict=True)]
+
+    def _scaled_row(self, found: tuple[int, int]) -> tuple[tuple[float, ...], float]:
+        """For feature i seen c times: its row times (log(1 + c) - c log 2) / log 2, and what
+        it adds to the squared length beyond log 2 squared."""
+        i, c = found
+        value = math.log1p(c)
+        factor = (value - c * LOG2) / LOG2
+        if len(self._scaled) >= _SCALED_CACHE:
+            self._scaled.clear()
+        kept = self._scaled[found] = (
+            tuple([w * factor for w in self._rows_of([i])[0]]),
+            value * value - LOG2 * LOG2,
+        )
+        return kept
 
     def _word(self, word: str) -> _Word:
         """A word's entry (kept): the indices of its own features, the sum of their rows, the
@@ -273,7 +292,7 @@ class LearnedModel:
                 summed,
                 vocabulary.get("q:" + word),
                 vocabulary.get("n:" + word),
-                self._pairs.get(word),
+                self._pairs.get(word, _NO_PAIRS),
             )
             if len(self._words) >= _WORD_CACHE:
                 self._words.clear()
@@ -304,14 +323,9 @@ class LearnedModel:
                     add(entries[i][3])
         clause = a.clause
         norms = a.norms
-        # each word with the next: the pairs are one fewer than the words
-        after = islice(norms, 1, None)
-        nexts = zip(map(_PAIRS, entries), after, clause, clause[1:], strict=False)
-        for pairs, second, here, there in nexts:
-            if pairs is not None and here == there:
-                found = pairs.get(second)
-                if found is not None:
-                    add(found)
+        # each word with the next in its clause (the pairs are one fewer than the words)
+        pairs = map(dict.get, map(_PAIRS, entries), islice(norms, 1, None))
+        out += filter(_KNOWN, compress(pairs, map(eq, clause, islice(clause, 1, None))))
         rules = self._rules
         for cid, strength in rule_found.items():
             ruled, weak = rules.get(cid) or (self.vocabulary.get("r:" + cid),
@@ -353,8 +367,10 @@ class LearnedModel:
 
     def _decide(self, sums: list[float]) -> dict[str, Opinion]:
         out = {}
-        for cid, z, (threshold, margin) in zip(self.ids, sums, self.cuts, strict=True):
-            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        exp = math.exp
+        for (cid, threshold, margin), z in zip(self._decisions, sums, strict=True):
+            z = -30.0 if z < -30.0 else z if z < 30.0 else 30.0  # max(-30, min(30, z))
+            p = 1.0 / (1.0 + exp(-z))
             sure = abs(p - threshold) >= margin
             out[cid] = _opinion((round(p, 3), (p >= threshold) if sure else None))
         return out
@@ -363,10 +379,12 @@ class LearnedModel:
 # Opinion(probability, present) without the keyword handling of a named tuple's constructor
 _opinion = partial(tuple.__new__, Opinion)
 _PAIRS = itemgetter(4)
+_NO_PAIRS: dict[str, int] = {}  # shared, never written
+_KNOWN = partial(is_not, None)
 
 # A word's entry in LearnedModel: (indices of its own features, the sum of their rows, index
 # of "q:<word>", index of "n:<word>", next word -> index of the pair)
-_Word = tuple[tuple[int, ...], tuple[float, ...], int | None, int | None, dict[str, int] | None]
+_Word = tuple[tuple[int, ...], tuple[float, ...], int | None, int | None, dict[str, int]]
 
 
 @lru_cache(maxsize=8)

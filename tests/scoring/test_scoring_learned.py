@@ -7,7 +7,7 @@ import pytest
 
 from app.scoring import Rubric, learned, score_reply
 from app.scoring.analysis import analyse
-from app.scoring.evaluation import evaluate, load_labelled, predict
+from app.scoring.evaluation import evaluate, load_labelled, load_quiz_examples, predict
 from app.scoring.language import PACKS, check_packs, clause_cues
 from tests.conftest import REPO_ROOT
 
@@ -166,3 +166,40 @@ def test_cohen_kappa_on_a_worked_example():
     assert cohen_kappa(first, second) == pytest.approx(0.6)
     assert cohen_kappa([True, False], [True, False]) == 1.0
     assert cohen_kappa([False] * 3, [False] * 3) == 1.0
+
+
+def _replies_to_check():
+    """(text, customer, key points, language) of the fresh scenarios and the quiz examples."""
+    fresh = load_labelled(REPO_ROOT / "tests" / "scoring" / "data" / "fresh_scenarios.yaml")
+    examples = load_quiz_examples(REPO_ROOT / "quizzes")
+    return [(r.text, r.customer, r.key_points, r.language) for r in fresh + examples]
+
+
+def test_the_review_computes_the_model_as_written_down(rubric):
+    """The kept per-word sums, the pair and cue look-ups and the correction of repeated
+    features give what the model says on paper: each feature name counted, log(1 + count)
+    scaled to unit length, times its weight, plus the bias; and the same decisions."""
+    model = learned.model_for("complaint-handling")
+    columns = model.weights
+    replies = _replies_to_check()
+    assert len(replies) > 150
+    for text, customer, key_points, language in replies:
+        bound = rubric.for_question(key_points, {}, customer)
+        rules = score_reply(text, bound, language, second_opinion=False).outcomes()
+        found = {o.id: o.strength for o in rules if o.present}
+        seen = learned.customer_analysis(customer) if customer else None
+        a = analyse(text)
+        names = learned.features(a, found, seen)
+        vector = learned.vector(names, model.vocabulary)
+        expected = [
+            bias + sum(weights[i] * v for i, v in vector)
+            for bias, weights in zip(model.biases, columns, strict=True)
+        ]
+        assert model.sums(a, found, seen) == pytest.approx(expected, rel=0, abs=1e-12), text
+        reviewed = model.review(a, found, seen)
+        by_names = model.opinions(names)
+        for cid, z, (threshold, margin) in zip(model.ids, expected, model.cuts, strict=True):
+            p = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+            present = (p >= threshold) if abs(p - threshold) >= margin else None
+            assert reviewed[cid].present == by_names[cid].present == present, (cid, text)
+            assert reviewed[cid].probability == pytest.approx(p, abs=5e-4 + 1e-12)
