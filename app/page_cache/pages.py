@@ -27,7 +27,7 @@ from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from app import clock
 from app.database import read_rows
@@ -79,7 +79,9 @@ def load_user_with_counters(user_model, user_id: int):
     into the session's persistent object for that person without the ORM's loading, which
     cost about as much again as the statement itself: the object is what a query would have
     given (its columns loaded and unchanged, its relationships loaded when first read, expired
-    at commit), and one the session already holds is returned as it is, as a query would."""
+    at commit). One the session already holds is returned as a query would return it: what it
+    has loaded is kept, and what is expired (a commit expires everything) or was never loaded
+    is set from the row just read, so that reading it sends no second statement."""
     found = _USER_QUERIES.get(user_model)
     if found is None:  # built once: building a statement costs more than running this one
         columns = list(user_model.__table__.columns)
@@ -100,12 +102,26 @@ def load_user_with_counters(user_model, user_id: int):
     g.page_counters = None if epoch is None else Counters(*row[-3:])
     held = own.identity_map.get(mapper.identity_key_from_primary_key((user_id,)))
     if held is not None:
+        _load_unloaded(held, keys, row)
         return held
     user = mapper.class_manager.new_instance()
     instance_state(user).dict.update(zip(keys, row, strict=False))  # the counters come last
     make_transient_to_detached(user)  # persistent once added: no INSERT, no SQL at all
     own.add(user)
     return user
+
+
+def _load_unloaded(user, keys: list[str], row) -> None:
+    """Set the held object's expired or never loaded columns from the row, as committed
+    values (the ORM's loading does the same for an object its identity map holds); loaded and
+    changed values stay. Without it the object's first attribute read after a commit would
+    read the whole row again, one statement more whenever the session still held the person
+    (how long it does depends on what else refers to the object, and when the garbage
+    collector frees it)."""
+    unloaded = instance_state(user).unloaded
+    for key, value in zip(keys, row, strict=False):  # the counters come last
+        if key in unloaded:
+            set_committed_value(user, key, value)
 
 
 def page_identity(scope: str) -> tuple | None:

@@ -2,10 +2,12 @@
 (an administrator's, another worker's) decides the very next request, whatever this process
 read before."""
 
+import pytest
 from sqlalchemy import update
 
 from app.extensions import db
 from app.people.models import User
+from tests.query_counter import count_queries
 
 
 def _elsewhere(user_id: int, **values) -> None:
@@ -67,3 +69,26 @@ def test_a_change_made_during_the_request_is_kept_by_the_signed_in_person(client
     assert response.status_code == 302
     db.session.remove()
     assert db.session.get(User, user.id).locale == "ar"
+
+
+@pytest.mark.parametrize("page", ["/", "/certification/report"])
+def test_a_page_sends_the_same_statements_whether_or_not_the_session_holds_the_person(
+    client, make_user, login, page
+):
+    """The signed-in person is read once per page, in the statement with the change counters,
+    also when the session still holds that person from before its last commit (as a test's or
+    a command's session does, or any session while something still refers to the object):
+    the held object, expired by the commit, is loaded from that row, not read a second time."""
+    user = make_user("hr")
+    user_id = user.id
+    login(user)
+    client.get(page)  # what the page keeps per process is kept before counting
+    db.session.remove()  # a new session, holding nothing
+    with count_queries(db.engine) as alone:
+        assert client.get(page).status_code == 200
+    held = db.session.get(User, user_id)  # kept by this test while the page is asked for
+    db.session.commit()  # expires every object the session holds
+    with count_queries(db.engine) as while_held:
+        assert client.get(page).status_code == 200
+    assert while_held.statements == alone.statements
+    assert held.role == "hr"
