@@ -1,7 +1,10 @@
 """The client's address behind trusted proxies, security headers on every response, and write
 intent for state-changing requests."""
 
-from flask import Flask, request, session
+import time
+
+from flask import Flask, current_app, g, request, session
+from flask_wtf.csrf import generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.database import set_write_intent
@@ -44,6 +47,10 @@ def init_app(app: Flask) -> None:
         # The address (and scheme) the last `hops` proxies saw; entries further left in
         # X-Forwarded-For were written by the client and are not believed.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    # Every template's forms (the layout's language and sign-out forms on every page) take
+    # their token from form_token (below), in place of Flask-WTF's global and context value.
+    app.jinja_env.globals["csrf_token"] = form_token
+    app.context_processor(lambda: {"csrf_token": form_token})
 
     @app.before_request
     def _mark_writes():
@@ -75,6 +82,41 @@ def init_app(app: Flask) -> None:
                 "private, no-cache" if _revalidated(response) else "no-store"
             )
         return response
+
+
+# A session's signed form token, kept per process for a short while: signing one (an HMAC, a
+# compression and two encodings) cost about 25 microseconds, paid by every page, since the
+# layout holds two forms. The token is the one Flask-WTF makes and checks, bound to the
+# session's secret as always; a kept one is at most FORM_TOKEN_KEEP_SECONDS older when the
+# page is sent, so it expires that much sooner (WTF_CSRF_TIME_LIMIT, an hour by default).
+FORM_TOKEN_KEEP_SECONDS = 30
+_FORM_TOKENS_LIMIT = 10_000
+_form_tokens: dict[tuple, tuple[str, float]] = {}
+
+
+def form_token() -> str:
+    """generate_csrf(), or the token it gave this session's secret a few seconds ago."""
+    config = current_app.config
+    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    held = g.get(field)  # Flask-WTF's own place for the request's token
+    if held is not None:
+        return held
+    secret = session.get(field)
+    if secret is None:  # the session's first form: its secret is made with the token
+        return generate_csrf()
+    limit = config.get("WTF_CSRF_TIME_LIMIT", 3600)
+    keep = FORM_TOKEN_KEEP_SECONDS if limit is None else min(FORM_TOKEN_KEEP_SECONDS, limit / 60)
+    key = (config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key, secret)
+    now = time.monotonic()
+    found = _form_tokens.get(key)
+    if found is not None and now - found[1] < keep:
+        setattr(g, field, found[0])  # forms built later in the request carry the same
+        return found[0]
+    token = generate_csrf()
+    if len(_form_tokens) >= _FORM_TOKENS_LIMIT:
+        _form_tokens.clear()
+    _form_tokens[key] = (token, now)
+    return token
 
 
 def _revalidated(response) -> bool:

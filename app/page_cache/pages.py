@@ -25,10 +25,12 @@ from flask import Flask, current_app, g, has_request_context, make_response, req
 from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, inspect, select
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 from app import clock
+from app.database import read_rows
 from app.extensions import db
 from app.i18n import current_language
 from app.page_cache import tracking
@@ -71,19 +73,55 @@ _USER_QUERIES: dict = {}
 
 def load_user_with_counters(user_model, user_id: int):
     """The signed-in user, read in the same statement as this request's page counters: every
-    signed-in request needs the user, and ETags and kept facts need the counters too."""
-    query = _USER_QUERIES.get(user_model)
-    if query is None:  # built once: building a statement costs more than running this one
-        query = _USER_QUERIES[user_model] = (
-            select(user_model, *_COUNTERS)
+    signed-in request needs the user, and ETags and kept facts need the counters too.
+
+    The row is read as plain columns on the session's connection (its transaction) and made
+    into the session's persistent object for that person without the ORM's loading, which
+    cost about as much again as the statement itself: the object is what a query would have
+    given (its columns loaded and unchanged, its relationships loaded when first read, expired
+    at commit). One the session already holds is returned as a query would return it: what it
+    has loaded is kept, and what is expired (a commit expires everything) or was never loaded
+    is set from the row just read, so that reading it sends no second statement."""
+    found = _USER_QUERIES.get(user_model)
+    if found is None:  # built once: building a statement costs more than running this one
+        columns = list(user_model.__table__.columns)
+        query = (
+            select(*columns, *_COUNTERS)
             .join_from(user_model, DataGeneration, DataGeneration.id == 1, isouter=True)
             .where(user_model.id == bindparam("user_id"))
         )
-    row = db.session.execute(query, {"user_id": user_id}).first()
+        mapper = inspect(user_model)
+        keys = [mapper.get_property_by_column(column).key for column in columns]
+        found = _USER_QUERIES[user_model] = (query, keys, mapper)
+    query, keys, mapper = found
+    own = db.session()
+    row = read_rows(own, query, {"user_id": user_id}).first()
     if row is None:
         return None
-    g.page_counters = None if row.epoch is None else Counters(*row[1:])
-    return row[0]
+    epoch = row[-3]
+    g.page_counters = None if epoch is None else Counters(*row[-3:])
+    held = own.identity_map.get(mapper.identity_key_from_primary_key((user_id,)))
+    if held is not None:
+        _load_unloaded(held, keys, row)
+        return held
+    user = mapper.class_manager.new_instance()
+    instance_state(user).dict.update(zip(keys, row, strict=False))  # the counters come last
+    make_transient_to_detached(user)  # persistent once added: no INSERT, no SQL at all
+    own.add(user)
+    return user
+
+
+def _load_unloaded(user, keys: list[str], row) -> None:
+    """Set the held object's expired or never loaded columns from the row, as committed
+    values (the ORM's loading does the same for an object its identity map holds); loaded and
+    changed values stay. Without it the object's first attribute read after a commit would
+    read the whole row again, one statement more whenever the session still held the person
+    (how long it does depends on what else refers to the object, and when the garbage
+    collector frees it)."""
+    unloaded = instance_state(user).unloaded
+    for key, value in zip(keys, row, strict=False):  # the counters come last
+        if key in unloaded:
+            set_committed_value(user, key, value)
 
 
 def page_identity(scope: str) -> tuple | None:

@@ -71,3 +71,30 @@ def test_the_api_takes_a_token_instead_of_a_csrf_token(csrf_app, app, make_user)
     )
     assert sent.status_code == 200, sent.get_data(as_text=True)
     assert sent.json["created"] == ["E1"]
+
+
+def _page_token(page: str) -> str:
+    return page.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def test_the_layouts_form_token_works_on_every_page_and_only_in_its_own_session(
+    csrf_app, app, make_user
+):
+    """The language form of the layout, shown on page after page: its token is accepted in
+    the session it was given to, again and again, and refused in another session."""
+    user, other = make_user("agent"), make_user("agent")
+    mine, theirs = csrf_app.test_client(), csrf_app.test_client()
+    for client, person in ((mine, user), (theirs, other)):
+        login_page = client.get("/login").get_data(as_text=True)
+        token = login_page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        data = {"email": person.email, "password": PASSWORD, "csrf_token": token}
+        assert client.post("/login", data=data).status_code == 302
+    tokens = [_page_token(mine.get("/").get_data(as_text=True)) for _ in range(3)]
+    for token in tokens:
+        switched = mine.post("/language", data={"locale": "en", "next": "/", "csrf_token": token})
+        assert switched.status_code == 302
+    refused = theirs.post("/language", data={"locale": "en", "csrf_token": tokens[0]})
+    assert refused.status_code == 400
+    own = _page_token(theirs.get("/").get_data(as_text=True))
+    assert own != tokens[0]
+    assert theirs.post("/language", data={"locale": "en", "csrf_token": own}).status_code == 302
