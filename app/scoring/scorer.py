@@ -11,6 +11,7 @@ evidence that was negated or excluded, or partial evidence lower it).
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
@@ -136,8 +137,11 @@ def _reviewed(outcomes, model, a, customer: str | None) -> list[CriterionOutcome
         o.model_probability = opinion.probability
         if opinion.present is None or opinion.present == o.present:
             continue
-        # the model overrules the rules: its certainty is how far it sits from a coin toss
-        o.strength = round(min(o.strength, 0.5 + abs(opinion.probability - 0.5)), 2)
+        # the model overrules the rules: its certainty is how far it sits from a coin toss,
+        # rounded down, so that an overruled decision is never as sure as the rules' own
+        # (a probability of 0.997 is 0.99, not 1.0) and goes to review
+        certainty = math.floor(100 * (0.5 + abs(opinion.probability - 0.5))) / 100
+        o.strength = min(round(o.strength, 2), certainty, 0.99)
         o.present, o.decided_by = opinion.present, "model"
         if not o.present:
             o.spans, o.matched, o.clause, o.cue = [], [], "", ""
