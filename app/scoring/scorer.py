@@ -140,7 +140,9 @@ def _reviewed(outcomes, model, a, customer: str | None) -> list[CriterionOutcome
         # the model overrules the rules: its certainty is how far it sits from a coin toss,
         # rounded down, so that an overruled decision is never as sure as the rules' own
         # (a probability of 0.997 is 0.99, not 1.0) and goes to review
-        certainty = math.floor(100 * (0.5 + abs(opinion.probability - 0.5))) / 100
+        # (counted in thousandths, as the probability is rounded: 100 * 0.57 is 56.99...)
+        thousandths = round(1000 * (0.5 + abs(opinion.probability - 0.5)))
+        certainty = math.floor(thousandths / 10) / 100
         o.strength = min(round(o.strength, 2), certainty, 0.99)
         o.present, o.decided_by = opinion.present, "model"
         if not o.present:
