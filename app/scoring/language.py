@@ -340,10 +340,10 @@ def _cue_word(word: str) -> tuple:
         _CUE_WORDS.clear()
     classes = list(_prefix_classes(word))
     by_next: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-    entries = _lookup().phrases.get(word, [])
+    phrases = _lookup().phrases
+    entries = phrases.get(word, [])
     if word.isdigit():  # phrases written "# <word>" begin with any number
-        numbered = _lookup().phrases.get(NUMBER, ())
-        entries = entries + [(name, (word, *phrase[1:])) for name, phrase in numbered]
+        entries = entries + [(name, (word, *p[1:])) for name, p in phrases.get(NUMBER, ())]
     for name, phrase in entries:
         if len(phrase) == 1:
             classes.append(name)
