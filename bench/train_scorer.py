@@ -63,7 +63,13 @@ MIN_DF = 2
 # Features in more than this share of the replies are left out of the vocabulary (measured
 # leave-scenario-out: dropping the commonest ones did not help, so none are).
 MAX_DF = 1.0
-C = float(os.environ.get("TRAIN_C", 4.0))
+# Inverse regularisation strength of both fits (see fit). Measured leave-scenario-out on the 288
+# development scenarios of thirty-nine rounds (macro F1 ar / en): the plain fit alone at C 4
+# 0.917 / 0.912, 16 0.921 / 0.914, 32 0.921 / 0.915; the fit on weighted features alone at C 4
+# 0.919 / 0.910, 16 0.929 / 0.921, 32 0.932 / 0.924, 64 0.932 / 0.925; both, averaged, at C 32
+# 0.931 / 0.923, with blame's recall 0.91 / 0.92 (F1 0.83 / 0.81) at its best F2, where the
+# weighted fit alone, at its best F2, keeps blame's recall at 0.89 / 0.90.
+C = float(os.environ.get("TRAIN_C", 32.0))
 THRESHOLD = 0.5
 
 
@@ -125,19 +131,32 @@ def matrix(names: list[list[str]], vocabulary: dict[str, int]) -> csr_matrix:
 
 def fit(names: list[list[str]], labels: list[frozenset[str]]) -> dict:
     """The model as written to the pack: vocabulary, and per criterion bias, weights and
-    threshold."""
+    threshold.
+
+    Per criterion, two logistic regressions are fitted and their log-odds averaged, which is
+    again one linear model (one weight per feature, as the app reads it): one on the features as
+    they are, one on the features each scaled by how much more often it occurs in replies that
+    meet the criterion than in those that do not (the log-count ratio of Wang and Manning's
+    NBSVM, "Baselines and bigrams", 2012). The scaling lets the regularisation spend its budget
+    on features that tell the classes apart; the scaled fit's weights are multiplied back by the
+    ratio, so a reply's vector stays the same."""
     vocabulary = vocabulary_of(names)
     x = matrix(names, vocabulary)
+    present = (x > 0).astype(float)
     criteria = {}
     for cid in CRITERIA_IDS:
         y = np.array([cid in gold for gold in labels], dtype=int)
         if y.min() == y.max():
             continue
-        model = LogisticRegression(C=C, max_iter=2000, class_weight="balanced")
-        model.fit(x, y)
+        ratio = _log_count_ratio(present, y)
+        plain = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(x, y)
+        scaled = LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
+        scaled.fit(x.multiply(ratio).tocsr(), y)
+        weights = (plain.coef_[0] + scaled.coef_[0] * ratio) / 2
+        bias = (plain.intercept_[0] + scaled.intercept_[0]) / 2
         criteria[cid] = {
-            "bias": round(float(model.intercept_[0]), 5),
-            "weights": [round(float(w), 5) for w in model.coef_[0]],
+            "bias": round(float(bias), 5),
+            "weights": [round(float(w), 5) for w in weights],
             "threshold": THRESHOLD,
             "margin": 0.0,
         }
@@ -148,13 +167,21 @@ def fit(names: list[list[str]], labels: list[frozenset[str]]) -> dict:
     }
 
 
+def _log_count_ratio(present: csr_matrix, y: np.ndarray) -> np.ndarray:
+    """log((p / |p|) / (q / |q|)) per feature, where p and q count the replies with and without
+    the criterion that hold it, each plus one."""
+    p = 1.0 + np.asarray(present[y == 1].sum(axis=0)).ravel()
+    q = 1.0 + np.asarray(present[y == 0].sum(axis=0)).ravel()
+    return np.log((p / p.sum()) / (q / q.sum()))
+
+
 MARGINS = (0.0, 0.1, 0.2, 0.3, 0.4, 1.0)  # 1.0: the rules always decide
 # A critical criterion (blame) fails a reply on its own: missing one lets a bad reply pass, a
 # false one fails a reply that did nothing wrong (and sends it to review). Its threshold, among
 # these, is the best F2 (recall counted twice as much as precision), mean of the two languages.
 # Holding recall at 0.90 whatever it cost was tried: on the corpus's later rounds it took the
 # threshold to 0.25, at a precision near 0.5, and "Have you seen our new plans?" failed for blame.
-CRITICAL_THRESHOLDS = (0.5, 0.45, 0.4, 0.35, 0.3, 0.25)
+CRITICAL_THRESHOLDS = (0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15)
 
 
 def decide(probability: float, threshold: float, margin: float, by_rules: bool) -> bool:
