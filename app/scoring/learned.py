@@ -13,7 +13,6 @@ Pure Python: the model is a vocabulary and one weight per word of it and criteri
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 from array import array
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from app.scoring.analysis import Analysis, analyse
+from app.scoring.collector import collector_paused
 from app.scoring.language import clause_cue_names, clause_cues, cue_features
 
 PACKS = Path(__file__).with_name("packs")
@@ -393,18 +393,10 @@ def model_for(rubric_id: str) -> LearnedModel | None:
     path = PACKS / f"learned-{rubric_id}.json"
     if not path.exists():
         return None
-    # Reading makes a few hundred thousand numbers and tens of thousands of rows; with the
-    # garbage collector paused meanwhile, it does not walk them again and again (in a fresh
-    # process the rows took 35-51 ms with it running, 16-22 ms paused). Nothing made here
-    # holds a reference cycle.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return LearnedModel(json.load(fh))
-    finally:
-        if collecting:
-            gc.enable()
+    # Reading makes a few hundred thousand numbers and tens of thousands of rows (in a fresh
+    # process the rows took 35-51 ms with the collector running, 16-22 ms paused).
+    with collector_paused(), open(path, encoding="utf-8") as fh:
+        return LearnedModel(json.load(fh))
 
 
 @lru_cache(maxsize=512)

@@ -1,6 +1,7 @@
 """Rubric validation (every error with its path), per-question binding and the matcher registry."""
 
 import copy
+import gc
 
 import pytest
 import yaml
@@ -99,6 +100,24 @@ def test_critical_only_on_forbidden(minimal_data):
     data = minimal_data()
     data["criteria"][0]["critical"] = True
     assert ("criteria", 0, "critical") in _paths(data)
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_loading_a_rubric_leaves_the_garbage_collector_as_it_found_it(
+    rubric_path, tmp_path, collecting
+):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: x\ncriteria: 3\n", encoding="utf-8")
+    before = gc.isenabled()
+    try:
+        (gc.enable if collecting else gc.disable)()
+        Rubric.load(rubric_path)
+        assert gc.isenabled() is collecting
+        with pytest.raises(RubricError):
+            Rubric.load(broken)
+        assert gc.isenabled() is collecting
+    finally:
+        (gc.enable if before else gc.disable)()
 
 
 def test_yaml_errors_round_trip_through_safe_load(rubric_path):
