@@ -99,17 +99,18 @@ class Rubric:
     def load(cls, path: str | FsPath) -> Rubric:
         """Read a YAML rubric file (safe-loaded) and compile it."""
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        # Compiling makes tens of thousands of small objects: measured in fresh processes, the
-        # first load (bench_scoring, three runs alternating) took 66-72 ms with the collector
-        # running and 54-58 ms paused.
         with collector_paused():
             with open(path, encoding="utf-8") as fh:
                 data = yaml.load(fh, Loader=loader)  # noqa: S506 (a safe loader)
             return cls.from_mapping(data)
 
     @classmethod
+    @collector_paused()
     def from_mapping(cls, data: Any) -> Rubric:
-        """Validate and compile a rubric mapping; raises RubricError listing every problem."""
+        """Validate and compile a rubric mapping; raises RubricError listing every problem.
+        Compiling makes tens of thousands of small objects, so the collector is paused meanwhile
+        (the app compiles its rubrics from mappings; in fresh processes the first load took
+        66-72 ms with the collector running and 54-58 ms paused, three runs alternating)."""
         errors: Errors = []
         if check_fields(data, TOP_FIELDS, (), errors):
             _check_top(data, errors)

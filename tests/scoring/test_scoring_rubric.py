@@ -120,6 +120,36 @@ def test_loading_a_rubric_leaves_the_garbage_collector_as_it_found_it(
         (gc.enable if before else gc.disable)()
 
 
+def test_a_rubric_is_compiled_with_the_garbage_collector_paused(rubric_path, monkeypatch):
+    from app.scoring import rubric as rubric_module
+
+    seen = []
+    compile_classes = rubric_module._compile_classes
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return compile_classes(*args, **kwargs)
+
+    monkeypatch.setattr(rubric_module, "_compile_classes", watched)
+    data = yaml.safe_load(rubric_path.read_text(encoding="utf-8"))
+    assert gc.isenabled()
+    Rubric.from_mapping(data)  # how the app compiles its rubrics
+    Rubric.load(rubric_path)
+    assert seen == [False, False] and gc.isenabled()
+
+
+def test_the_collector_pause_nests_and_survives_an_error():
+    from app.scoring.collector import collector_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the inner pause left the outer one in force
+        raise RuntimeError("failed build")
+    assert gc.isenabled()
+
+
 def test_yaml_errors_round_trip_through_safe_load(rubric_path):
     text = rubric_path.read_text(encoding="utf-8")
     data = yaml.safe_load(text)
