@@ -135,11 +135,11 @@ def fit(names: list[list[str]], labels: list[frozenset[str]]) -> dict:
 
     Per criterion, two logistic regressions are fitted and their log-odds averaged, which is
     again one linear model (one weight per feature, as the app reads it): one on the features as
-    they are, one on the features each scaled by how much more often it occurs in replies that
-    meet the criterion than in those that do not (the log-count ratio of Wang and Manning's
-    NBSVM, "Baselines and bigrams", 2012). The scaling lets the regularisation spend its budget
-    on features that tell the classes apart; the scaled fit's weights are multiplied back by the
-    ratio, so a reply's vector stays the same."""
+    they are, one on the features each scaled by its naive-Bayes log-count ratio (see
+    `_log_count_ratio`; after Wang and Manning's NBSVM, "Baselines and bigrams", 2012, which
+    scales binary features and interpolates the weights instead). The scaling lets the
+    regularisation spend its budget on features that tell the classes apart; the scaled fit's
+    weights are multiplied back by the ratio, so a reply's vector stays the same."""
     vocabulary = vocabulary_of(names)
     x = matrix(names, vocabulary)
     present = (x > 0).astype(float)
@@ -168,8 +168,9 @@ def fit(names: list[list[str]], labels: list[frozenset[str]]) -> dict:
 
 
 def _log_count_ratio(present: csr_matrix, y: np.ndarray) -> np.ndarray:
-    """log((p / |p|) / (q / |q|)) per feature, where p and q count the replies with and without
-    the criterion that hold it, each plus one."""
+    """log((p / |p|) / (q / |q|)) per feature: p and q count the training replies with and
+    without the criterion that hold the feature, each plus one, and each is divided by its sum
+    over all features (the feature's share of what one class holds)."""
     p = 1.0 + np.asarray(present[y == 1].sum(axis=0)).ravel()
     q = 1.0 + np.asarray(present[y == 0].sum(axis=0)).ravel()
     return np.log((p / p.sum()) / (q / q.sum()))
@@ -181,7 +182,10 @@ MARGINS = (0.0, 0.1, 0.2, 0.3, 0.4, 1.0)  # 1.0: the rules always decide
 # these, is the best F2 (recall counted twice as much as precision), mean of the two languages.
 # Holding recall at 0.90 whatever it cost was tried: on the corpus's later rounds it took the
 # threshold to 0.25, at a precision near 0.5, and "Have you seen our new plans?" failed for blame.
+# Only thresholds whose precision is at least CRITICAL_PRECISION in both languages compete (when
+# none reaches it, all do): a false blame fails a reply that did nothing wrong.
 CRITICAL_THRESHOLDS = (0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15)
+CRITICAL_PRECISION = 0.7
 
 
 def decide(probability: float, threshold: float, margin: float, by_rules: bool) -> bool:
@@ -229,7 +233,7 @@ def held_out_batches(data: Featurised, keys: set[str], batches: dict[str, str], 
 def choose_cuts(data: Featurised, probs, keys: set[str], critical: set[str]) -> dict:
     """Per criterion, (threshold, margin): how sure the model must be to overrule the rules,
     by leave-scenario-out F1 on the corpus replies (mean of the two languages); for a critical
-    criterion also its threshold, by F2 (recall counts double)."""
+    criterion also its threshold, by F2 (recall counts double) among those precise enough."""
     chosen = {}
     for cid in CRITERIA_IDS:
         best = None
@@ -237,7 +241,11 @@ def choose_cuts(data: Featurised, probs, keys: set[str], critical: set[str]) -> 
         for threshold in thresholds:
             for margin in MARGINS:
                 found = _decisions(data, probs, keys, {cid: (threshold, margin)})
-                rank = _mean_f(found, data, keys, cid, beta=2.0 if cid in critical else 1.0)
+                if cid in critical:
+                    rank = (_min_precision(found, data, keys, cid) >= CRITICAL_PRECISION,
+                            _mean_f(found, data, keys, cid, beta=2.0))  # fmt: skip
+                else:
+                    rank = (True, _mean_f(found, data, keys, cid))
                 if best is None or rank > best[0]:
                     best = (rank, (threshold, margin))
         chosen[cid] = best[1]
@@ -255,6 +263,12 @@ def _decisions(data, probs, keys, cuts) -> dict[str, frozenset[str]]:
                 if cid in probs[i] else cid in data.rules[i])
         )  # fmt: skip
     return out
+
+
+def _min_precision(found, data, keys, cid) -> float:
+    """The lower of the two languages' precision on one criterion."""
+    reports = evaluate(found, [r for r in data.replies if r.key in keys])
+    return min(reports[name].per_criterion[cid].precision for name in ("ar", "en"))
 
 
 def _mean_f(found, data, keys, cid, beta: float = 1.0) -> float:
@@ -353,6 +367,11 @@ def main() -> int:
         "--unseen", action="store_true", help="with --write: score unseen_scenarios.yaml too"
     )
     args = parser.parse_args()
+    if args.write and dev_set() is None:
+        parser.error(
+            "the labelled development set is missing (../shared/roleplay-dev, or set "
+            "KHIDMA_ROLEPLAY_DEV): the shipped model and its cuts are made with it"
+        )
     rubric = Rubric.load(RUBRIC)
     replies, corpus_keys = training_replies(args.corpus, args.labels)
     data = Featurised(rubric, replies)
