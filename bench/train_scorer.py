@@ -241,11 +241,12 @@ def choose_cuts(data: Featurised, probs, keys: set[str], critical: set[str]) -> 
         for threshold in thresholds:
             for margin in MARGINS:
                 found = _decisions(data, probs, keys, {cid: (threshold, margin)})
+                scores = _per_language(found, data, keys, cid)
                 if cid in critical:
-                    rank = (_min_precision(found, data, keys, cid) >= CRITICAL_PRECISION,
-                            _mean_f(found, data, keys, cid, beta=2.0))  # fmt: skip
+                    precise = min(s.precision for s in scores) >= CRITICAL_PRECISION
+                    rank = (precise, _mean_f(scores, beta=2.0))
                 else:
-                    rank = (True, _mean_f(found, data, keys, cid))
+                    rank = (True, _mean_f(scores))
                 if best is None or rank > best[0]:
                     best = (rank, (threshold, margin))
         chosen[cid] = best[1]
@@ -265,23 +266,18 @@ def _decisions(data, probs, keys, cuts) -> dict[str, frozenset[str]]:
     return out
 
 
-def _min_precision(found, data, keys, cid) -> float:
-    """The lower of the two languages' precision on one criterion."""
+def _per_language(found, data, keys, cid) -> list:
+    """One criterion's scores (precision, recall) in Arabic and in English."""
     reports = evaluate(found, [r for r in data.replies if r.key in keys])
-    return min(reports[name].per_criterion[cid].precision for name in ("ar", "en"))
+    return [reports[name].per_criterion[cid] for name in ("ar", "en")]
 
 
-def _mean_f(found, data, keys, cid, beta: float = 1.0) -> float:
+def _mean_f(scores, beta: float = 1.0) -> float:
     """F-beta of one criterion, mean of the two languages (beta 2: recall counts double)."""
-    chosen = [r for r in data.replies if r.key in keys]
-    reports = evaluate(found, chosen)
-    scores = []
-    for name in ("ar", "en"):
-        s = reports[name].per_criterion[cid]
-        b2 = beta * beta
-        denominator = b2 * s.precision + s.recall
-        scores.append((1 + b2) * s.precision * s.recall / denominator if denominator else 0.0)
-    return sum(scores) / 2
+    b2 = beta * beta
+    f = [(1 + b2) * s.precision * s.recall / (b2 * s.precision + s.recall)
+         if b2 * s.precision + s.recall else 0.0 for s in scores]  # fmt: skip
+    return sum(f) / 2
 
 
 def cross_validate(
