@@ -99,10 +99,9 @@ class Rubric:
     def load(cls, path: str | FsPath) -> Rubric:
         """Read a YAML rubric file (safe-loaded) and compile it."""
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        with collector_paused():
-            with open(path, encoding="utf-8") as fh:
-                data = yaml.load(fh, Loader=loader)  # noqa: S506 (a safe loader)
-            return cls.from_mapping(data)
+        with collector_paused(), open(path, encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=loader)  # noqa: S506 (a safe loader)
+        return cls.from_mapping(data)  # paused too
 
     @classmethod
     @collector_paused()
