@@ -29,7 +29,7 @@ def register_extensions(app: Flask) -> None:
 
     from app import i18n, navigation
     from app.auth import sso
-    from app.database import configure_engine
+    from app.database import commit_clean_reads, configure_engine
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.page_cache import pages as page_cache_pages
 
@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        commit_clean_reads(app, db)
     i18n.init_app(app)
     navigation.init_app(app)
     sso.init_app(app)
