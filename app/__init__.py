@@ -48,7 +48,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-        commit_clean_reads(app, db)
+        commit_clean_reads(db.engine)
     i18n.init_app(app)
     navigation.init_app(app)
     sso.init_app(app)

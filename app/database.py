@@ -5,13 +5,12 @@ writers wait for each other instead of failing with "database is locked".
 """
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 
 from sqlalchemy import bindparam, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
@@ -48,19 +47,19 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
 _WROTE = "database.wrote"
 
 
-def commit_clean_reads(app, db) -> None:
-    """PostgreSQL: end a request's transaction that only read with COMMIT rather than ROLLBACK.
+def commit_clean_reads(engine: Engine) -> None:
+    """PostgreSQL: end a transaction that only read with COMMIT rather than ROLLBACK.
 
     psycopg forgets every prepared statement on ROLLBACK, and a request that only reads ends
-    with one (the session is closed, not committed), so no statement ever stayed prepared:
+    with one (its session is closed, not committed), so no statement stayed prepared:
     PostgreSQL parsed and planned each one on every request (the HR report's rows statement
     alone about 1.2 ms of planning). At READ COMMITTED a transaction that ran only SELECTs
-    leaves the same state either way. A request that raised, left changes in the session,
-    sent anything but a SELECT (INSERT, UPDATE, DELETE, a statement opening with WITH, ...) or
-    met a database error is rolled back as before, by the session's close."""
-    engine = db.engine
+    leaves the same state either way. A transaction that sent anything but a SELECT (INSERT,
+    UPDATE, DELETE, SAVEPOINT, a statement opening with WITH, ...) or met an error is rolled
+    back as asked."""
     if engine.dialect.name != "postgresql":
         return
+    driver_error = engine.dialect.loaded_dbapi.Error
 
     @event.listens_for(engine, "begin")
     def _clear(connection):
@@ -76,21 +75,14 @@ def commit_clean_reads(app, db) -> None:
         if context.connection is not None:
             context.connection.info[_WROTE] = True
 
-    @app.teardown_appcontext  # runs before Flask-SQLAlchemy's, which was registered earlier
-    def _commit_if_only_read(exc):
-        if exc is not None or not db.session.registry.has():
+    @event.listens_for(engine, "rollback")
+    def _commit_if_only_read(connection):
+        if connection.info.get(_WROTE, True):
             return
-        session = db.session()
-        if not session.in_transaction() or session.new or session.dirty or session.deleted:
-            return
-        if not session.get_transaction().is_active:
-            return
-        if session.connection().info.get(_WROTE, True):
-            return
-        try:
-            session.commit()
-        except SQLAlchemyError:
-            session.rollback()  # the response is sent; a lost connection is the pool's to mend
+        # The driver's ROLLBACK that follows finds no transaction and sends nothing; if the
+        # COMMIT fails, that ROLLBACK meets the same trouble and reports it.
+        with suppress(driver_error):
+            connection.connection.dbapi_connection.commit()
 
 
 def set_write_intent(value: bool) -> None:

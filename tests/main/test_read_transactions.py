@@ -1,5 +1,5 @@
 """How a request's transaction ends: one that only read is committed on PostgreSQL (so that
-psycopg keeps its prepared statements), anything else is rolled back as before.
+psycopg keeps its prepared statements), anything else is rolled back as asked.
 
 Each test serves its requests from an app of its own, with no app context held open around
 them, so each request ends its transaction as under a real server.
