@@ -11,23 +11,23 @@ reviewer's rating.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.conversations.models import Conversation, Review, ReviewItem, Scorecard
 from app.conversations.scorecards import RATING_VALUES
+from app.database import read_rows, users_filter, users_parameters
 from app.extensions import db
 from app.standards.compliance import Evidence, Rule
 
 
-def conversation_evidence(user_ids: list[int], rules: list[Rule], first: date, last: date):
-    """(agent id, Evidence) of every conversation of these agents from first to last."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    start = datetime.combine(first, time(), zone)
-    end = datetime.combine(last + timedelta(days=1), time(), zone)
-    conversations = db.session.execute(
+@cache
+def _conversations_statement(one: bool):
+    """Built once per shape: a role-play submitted asks for its agent's conversations."""
+    return (
         select(
             Conversation.id,
             Conversation.agent_id,
@@ -36,9 +36,20 @@ def conversation_evidence(user_ids: list[int], rules: list[Rule], first: date, l
             Conversation.external_id,
             Conversation.auto_criteria,
         )  # fmt: skip
-        .where(Conversation.agent_id.in_(user_ids))
-        .where(Conversation.started_at >= start, Conversation.started_at < end)
-    ).all()
+        .where(users_filter(Conversation.agent_id, one))
+        .where(Conversation.started_at >= bindparam("start"))
+        .where(Conversation.started_at < bindparam("end"))
+    )
+
+
+def conversation_evidence(user_ids: list[int], rules: list[Rule], first: date, last: date):
+    """(agent id, Evidence) of every conversation of these agents from first to last."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    start = datetime.combine(first, time(), zone)
+    end = datetime.combine(last + timedelta(days=1), time(), zone)
+    statement = _conversations_statement(len(user_ids) == 1)
+    params = {**users_parameters(user_ids), "start": start, "end": end}
+    conversations = read_rows(db.session, statement, params).all()
     reviewed = _reviewed([row.id for row in conversations]) if conversations else {}
     for row in conversations:
         values = dict(row.auto_criteria or {})

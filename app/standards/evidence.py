@@ -1,19 +1,24 @@
 """Loading the evidence of many agents at once: a fixed number of queries, whatever the number
-of agents or the length of their history (only the window is read)."""
+of agents or the length of their history (only the window is read).
+
+Every role-play submitted recomputes its agent's statuses, so the statements are built once
+(per shape: one agent or many) and read as plain columns: building a statement and the ORM's
+work on its rows cost more than running it."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
-from functools import partial
+from functools import cache, partial
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import aliased
 
 from app import events
+from app.database import read_rows, users_filter, users_parameters
 from app.extensions import db
 from app.quizzes.models import Answer, Attempt, Quiz, ScoreOverride
 from app.quizzes.services import latest_override_ids
@@ -62,13 +67,11 @@ def load_evidence(user_ids: list[int], rules: list[Rule], today: date, window_da
     return found
 
 
-def _roleplay(user_ids, rules, first: date, last: date, *, titles: bool = True):
-    if not any(rule.criteria for rule in rules):
-        return
-    start, end = _day_bounds(first, last)
+@cache
+def _roleplay_statement(titles: bool, one: bool):
     # The whole detail (large JSON) only when the criteria's titles are wanted.
     judged = Answer.detail if titles else Answer.criteria
-    query = (
+    return (
         select(
             Answer.id,
             Answer.attempt_id,
@@ -80,12 +83,20 @@ def _roleplay(user_ids, rules, first: date, last: date, *, titles: bool = True):
         )  # fmt: skip
         .join(Attempt, Attempt.id == Answer.attempt_id)
         .join(Quiz, Quiz.id == Attempt.quiz_id)
-        .where(Attempt.user_id.in_(user_ids), Answer.score.is_not(None))
-        .where(Attempt.submitted_at >= start, Attempt.submitted_at < end)
+        .where(users_filter(Attempt.user_id, one), Answer.score.is_not(None))
+        .where(Attempt.submitted_at >= bindparam("start"), Attempt.submitted_at < bindparam("end"))
     )
-    overrides = _overrides(user_ids, start, end)
+
+
+def _roleplay(user_ids, rules, first: date, last: date, *, titles: bool = True):
+    if not any(rule.criteria for rule in rules):
+        return
+    start, end = _day_bounds(first, last)
+    params = {**users_parameters(user_ids), "start": start, "end": end}
+    overrides = _overrides(params, len(user_ids) == 1)
     zone = _zone()
-    rows = db.session.execute(query).all()
+    statement = _roleplay_statement(titles, len(user_ids) == 1)
+    rows = read_rows(db.session, statement, params).all()
     # An answer written around the ORM (a bulk insert) may have no summary: read its detail.
     missing = [row.id for row in rows if row.judged is None]
     details = _details(missing) if missing and not titles else {}
@@ -112,26 +123,30 @@ def criterion_titles(detail: dict) -> dict[str, dict]:
     return {o["id"]: o.get("title") or {} for reply in replies for o in reply.get("outcomes", [])}
 
 
-def _overrides(user_ids, start: datetime, end: datetime) -> dict[int, tuple[int | None, dict]]:
-    """The newest override of each attempt in the window: (answer it targets, criteria)."""
+@cache
+def _overrides_statement(one: bool):
     latest = latest_override_ids()
-    query = (
+    return (
         select(ScoreOverride.attempt_id, ScoreOverride.answer_id, ScoreOverride.criteria)
         .join(latest, latest.c.id == ScoreOverride.id)
         .join(Attempt, Attempt.id == ScoreOverride.attempt_id)
-        .where(Attempt.user_id.in_(user_ids))
-        .where(Attempt.submitted_at >= start, Attempt.submitted_at < end)
+        .where(users_filter(Attempt.user_id, one))
+        .where(Attempt.submitted_at >= bindparam("start"), Attempt.submitted_at < bindparam("end"))
     )
-    return {
-        row.attempt_id: (row.answer_id, row.criteria or {}) for row in db.session.execute(query)
-    }
 
 
-def _observations(user_ids, rules, first: date, last: date):
-    observed = {rule.id for rule in rules if rule.observation}
+def _overrides(params: dict, one: bool) -> dict[int, tuple[int | None, dict]]:
+    """The newest override of each attempt in the window (`params`: the users, start and
+    end): (answer it targets, criteria)."""
+    rows = read_rows(db.session, _overrides_statement(one), params)
+    return {attempt_id: (answer_id, criteria or {}) for attempt_id, answer_id, criteria in rows}
+
+
+@cache
+def _observations_statement(one: bool):
     correction = aliased(Observation)
     superseded = exists().where(correction.corrects_id == Observation.id)
-    query = (
+    return (
         select(
             ObservationItem.standard_id,
             ObservationItem.rating,
@@ -144,10 +159,17 @@ def _observations(user_ids, rules, first: date, last: date):
             Observation.failed,
         )  # fmt: skip
         .join(Observation, Observation.id == ObservationItem.observation_id)
-        .where(Observation.agent_id.in_(user_ids), ~superseded)
-        .where(Observation.observed_on >= first, Observation.observed_on <= last)
+        .where(users_filter(Observation.agent_id, one), ~superseded)
+        .where(Observation.observed_on >= bindparam("first"))
+        .where(Observation.observed_on <= bindparam("last"))
     )
-    for row in db.session.execute(query):
+
+
+def _observations(user_ids, rules, first: date, last: date):
+    observed = {rule.id for rule in rules if rule.observation}
+    statement = _observations_statement(len(user_ids) == 1)
+    params = {**users_parameters(user_ids), "first": first, "last": last}
+    for row in read_rows(db.session, statement, params):
         value = compliance.observation_value(row.rating)
         if value is None or row.standard_id not in observed:
             continue
@@ -161,6 +183,23 @@ def _observations(user_ids, rules, first: date, last: date):
         )
 
 
+@cache
+def _kpis_statement(one: bool):
+    return select(
+        KpiValue.id,
+        KpiValue.user_id,
+        KpiValue.metric,
+        KpiValue.value,
+        KpiValue.period_start,
+        KpiValue.period_end,
+    ).where(
+        users_filter(KpiValue.user_id, one),
+        KpiValue.metric.in_(bindparam("metrics", expanding=True)),
+        KpiValue.period_end >= bindparam("first"),
+        KpiValue.period_end <= bindparam("last"),
+    )
+
+
 def _kpis(user_ids, rules, first: date, last: date):
     targets: dict[str, list[tuple[str, float, str]]] = defaultdict(list)
     for rule in rules:
@@ -168,13 +207,9 @@ def _kpis(user_ids, rules, first: date, last: date):
             targets[metric].append((rule.id, target, direction))
     if not targets:
         return
-    query = select(KpiValue).where(
-        KpiValue.user_id.in_(user_ids),
-        KpiValue.metric.in_(list(targets)),
-        KpiValue.period_end >= first,
-        KpiValue.period_end <= last,
-    )
-    for kpi in db.session.scalars(query):
+    statement = _kpis_statement(len(user_ids) == 1)
+    params = {**users_parameters(user_ids), "metrics": list(targets), "first": first, "last": last}
+    for kpi in read_rows(db.session, statement, params):
         for standard_id, target, direction in targets[kpi.metric]:
             note = {"value": kpi.value, "target": target, "direction": direction,
                     "start": kpi.period_start.isoformat()}  # fmt: skip

@@ -32,15 +32,20 @@ class StandardsError(ValueError):
         self.message = message
 
 
-def current_version() -> StandardsVersion | None:
-    """The latest published version, by publication date then id (None before any sync)."""
+@cache
+def _current_version_statement():
     # The definition is large; it loads on first use, and most callers only need the id.
-    query = (
+    return (
         select(StandardsVersion)
         .options(defer(StandardsVersion.definition))
         .order_by(StandardsVersion.published.desc(), StandardsVersion.id.desc())
+        .limit(1)
     )
-    return db.session.scalar(query.limit(1))
+
+
+def current_version() -> StandardsVersion | None:
+    """The latest published version, by publication date then id (None before any sync)."""
+    return db.session.scalar(_current_version_statement())
 
 
 def cached_current_version() -> StandardsVersion | None:
@@ -220,8 +225,14 @@ def stored_statuses(user_ids: list[int]) -> dict[tuple[int, str], ComplianceStat
     """The stored status rows of these users, in one query."""
     if not user_ids:
         return {}
-    query = select(ComplianceStatus).where(ComplianceStatus.user_id.in_(user_ids))
-    return {(row.user_id, row.standard_id): row for row in db.session.scalars(query)}
+    statement = _stored_statuses_statement(len(user_ids) == 1)
+    rows = db.session.scalars(statement, users_parameters(user_ids))
+    return {(row.user_id, row.standard_id): row for row in rows}
+
+
+@cache
+def _stored_statuses_statement(one: bool):
+    return select(ComplianceStatus).where(users_filter(ComplianceStatus.user_id, one))
 
 
 def recompute_statuses(user_ids: list[int] | None = None, **options) -> dict:

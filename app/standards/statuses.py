@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -14,6 +15,7 @@ from sqlalchemy.orm import aliased
 from app import clock
 from app.assignments.models import Assignment
 from app.courses.models import Course
+from app.database import read_rows, users_filter, users_parameters
 from app.extensions import db
 from app.jobs.registry import daily_step
 from app.models_base import localized
@@ -71,7 +73,10 @@ def recompute(user_ids: list[int] | None = None, *, today: date | None = None,
     return counts
 
 
-def _agents(user_ids: list[int] | None) -> list[Agent]:
+@cache
+def _agents_statement(which: str):
+    """Active agents with their manager's language: all of them, one, or some
+    (database.users_filter)."""
     manager = aliased(User)
     query = (
         select(
@@ -87,17 +92,22 @@ def _agents(user_ids: list[int] | None) -> list[Agent]:
         .where(User.role == Role.AGENT, User.active)
         .order_by(User.id)
     )
-    if user_ids is not None:
-        query = query.where(User.id.in_(user_ids))
+    return query if which == "all" else query.where(users_filter(User.id, which == "one"))
+
+
+def _agents(user_ids: list[int] | None) -> list[Agent]:
+    if user_ids is None:
+        statement, params = _agents_statement("all"), {}
+    elif not user_ids:
+        return []
+    else:
+        statement = _agents_statement("one" if len(user_ids) == 1 else "some")
+        params = users_parameters(user_ids)
     return [
-        Agent(
-            row.id,
-            {"ar": row.name_ar, "en": row.name_en},
-            row.locale,
-            row.manager_id,
-            row.manager_locale,
-        )  # fmt: skip
-        for row in db.session.execute(query)
+        Agent(agent_id, {"ar": name_ar, "en": name_en}, locale, manager_id, manager_locale)
+        for agent_id, name_ar, name_en, locale, manager_id, manager_locale in read_rows(
+            db.session, statement, params
+        )
     ]
 
 
