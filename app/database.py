@@ -50,13 +50,15 @@ _WROTE = "database.wrote"
 def commit_clean_reads(engine: Engine) -> None:
     """PostgreSQL: end a transaction that only read with COMMIT rather than ROLLBACK.
 
-    psycopg forgets every prepared statement on ROLLBACK, and a request that only reads ends
-    with one (its session is closed, not committed), so no statement stayed prepared:
-    PostgreSQL parsed and planned each one on every request (the HR report's rows statement
-    alone about 1.2 ms of planning). At READ COMMITTED a transaction that ran only SELECTs
-    leaves the same state either way. A transaction that sent anything but a SELECT (INSERT,
-    UPDATE, DELETE, SAVEPOINT, a statement opening with WITH, ...) or met an error is rolled
-    back as asked."""
+    psycopg prepares a statement the sixth time a connection runs it and forgets every prepared
+    statement on ROLLBACK, and a request that only reads ends with one (its session is closed,
+    not committed), so no statement stayed prepared: PostgreSQL parsed and planned each one on
+    every request (the HR report's rows statement alone about 1.2 ms of planning). At READ
+    COMMITTED a transaction that ran only SELECTs leaves the same state either way. A
+    transaction that sent anything but a SELECT (INSERT, UPDATE, DELETE, SAVEPOINT, a statement
+    opening with WITH, ...), met an error or lost its connection is rolled back as asked. What
+    a SELECT writes (a function that writes, SELECT ... INTO, pg_notify) or the raw driver
+    connection would not be told apart: none is used."""
     if engine.dialect.name != "postgresql":
         return
     driver_error = engine.dialect.loaded_dbapi.Error
@@ -72,15 +74,18 @@ def commit_clean_reads(engine: Engine) -> None:
 
     @event.listens_for(engine, "handle_error")
     def _failed(context):
-        if context.connection is not None:
+        # An invalidated connection's info would reconnect, inside the failing transaction.
+        if context.connection is not None and not context.connection.invalidated:
             context.connection.info[_WROTE] = True
 
     @event.listens_for(engine, "rollback")
     def _commit_if_only_read(connection):
-        if connection.info.get(_WROTE, True):
+        # Sent before SQLAlchemy looks at the connection: a lost one is left to its rollback.
+        if connection.invalidated or connection.info.get(_WROTE, True):
             return
-        # The driver's ROLLBACK that follows finds no transaction and sends nothing; if the
-        # COMMIT fails, that ROLLBACK meets the same trouble and reports it.
+        # The driver's ROLLBACK that follows finds no transaction and sends nothing. A COMMIT
+        # refused by the server has ended the transaction all the same; a connection lost
+        # meanwhile is reported by that ROLLBACK.
         with suppress(driver_error):
             connection.connection.dbapi_connection.commit()
 

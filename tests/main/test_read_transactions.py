@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from flask import abort
 from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import OperationalError
 
 from app import create_app
 from app.extensions import db
@@ -36,10 +37,35 @@ def served(app, database_url):
         db.session.execute(update(Department).values(name_en="Renamed"))
         return "not committed"
 
-    for rule, view in (("/_test/flushed-then-refused", flushed_then_refused),
-                       ("/_test/updated-then-raised", updated_then_raised),
-                       ("/_test/updated-then-answered", updated_then_answered)):  # fmt: skip
-        other.add_url_rule(rule, view.__name__, view)
+    def updated_after_with():
+        # a write in a statement that opens with WITH, as SQLite and PostgreSQL both take it
+        db.session.execute(text(
+            "WITH renamed AS (SELECT 'Renamed' AS name) "
+            "UPDATE department SET name_en = (SELECT name FROM renamed)"
+        ))  # fmt: skip
+        return "not committed"
+
+    def updated_in_lower_case():
+        db.session.execute(text("update department set name_en = 'Renamed'"))
+        return "not committed"
+
+    def savepoint_released():
+        with db.session.begin_nested():
+            db.session.add(Department(code="nested", name_ar="داخلي", name_en="Nested"))
+        return "not committed"
+
+    def connection_lost():
+        if db.engine.dialect.name == "postgresql":
+            try:  # the server ends this very connection, as a restart or a proxy would
+                db.session.execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+            except OperationalError:
+                return "the database went away", 503
+        return "still here", 503
+
+    for view in (flushed_then_refused, updated_then_raised, updated_then_answered,
+                 updated_after_with, updated_in_lower_case, savepoint_released,
+                 connection_lost):  # fmt: skip
+        other.add_url_rule(f"/_test/{view.__name__}", view.__name__, view)
     other.config["PROPAGATE_EXCEPTIONS"] = False
     yield other
     with other.app_context():
@@ -76,10 +102,11 @@ def test_pages_that_only_read_keep_their_statements_prepared(served, make_user):
 
 @pytest.mark.parametrize(
     "path, status",
-    [("/_test/flushed-then-refused", 409), ("/_test/updated-then-raised", 500),
-     ("/_test/updated-then-answered", 200)],
+    [("/_test/flushed_then_refused", 409), ("/_test/updated_then_raised", 500),
+     ("/_test/updated_then_answered", 200), ("/_test/updated_after_with", 200),
+     ("/_test/updated_in_lower_case", 200), ("/_test/savepoint_released", 200)],
 )  # fmt: skip
-def test_a_request_that_wrote_without_committing_keeps_nothing(served, make_user, path, status):
+def test_a_request_that_wrote_without_committing_keeps_nothing(served, path, status):
     db.session.add(Department(code="kept", name_ar="قسم", name_en="Kept"))
     db.session.commit()
     client = served.test_client()
@@ -88,3 +115,13 @@ def test_a_request_that_wrote_without_committing_keeps_nothing(served, make_user
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Department)) == 1
     assert db.session.scalar(select(Department.name_en)) == "Kept"
+
+
+def test_a_view_that_lost_its_connection_answers_and_the_next_request_works(served, make_user):
+    agent = make_user("agent")
+    db.session.commit()
+    client = served.test_client()
+    for _ in range(6):  # the connection's statements prepared, then the connection lost
+        assert client.get("/_test/connection_lost").status_code == 503
+    client.post("/login", data={"email": agent.email, "password": PASSWORD})
+    assert client.get("/").status_code == 200
