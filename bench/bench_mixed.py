@@ -13,6 +13,10 @@ asked about again with If-None-Match; a 304 counts as a read served), and once w
 that keep nothing, so that every read is answered in full. A 304 where none was asked for, or
 anything but 200 or 304 where one was, fails the bench.
 
+Beside the ratio, each phase prints the CPU time the gunicorn workers (and, on PostgreSQL, the
+database's backends) spent per request answered, read from Linux's /proc: other work on a shared
+machine moves the ratio a lot from run to run and this much less.
+
 The clients are a Python load generator on 127.0.0.1 (two processes of 16 threads, one
 keep-alive connection each): writes need a fresh form token from the page before them, which
 wrk cannot carry, and the bare view is measured with the same generator so that the ratio
@@ -282,16 +286,84 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000
 
 
+# --- CPU time per request: what the ratio hides on a machine that other work slows ---------
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time of these processes (Linux /proc), 0 for one that is gone."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == parent:
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def _command_line(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as line:
+            return line.read()
+    except OSError:
+        return b""
+
+
+def _server_processes(port: int, database_url: str) -> tuple[list[int], list[int]]:
+    """The gunicorn workers serving `port`, and the PostgreSQL backends of the bench's
+    database (none for SQLite, which runs inside the workers)."""
+    address = f"127.0.0.1:{port}".encode()
+    masters = [pid for pid in _children(os.getpid()) if address in _command_line(pid)]
+    workers = [pid for master in masters for pid in _children(master)]
+    backends: list[int] = []
+    if database_url.startswith("postgresql"):
+        engine = create_engine(database_url)
+        with engine.connect() as connection:
+            backends = list(connection.execute(text(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )).scalars())  # fmt: skip
+        engine.dispose()
+    return workers, backends
+
+
+def _timed_drive(port, seats, phase, seconds, max_requests, processes) -> dict:
+    workers, backends = processes
+    before = _cpu_seconds(workers), _cpu_seconds(backends)
+    result = drive(port, seats, phase, seconds, max_requests)
+    after = _cpu_seconds(workers), _cpu_seconds(backends)
+    answered = max(1, sum(len(v) for v in result["latencies"].values()))
+    result["cpu_ms"] = (after[0] - before[0]) * 1000 / answered
+    result["database_cpu_ms"] = (after[1] - before[1]) * 1000 / answered
+    return result
+
+
 def measure(env: dict, database_url: str, seconds: float, max_requests: int) -> dict:
     """Bare view, then the mix with clients that keep nothing and with clients that revalidate,
-    against one served app; raises BenchFailure on a bad answer."""
+    against one served app; raises BenchFailure on a bad answer. Each phase also reads the CPU
+    time that the workers (and PostgreSQL's backends) spent per request answered."""
     with served(env) as base:
         port = int(base.rsplit(":", 1)[1])
         seats = sign_in_seats(port, _targets(database_url))
         drive(port, seats, "mixed", min(seconds, 3), max_requests)  # warm: templates, statements
-        hello = drive(port, seats, "hello", seconds, max_requests)
-        plain = drive(port, seats, "mixed", seconds, max_requests)
-        revalidating = drive(port, seats, "revalidating", seconds, max_requests)
+        processes = _server_processes(port, database_url)  # the pool's connections are made now
+        hello = _timed_drive(port, seats, "hello", seconds, max_requests, processes)
+        plain = _timed_drive(port, seats, "mixed", seconds, max_requests, processes)
+        revalidating = _timed_drive(port, seats, "revalidating", seconds, max_requests, processes)
     for phase in (hello, plain, revalidating):
         if phase["failures"]:
             counts: dict[str, int] = {}
@@ -301,10 +373,14 @@ def measure(env: dict, database_url: str, seconds: float, max_requests: int) -> 
             raise BenchFailure(f"bench_mixed: unexpected answers: {listing}")
     hello_rps = len(hello["latencies"]["bare view (/health)"]) / hello["seconds"]
     hello_p99 = _percentile(hello["latencies"]["bare view (/health)"], 0.99)
-    return {
+    rows = {
         "browsers revalidating": _figures(revalidating, hello_rps, hello_p99),
         "no revalidation": _figures(plain, hello_rps, hello_p99),
     }
+    for row, phase in zip(rows.values(), (revalidating, plain), strict=True):
+        row["hello_cpu_ms"] = hello["cpu_ms"]
+        row["cpu_ms"], row["database_cpu_ms"] = phase["cpu_ms"], phase["database_cpu_ms"]
+    return rows
 
 
 def _figures(mixed: dict, hello_rps: float, hello_p99: float) -> dict:
@@ -365,6 +441,12 @@ def report(rows: dict[str, dict]) -> None:
               f"{row['reads_p50_ms']:7.1f} {row['reads_p99_ms']:7.1f} "
               f"{row['not_modified_share']:6.1%} {row['writes_rps']:8.1f} "
               f"{row['write_share']:6.1%} {row['writes_p99_ms']:7.1f}")  # fmt: skip
+    print(f"\n{'CPU per request answered, ms':36} {'bare':>8} {'workers':>8} {'x bare':>7} "
+          f"{'database':>8}")  # fmt: skip
+    for name, row in rows.items():
+        print(f"{name:36} {row['hello_cpu_ms']:8.2f} {row['cpu_ms']:8.2f} "
+              f"{row['cpu_ms'] / max(row['hello_cpu_ms'], 1e-9):7.1f} "
+              f"{row['database_cpu_ms']:8.2f}")  # fmt: skip
     for name, row in rows.items():
         kinds = ", ".join(f"{kind} {rps:.0f}/s p99 {p99:.0f} ms"
                           for kind, (rps, p99) in row["by_kind"].items())  # fmt: skip

@@ -67,6 +67,10 @@ def test_reads_and_writes_of_the_mixed_workload_all_answer(served_database, tmp_
             "write: assignment made",
         } <= set(kinds)
         assert row["reads_rps"] > 0 and row["hello_rps"] > 0 and 0 < row["write_share"] < 0.3
+        # the workers' CPU time per request is read (a worker not found would read 0), and the
+        # database server's where it is a server of its own
+        assert row["cpu_ms"] > row["hello_cpu_ms"] > 0
+        assert (row["database_cpu_ms"] > 0) == served_database.startswith("postgresql")
     # browsers that send back the ETag they got are answered 304 for pages that did not change
     assert rows["browsers revalidating"]["not_modified_share"] > 0
     assert rows["no revalidation"]["not_modified_share"] == 0
