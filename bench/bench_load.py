@@ -29,7 +29,15 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from bench.common import BIN, REPO_ROOT, bench_env, flask, free_port, temp_database
+from bench.common import (
+    BIN,
+    REPO_ROOT,
+    bench_env,
+    flask,
+    free_port,
+    temp_database,
+    worker_pids,
+)
 from bench.load_quiz import ANSWERS, QUIZ_ID, content_with_load_quiz
 
 PASSWORD = "load-test-password"
@@ -169,14 +177,9 @@ def submit_once(client: Client, stats: Stats, rng: random.Random) -> None:
             seen = attempt_id
 
 
-def _worker_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children")
-    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
-
-
 def _killer(master: int, every: float, stop: threading.Event, kills: list[int]) -> None:
     while not stop.wait(every):
-        pids = _worker_pids(master)
+        pids = worker_pids(master)
         if pids:
             os.kill(random.choice(pids), signal.SIGKILL)
             kills.append(1)

@@ -43,7 +43,7 @@ from datetime import date, timedelta
 from sqlalchemy import create_engine, text
 
 from bench.bench_pages import DEMO_PASSWORD, PAGES, add_agents
-from bench.common import USER_AGENT, bench_env, flask, served, temp_database
+from bench.common import USER_AGENT, bench_env, flask, served, temp_database, worker_pids
 from bench.load_quiz import ANSWERS, QUIZ_ID, content_with_load_quiz
 
 CLIENTS = 32
@@ -302,33 +302,10 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def _children(parent: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == parent:
-                        found.append(int(entry))
-            except OSError:
-                continue
-    return found
-
-
-def _command_line(pid: int) -> bytes:
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as line:
-            return line.read()
-    except OSError:
-        return b""
-
-
-def _server_processes(port: int, database_url: str) -> tuple[list[int], list[int]]:
-    """The gunicorn workers serving `port`, and the PostgreSQL backends of the bench's
+def _server_processes(master: int, database_url: str) -> tuple[list[int], list[int]]:
+    """The workers of the gunicorn `master`, and the PostgreSQL backends of the bench's
     database (none for SQLite, which runs inside the workers)."""
-    address = f"127.0.0.1:{port}".encode()
-    masters = [pid for pid in _children(os.getpid()) if address in _command_line(pid)]
-    workers = [pid for master in masters for pid in _children(master)]
+    workers = worker_pids(master)
     backends: list[int] = []
     if database_url.startswith("postgresql"):
         engine = create_engine(database_url)
@@ -356,11 +333,11 @@ def measure(env: dict, database_url: str, seconds: float, max_requests: int) -> 
     """Bare view, then the mix with clients that keep nothing and with clients that revalidate,
     against one served app; raises BenchFailure on a bad answer. Each phase also reads the CPU
     time that the workers (and PostgreSQL's backends) spent per request answered."""
-    with served(env) as base:
+    with served(env) as (base, master):
         port = int(base.rsplit(":", 1)[1])
         seats = sign_in_seats(port, _targets(database_url))
         drive(port, seats, "mixed", min(seconds, 3), max_requests)  # warm: templates, statements
-        processes = _server_processes(port, database_url)  # the pool's connections are made now
+        processes = _server_processes(master, database_url)  # the pool's connections are made now
         hello = _timed_drive(port, seats, "hello", seconds, max_requests, processes)
         plain = _timed_drive(port, seats, "mixed", seconds, max_requests, processes)
         revalidating = _timed_drive(port, seats, "revalidating", seconds, max_requests, processes)

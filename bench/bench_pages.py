@@ -131,7 +131,7 @@ def throughput(env: dict) -> dict[str, dict]:
     """Each page as a share of the bare view, and each page asked with the ETag it was last
     given (If-None-Match), where every answer must be a 304."""
     rows = {}
-    with served(env) as base:
+    with served(env) as (base, _master):
         baseline = timed("bare view", base + "/health")
         rows["bare view (/health)"] = {**baseline, "ratio": 1.0}
         for label, path, email in PAGES:

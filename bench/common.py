@@ -57,7 +57,7 @@ def free_port() -> int:
 
 @contextmanager
 def served(env: dict, workers: int = 2):
-    """gunicorn with sync workers on 127.0.0.1; yields the base URL."""
+    """gunicorn with sync workers on 127.0.0.1; yields the base URL and the master's pid."""
     port = free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level",
@@ -72,10 +72,16 @@ def served(env: dict, workers: int = 2):
                 break
             except OSError:
                 time.sleep(0.2)
-        yield base
+        yield base, server.pid
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def worker_pids(master: int) -> list[int]:
+    """The worker processes of a gunicorn master (Linux /proc)."""
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
 
 # Sent by every bench client: a session is tied to the browser that signed in, and a
