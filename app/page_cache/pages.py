@@ -61,7 +61,14 @@ def counters():
     if found is _UNREAD:
         query = select(*_COUNTERS).where(DataGeneration.id == 1)
         row = db.session.execute(query).first()
-        found = g.page_counters = None if row is None else Counters(*row)
+        found = _note_counters(None if row is None else Counters(*row))
+    return found
+
+
+def _note_counters(found: Counters | None) -> Counters | None:
+    """Keep this request's counters, and how many shared changes its session had committed
+    when they were read (_sees_own_shared_changes)."""
+    g.page_counters, g.page_counters_commits = found, tracking.shared_commits(db.session())
     return found
 
 
@@ -99,7 +106,7 @@ def load_user_with_counters(user_model, user_id: int):
     if row is None:
         return None
     epoch = row[-3]
-    g.page_counters = None if epoch is None else Counters(*row[-3:])
+    _note_counters(None if epoch is None else Counters(*row[-3:]))
     held = own.identity_map.get(mapper.identity_key_from_primary_key((user_id,)))
     if held is not None:
         _load_unloaded(held, keys, row)
@@ -251,13 +258,13 @@ _shared: dict[tuple, object] = {}
 def shared_value(name: str | tuple, compute: Callable[[], object]):
     """compute(), or the value it gave while shared data has not changed since (the shared
     change counter). The value must be plain data, or ORM objects detached from their session
-    with every attribute the callers read loaded. Only reading requests use kept values: a
-    request that may change shared data itself (anything but GET and HEAD, a command, a job)
-    always computes afresh, as does one that has changed shared data and not yet committed."""
-    if not has_request_context() or request.method not in ("GET", "HEAD"):
+    with every attribute the callers read loaded. Requests use kept values until they change
+    shared data themselves (see _sees_own_shared_changes); a command or a job always computes
+    afresh."""
+    if not has_request_context():
         return compute()
     row = counters()
-    if row is None or tracking.pending(db.session).shared:
+    if row is None or _sees_own_shared_changes():
         return compute()
     key = (name, row.epoch, row.shared)
     try:
@@ -268,6 +275,22 @@ def shared_value(name: str | tuple, compute: Callable[[], object]):
         _shared.clear()
     value = _shared[key] = compute()
     return value
+
+
+def _sees_own_shared_changes() -> bool:
+    """Whether this request may see shared data other than what its counters stand for: it
+    has changed shared data in its open transaction, or committed such a change since the
+    counters were read. A request that writes (a form posted, say) mostly changes only its
+    reader's own data, and then reads what a reading request would. Its changes not yet
+    flushed are flushed first: they are then counted, and what is computed afresh (on the
+    same transaction) includes them."""
+    session = db.session()
+    if tracking.shared_commits(session) != g.get("page_counters_commits", 0):
+        return True
+    writing = request.method not in ("GET", "HEAD")
+    if writing and session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    return tracking.pending(session).shared
 
 
 def detached(statement) -> list:

@@ -31,6 +31,7 @@ SHARED = "shared"
 UNSEEN = "unseen"
 _DEFAULT_OWNER_COLUMNS = ("user_id", "agent_id")
 _PENDING = "page_cache.pending_changes"
+_SHARED_COMMITS = "page_cache.shared_commits"
 
 
 @dataclass
@@ -67,6 +68,12 @@ def pending(session: Session) -> PendingChanges:
     return session.info.setdefault(_PENDING, PendingChanges())
 
 
+def shared_commits(session: Session) -> int:
+    """How many transactions of this session have committed (or were about to commit) a change
+    to shared data: a shared counter read before the last of them is behind."""
+    return session.info.get(_SHARED_COMMITS, 0)
+
+
 def _before_flush(session: Session, _flush_context, _instances) -> None:
     changes = pending(session)
     for obj in session.new:
@@ -96,6 +103,8 @@ def _before_commit(session: Session) -> None:
     changes = session.info.pop(_PENDING, None)
     if changes is None or not changes.overall:
         return
+    if changes.shared:
+        session.info[_SHARED_COMMITS] = shared_commits(session) + 1
     # Core statements on the session's connection: no ORM events, so no counting of our own.
     connection = session.connection()
     users, generation = _SETUP["user"], _SETUP["generation"]
