@@ -88,10 +88,26 @@ def status_for(score: float | None, met: float, developing: float) -> str:
 def assess(items: list[Evidence], rule: Rule, today: date, window_days: int) -> Assessment:
     """The status of one agent on one standard from the evidence in the window: the weighted
     mean of its values (evidence of weight 0 is listed but does not count)."""
-    found = [e for e in items if e.standard_id == rule.id and in_window(e.on, today, window_days)]
-    total = sum(e.weight for e in found)
-    score = sum(e.value * e.weight for e in found) / total if total > 0 else None
-    return Assessment(status_for(score, rule.met, rule.developing), score, len(found))
+    return assess_all(items, [rule], today, window_days)[rule.id]
+
+
+def assess_all(
+    items: list[Evidence], rules: list[Rule], today: date, window_days: int
+) -> dict[str, Assessment]:
+    """assess() of one agent's evidence on every standard: each item is sorted into its
+    standard once (an agent's window holds hundreds of items, each for one standard)."""
+    first = window_start(today, window_days)
+    found: dict[str, list[Evidence]] = {rule.id: [] for rule in rules}
+    for e in items:
+        if first <= e.on <= today and e.standard_id in found:
+            found[e.standard_id].append(e)
+    out = {}
+    for rule in rules:
+        mine = found[rule.id]
+        total = sum(e.weight for e in mine)
+        score = sum(e.value * e.weight for e in mine) / total if total > 0 else None
+        out[rule.id] = Assessment(status_for(score, rule.met, rule.developing), score, len(mine))
+    return out
 
 
 def observation_value(rating: str) -> float | None:

@@ -62,8 +62,9 @@ def recompute(user_ids: list[int] | None = None, *, today: date | None = None,
     counts = {"agents": len(agents), "changed": 0, "remedial_assigned": 0}
     fallen: list[tuple[Agent, Rule]] = []
     for agent in agents:
+        results = compliance.assess_all(found.get(agent.id, []), rules, today, window)
         for rule in rules:
-            result = compliance.assess(found.get(agent.id, []), rule, today, window)
+            result = results[rule.id]
             if _store(agent.id, rule.id, result, stored.get((agent.id, rule.id)), today):
                 counts["changed"] += 1
                 if result.status == "not_met":
