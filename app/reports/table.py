@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from flask import url_for
 
-from app.certification.report import ReportRow
+from app.certification.report import SORTS, ReportFilter, ReportRow
 from app.i18n import format_day
 from app.url_values import LARGEST
 
@@ -55,3 +56,10 @@ def certificate_link() -> Callable[[int], str]:
         str(LARGEST)
     )
     return lambda certificate_id: f"{head}{certificate_id}{tail}"
+
+
+def sort_links(flt: ReportFilter) -> dict[str, str]:
+    """The address each column's heading sorts by (the current sort key again reverses the
+    order): the report's address built once, each link's arguments put after it."""
+    base = url_for("reports.certification")
+    return {key: f"{base}?{urlencode(flt.sort_args(key))}" for key in SORTS}

@@ -15,7 +15,7 @@ from app.people import services as people
 from app.reports import digest as _digest  # noqa: F401  (registers the daily step)
 from app.reports import exports, team
 from app.reports.chart import status_bars, status_chart
-from app.reports.table import page_rows
+from app.reports.table import page_rows, sort_links
 from app.standards import services as standards
 
 # Pages keep the addresses they had before reports owned them (/team, /certification/report).
@@ -48,6 +48,7 @@ def certification():
     return render_template(
         "reports/certification.html", flt=flt, rows=cells, totals=totals, count=count,
         page=page, pages=max(1, -(-count // report.PER_PAGE)), labels=labels,
+        sorted_by=sort_links(flt),
         options=options, bars=status_bars(totals, labels),
         current_version=version, today=today,
         chart=status_chart(totals, report.STATUS_LABELS, text_direction() == "rtl"),

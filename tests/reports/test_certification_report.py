@@ -116,6 +116,30 @@ def test_sort_and_pages(company, client, login_as, monkeypatch):
     assert len(first) == 4 and len(second) == 2 and not set(first) & set(second)
 
 
+def _heading_link(html: str, label: str) -> str:
+    """The address of the report's column heading `label`, as a browser would follow it."""
+    head = html.split('id="report"')[1].split("</thead>")[0]
+    link = head.split(f">{label}")[0].rsplit('<a href="', 1)[1].split('"')[0]
+    return link.replace("&amp;", "&")
+
+
+def test_a_column_heading_sorts_by_it_and_again_reverses_keeping_the_filters(
+    company, client, login_as
+):
+    login_as("hr", locale="en")
+    html = client.get(f"/certification/report?certification_id=starter&department_id="
+                      f"{company['care'].id}").get_data(as_text=True)  # fmt: skip
+    by_status = client.get(_heading_link(html, "Status")).get_data(as_text=True)
+    assert list(_statuses(by_status).values()) == ["expired", "expiring", "in_progress"]
+    heading = by_status.split('id="report"')[1].split("</thead>")[0]
+    assert 'aria-current="true">Status ▲' in heading
+    reversed_ = client.get(_heading_link(by_status, "Status")).get_data(as_text=True)
+    assert list(_statuses(reversed_).values()) == ["in_progress", "expiring", "expired"]
+    assert "Status ▼" in reversed_.split('id="report"')[1].split("</thead>")[0]
+    again = client.get(_heading_link(reversed_, "Status")).get_data(as_text=True)
+    assert list(_statuses(again).values()) == ["expired", "expiring", "in_progress"]
+
+
 def test_manager_sees_only_their_teams(company, client, login):
     login(company["m1"])
     html = client.get("/certification/report?certification_id=starter").get_data(as_text=True)
