@@ -54,7 +54,8 @@ def certification_page(query: schemas.CertificationQuery, token: ApiToken):
     today, version, viewer = clock.today(), _version(), token.created_by
     totals = report.totals(viewer, flt, today, version)
     total = totals[flt.status] if flt.status else sum(totals.values())
-    records = report.page_of_records(viewer, flt, today, "en", version, query.page, query.per_page)
+    records = report.page_of_records(viewer, flt, today, "en", version, query.page, query.per_page,
+                                     totals)  # fmt: skip
     return schemas.CertificationPage(
         items=[_certification(r) for r in records], page=query.page, per_page=query.per_page,
         total=total,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from operator import itemgetter
 from typing import NamedTuple
@@ -325,18 +325,49 @@ def totals(viewer: User, flt: ReportFilter, today: date, current_version: str | 
     return found
 
 
-def page_of_rows(viewer, flt, today, locale, current_version, page: int, per_page=None):
-    records = page_of_records(viewer, flt, today, locale, current_version, page, per_page)
+def page_of_rows(viewer, flt, today, locale, current_version, page: int, per_page=None,
+                 counts: dict | None = None):  # fmt: skip
+    records = page_of_records(viewer, flt, today, locale, current_version, page, per_page, counts)
     return list(to_rows(records, locale))
 
 
-def page_of_records(viewer, flt, today, locale, current_version, page: int, per_page=None):
-    """One page of the cells as selected, codes included (the API answers with codes)."""
-    query = _statement("page", viewer, flt, current_version, locale)
+def page_of_records(viewer, flt, today, locale, current_version, page: int, per_page=None,
+                    counts: dict | None = None):  # fmt: skip
+    """One page of the cells as selected, codes included (the API answers with codes).
+    `counts` are the totals() of the same filter, when the caller has them already."""
     per_page = per_page or PER_PAGE
-    params = {**_params(viewer, flt, today, current_version), "offset": (page - 1) * per_page,
-              "limit": per_page}  # fmt: skip
+    offset = (page - 1) * per_page
+    if flt.sort == "status" and not flt.status:
+        counts = counts or totals(viewer, flt, today, current_version)
+        return _page_by_status(viewer, flt, today, locale, current_version, offset, per_page,
+                               counts)  # fmt: skip
+    return _slice(viewer, flt, today, locale, current_version, offset, per_page)
+
+
+def _slice(viewer, flt, today, locale, current_version, offset: int, limit: int) -> list:
+    query = _statement("page", viewer, flt, current_version, locale)
+    params = {**_params(viewer, flt, today, current_version), "offset": offset, "limit": limit}
     return read_rows(db.session, query, params).all()
+
+
+def _page_by_status(viewer, flt, today, locale, current_version, offset: int, limit: int,
+                    counts: dict) -> list:  # fmt: skip
+    """The cells sorted by status are each status's cells sorted by name (then person and
+    certification, as every sort ends), one status after the other: a page is read from the
+    statuses it falls in, by the statement that keeps one status, and the totals per status
+    tell where each begins. Sorting every cell by its status in SQL cannot use an index: at
+    100,000 agents on PostgreSQL it took 0.5-0.6 s a page, one status by name 4-16 ms."""
+    found: list = []
+    for status in sorted(STATUSES, reverse=flt.descending):  # as SQL orders the names
+        if offset >= counts[status]:
+            offset -= counts[status]
+            continue
+        one = replace(flt, status=status, sort="name")
+        found += _slice(viewer, one, today, locale, current_version, offset, limit - len(found))
+        offset = 0
+        if len(found) >= limit:
+            break
+    return found
 
 
 def iter_rows(viewer, flt, today, locale, current_version, batch: int = 1000):

@@ -42,7 +42,7 @@ def certification():
     totals = report.totals(current_user, flt, today, version)
     count = totals[flt.status] if flt.status else sum(totals.values())
     page = min(_page_number(), max(1, -(-count // report.PER_PAGE)))
-    rows = report.page_of_rows(current_user, flt, today, locale, version, page)
+    rows = report.page_of_rows(current_user, flt, today, locale, version, page, counts=totals)
     cells = page_rows(rows, version)  # each row's cells ready for the template
     labels = {key: str(label) for key, label in report.STATUS_LABELS.items()}  # translated once
     return render_template(

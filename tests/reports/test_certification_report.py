@@ -140,6 +140,46 @@ def test_a_column_heading_sorts_by_it_and_again_reverses_keeping_the_filters(
     assert list(_statuses(again).values()) == ["expired", "expiring", "in_progress"]
 
 
+def _cells(html: str) -> list[tuple[int, str, str]]:
+    """(person, certification, status) of each row of the report's table, in order."""
+    body = html.split('id="report"')[1].split("</tbody>")[0]
+    found = []
+    for part in body.split('<tr data-user="')[1:]:
+        user_id, rest = part.split('"', 1)
+        status = rest.split('data-status="')[1].split('"')[0]
+        certification = rest.split("</td>")[4].rsplit("<td>", 1)[1]
+        found.append((int(user_id), certification, status))
+    return found
+
+
+def _every_page(client, query: str) -> list[tuple[int, str, str]]:
+    found, page = [], 1
+    while True:
+        cells = _cells(client.get(f"/certification/report?{query}&page={page}").get_data(True))
+        if not cells or (found and cells[-1] == found[-1]):
+            return found
+        found += cells
+        page += 1
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_sorted_by_status_each_status_lists_its_cells_as_sorted_by_name(
+    company, client, login_as, monkeypatch, descending
+):
+    """Every cell once, the statuses in order, and within a status the order of the report
+    sorted by name, page after page (a page may span several statuses)."""
+    login_as("hr", locale="en")
+    monkeypatch.setattr(report, "PER_PAGE", 4)
+    flag = "&descending=1" if descending else ""
+    by_name = _every_page(client, f"sort=name{flag}")
+    by_status = _every_page(client, f"sort=status{flag}")
+    assert len(by_name) == 18 and sorted(by_status) == sorted(by_name)
+    order = sorted(report.STATUSES, reverse=descending)
+    expected = sorted(by_name, key=lambda cell: (order.index(cell[2]), by_name.index(cell)))
+    assert by_status == expected
+    assert len({status for _, _, status in by_status}) >= 3  # pages span several statuses
+
+
 def test_manager_sees_only_their_teams(company, client, login):
     login(company["m1"])
     html = client.get("/certification/report?certification_id=starter").get_data(as_text=True)
