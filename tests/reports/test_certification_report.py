@@ -163,21 +163,29 @@ def _every_page(client, query: str) -> list[tuple[int, str, str]]:
 
 
 @pytest.mark.parametrize("descending", [False, True])
-def test_sorted_by_status_each_status_lists_its_cells_as_sorted_by_name(
-    company, client, login_as, monkeypatch, descending
+@pytest.mark.parametrize(
+    ("key", "only", "cells"),
+    [("status", "", 18), ("certification", "", 18), ("certification", "&status=in_progress", 10)],
+)
+def test_sorted_by_status_or_certification_each_lists_its_cells_as_sorted_by_name(
+    company, client, login_as, monkeypatch, key, only, cells, descending
 ):
-    """Every cell once, the statuses in order, and within a status the order of the report
-    sorted by name, page after page (a page may span several statuses)."""
+    """Every cell once, the statuses (certifications) in order, and within one the order of
+    the report sorted by name, page after page (a page may span several)."""
     login_as("hr", locale="en")
     monkeypatch.setattr(report, "PER_PAGE", 4)
-    flag = "&descending=1" if descending else ""
+    flag = ("&descending=1" if descending else "") + only
     by_name = _every_page(client, f"sort=name{flag}")
-    by_status = _every_page(client, f"sort=status{flag}")
-    assert len(by_name) == 18 and sorted(by_status) == sorted(by_name)
-    order = sorted(report.STATUSES, reverse=descending)
-    expected = sorted(by_name, key=lambda cell: (order.index(cell[2]), by_name.index(cell)))
-    assert by_status == expected
-    assert len({status for _, _, status in by_status}) >= 3  # pages span several statuses
+    found = _every_page(client, f"sort={key}{flag}")
+    assert len(by_name) == cells and sorted(found) == sorted(by_name)
+    if key == "status":
+        order = sorted(report.STATUSES, reverse=descending)
+        rank = lambda cell: order.index(cell[2])  # noqa: E731
+    else:  # each person's cells are in the certifications' order
+        order = [certification for _, certification, _ in _every_page(client, "sort=name")[:3]]
+        rank = lambda cell: order.index(cell[1]) * (-1 if descending else 1)  # noqa: E731
+    assert found == sorted(by_name, key=lambda cell: (rank(cell), by_name.index(cell)))
+    assert len({rank(cell) for cell in found}) >= 3  # pages span several
 
 
 def test_manager_sees_only_their_teams(company, client, login):
