@@ -71,10 +71,6 @@ def window_start(today: date, window_days: int) -> date:
     return today - timedelta(days=window_days - 1)
 
 
-def in_window(on: date, today: date, window_days: int) -> bool:
-    return window_start(today, window_days) <= on <= today
-
-
 def status_for(score: float | None, met: float, developing: float) -> str:
     if score is None:
         return "no_evidence"
