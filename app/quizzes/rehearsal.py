@@ -19,7 +19,7 @@ import contextlib
 from sqlalchemy import delete, select
 
 from app import clock, events
-from app.database import rehearsal
+from app.database import rehearsal, writing
 from app.extensions import db
 from app.people.models import Role, User
 from app.quizzes import services
@@ -40,24 +40,31 @@ SAMPLE_REPLIES = {
 def rehearse_submit() -> bool:
     """Run a role-play submit once, rolled back, for the first active agent and a quiz on
     offer with a course (one with a role-play question if there is one); False when there is
-    no such agent or quiz (a new installation: nothing to compile yet)."""
-    agent = db.session.scalar(
-        select(User).where(User.role == Role.AGENT, User.active).order_by(User.id).limit(1)
-    )
-    quizzes = db.session.scalars(
-        select(Quiz)
-        .where(Quiz.active.is_(True), Quiz.course_id.is_not(None))
-        .where(Quiz.current_version_id.is_not(None))
-        .order_by(Quiz.id)
-    ).all()
-    if agent is None or not quizzes:
-        return False
-    views = [(quiz, view_version(quiz.current_version)) for quiz in quizzes]
-    quiz, version = next(
-        (pair for pair in views if any(q.is_roleplay for q, _ in pair[1].questions)), views[0]
-    )
-    with rehearsal(db.session):
-        _rehearse(agent, quiz, version)
+    no such agent or quiz (a new installation: nothing to compile yet).
+
+    Its transaction takes the write lock from its first statement on SQLite, as a request that
+    writes does (app.database.writing): begun as a plain read, its first write failed at once
+    ("database is locked") whenever another worker committed in between, as requests arriving
+    while workers start do."""
+    with writing():
+        agent = db.session.scalar(
+            select(User).where(User.role == Role.AGENT, User.active).order_by(User.id).limit(1)
+        )
+        quizzes = db.session.scalars(
+            select(Quiz)
+            .where(Quiz.active.is_(True), Quiz.course_id.is_not(None))
+            .where(Quiz.current_version_id.is_not(None))
+            .order_by(Quiz.id)
+        ).all()
+        if agent is None or not quizzes:
+            return False
+        views = [(quiz, view_version(quiz.current_version)) for quiz in quizzes]
+        quiz, version = next(
+            (pair for pair in views if any(q.is_roleplay for q, _ in pair[1].questions)),
+            views[0],
+        )
+        with rehearsal(db.session):
+            _rehearse(agent, quiz, version)
     return True
 
 

@@ -3,14 +3,18 @@ submit finds its statements compiled, and nothing the rehearsal wrote stays."""
 
 from __future__ import annotations
 
+import logging
+import threading
 from contextlib import contextmanager
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from app import clock, create_app
 from app.extensions import db
 from app.page_cache.models import DataGeneration
+from app.people.models import User
 from app.quizzes.models import Attempt, Quiz
 from tests.conftest import PASSWORD, make_config
 from tests.quizzes.conftest import GOOD_REPLY
@@ -111,6 +115,55 @@ def test_a_worker_starts_when_the_first_agent_has_no_attempt_left(
     try:
         texts = [text.lstrip().upper() for text, _cached in sent]
         assert any(text.startswith("INSERT INTO ANSWER") for text in texts), texts
+    finally:
+        with started.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_a_worker_starting_while_another_commits_still_rehearses(
+    synced_quizzes, make_user, database_url, caplog
+):
+    """Another worker commits (a sign-in, a lesson marked done) while this one rehearses: the
+    rehearsal still runs to its end. Begun as a plain read on SQLite, its first write found
+    the database changed since and failed at once ("database is locked"); it now takes the
+    write lock first, as a request that writes does, and the other write waits its turn."""
+    make_user("agent")
+    other_id = make_user("manager").id
+    engine, competing = db.engine, []
+
+    def commit_elsewhere(_conn, _cursor, statement, _parameters, _context, _executemany):
+        # once, right after the rehearsal's first statement (it looks for the first agent)
+        if competing or "ORDER BY user.id" not in statement.replace('"', ""):
+            return
+        competing.append("started")
+
+        def write():
+            with engine.connect() as connection:
+                if connection.dialect.name == "sqlite":  # wait briefly, not 15 s, for the lock
+                    connection.exec_driver_sql("PRAGMA busy_timeout = 200")
+                try:
+                    connection.execute(
+                        update(User).where(User.id == other_id).values(name_en="Renamed")
+                    )
+                    connection.commit()
+                    competing.append("committed")
+                except OperationalError:
+                    competing.append("waited for the rehearsal")
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        thread.join()
+
+    event.listen(Engine, "after_cursor_execute", commit_elsewhere)
+    try:
+        with caplog.at_level(logging.WARNING):
+            started = _start_worker(database_url)
+    finally:
+        event.remove(Engine, "after_cursor_execute", commit_elsewhere)
+    try:
+        assert competing[0] == "started" and len(competing) == 2
+        assert "submit rehearsal at start failed" not in caplog.text
     finally:
         with started.app_context():
             db.session.remove()
