@@ -281,14 +281,13 @@ def _sees_own_shared_changes() -> bool:
     """Whether this request may see shared data other than what its counters stand for: it
     has changed shared data in its open transaction, or committed such a change since the
     counters were read. A request that writes (a form posted, say) mostly changes only its
-    reader's own data, and then reads what a reading request would. Its changes not yet
-    flushed are flushed first: they are then counted, and what is computed afresh (on the
-    same transaction) includes them."""
+    reader's own data, and then reads what a reading request would. Changes not yet flushed
+    are flushed first: they are then counted, so that what is computed afresh (on the same
+    transaction) includes them and is not kept for others."""
     session = db.session()
     if tracking.shared_commits(session) != g.get("page_counters_commits", 0):
         return True
-    writing = request.method not in ("GET", "HEAD")
-    if writing and session.autoflush and (session.new or session.dirty or session.deleted):
+    if session.autoflush and (session.new or session.dirty or session.deleted):
         session.flush()
     return tracking.pending(session).shared
 

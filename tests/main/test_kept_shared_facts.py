@@ -3,6 +3,7 @@ shared change counter (app/page_cache/pages.py, shared_value): a form that chang
 reader's own data reads them as a page view does, and a request that changed shared data itself
 reads what it changed."""
 
+from flask import g
 from sqlalchemy import select
 
 from app.courses import shelf
@@ -48,8 +49,12 @@ def test_a_form_that_changes_shared_data_reads_its_own_change(synced, app):  # n
         db.session.commit()  # committed after the counters were read
         assert _title("basics") == "Renamed basics"
         assert _title("talking") == "Course talking"
+    vars(g).clear()  # the tests' app context outlives a request: a new request starts afresh
     with app.test_request_context("/courses", method="GET"):
         assert _title("basics") == "Renamed basics"  # the next request, under the new counter
+        with count_queries(db.engine) as counter:
+            assert _title("basics") == "Renamed basics"
+        assert counter.statements == []  # and kept under it
 
 
 def test_a_form_that_changed_shared_data_and_rolled_back_reads_what_stands(
