@@ -1,6 +1,6 @@
 """The current time and date of the installation. Tests travel in time by setting FIXED_NOW."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -13,5 +13,16 @@ def now() -> datetime:
 
 def today() -> date:
     """Today in the installation's time zone (due dates are local dates)."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return now().astimezone(zone).date()
+    return now().astimezone(zone()).date()
+
+
+def zone() -> ZoneInfo:
+    """The installation's time zone."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """The instants from the start of the local day `first` to the end of `last`."""
+    local = zone()
+    start = datetime.combine(first, time(), local)
+    return start, datetime.combine(last + timedelta(days=1), time(), local)

@@ -10,13 +10,12 @@ reviewer's rating.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from functools import cache
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import bindparam, select
 
+from app import clock
 from app.conversations.models import Conversation, Review, ReviewItem, Scorecard
 from app.conversations.scorecards import RATING_VALUES
 from app.database import read_rows, users_filter, users_parameters
@@ -44,9 +43,7 @@ def _conversations_statement(one: bool):
 
 def conversation_evidence(user_ids: list[int], rules: list[Rule], first: date, last: date):
     """(agent id, Evidence) of every conversation of these agents from first to last."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    start = datetime.combine(first, time(), zone)
-    end = datetime.combine(last + timedelta(days=1), time(), zone)
+    zone, (start, end) = clock.zone(), clock.day_bounds(first, last)
     statement = _conversations_statement(len(user_ids) == 1)
     params = {**users_parameters(user_ids), "start": start, "end": end}
     conversations = read_rows(db.session, statement, params).all()

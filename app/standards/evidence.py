@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from functools import cache, partial
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import aliased
 
-from app import events
+from app import clock, events
 from app.database import read_rows, users_filter, users_parameters
 from app.extensions import db
 from app.quizzes.models import Answer, Attempt, Quiz, ScoreOverride
@@ -25,18 +23,6 @@ from app.quizzes.services import latest_override_ids
 from app.standards import compliance
 from app.standards.compliance import Evidence, Rule
 from app.standards.models import KpiValue, Observation, ObservationItem
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    """UTC instants from the start of `first` to the end of `last`, local time."""
-    zone = _zone()
-    start = datetime.combine(first, time(), zone)
-    end = datetime.combine(last + timedelta(days=1), time(), zone)
-    return start, end
 
 
 def load_evidence(user_ids: list[int], rules: list[Rule], today: date, window_days: int,
@@ -91,10 +77,10 @@ def _roleplay_statement(titles: bool, one: bool):
 def _roleplay(user_ids, rules, first: date, last: date, *, titles: bool = True):
     if not any(rule.criteria for rule in rules):
         return
-    start, end = _day_bounds(first, last)
+    start, end = clock.day_bounds(first, last)
     params = {**users_parameters(user_ids), "start": start, "end": end}
     overrides = _overrides(params, len(user_ids) == 1)
-    zone = _zone()
+    zone = clock.zone()
     statement = _roleplay_statement(titles, len(user_ids) == 1)
     rows = read_rows(db.session, statement, params).all()
     # An answer written around the ORM (a bulk insert) may have no summary: read its detail.
