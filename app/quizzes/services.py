@@ -263,15 +263,16 @@ def submit_attempt(user: User, quiz: Quiz, form, token: str) -> Attempt:
     if state.refusal:
         raise QuizRefused(state.refusal, 409)
     attempt = _record_attempt(user, quiz, version_row.id, version, form, form_token)
-    db.session.execute(delete(QuizDraft).where(
-        QuizDraft.user_id == user.id, QuizDraft.quiz_version_id == version_row.id
-    ))  # fmt: skip
     try:
+        # the attempt's own INSERT, before any other statement would flush it unguarded
         db.session.flush()
     except IntegrityError:
         # the same form won a race in another request: show that attempt
         db.session.rollback()
         return attempt_by_key(user, form_token.key)
+    db.session.execute(delete(QuizDraft).where(
+        QuizDraft.user_id == user.id, QuizDraft.quiz_version_id == version_row.id
+    ))  # fmt: skip
     # Course completion, placement and standards evidence move now, in this transaction.
     events.attempt_submitted.send(attempt)
     attempt_id = attempt.id
