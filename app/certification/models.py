@@ -98,7 +98,7 @@ class CertificationStanding(db.Model):
     met: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
     percent: Mapped[int] = mapped_column(Integer, default=0)
-    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"), index=True)
     # When the figures above last moved (an evaluation that changes nothing writes nothing).
     evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -48,6 +48,7 @@ from app.models_base import localized
 from app.people.models import Department, Role, Team, User
 
 STATUSES = ("certified", "expiring", "expired", "revoked", "in_progress", "not_started")
+HELD = ("certified", "expiring", "expired", "revoked")  # the statuses of a cell with a certificate
 SORTS = ("name", "department", "team", "certification", "status", "until", "percent")
 PER_PAGE = 50
 Manager = aliased(User, name="manager")
@@ -62,6 +63,9 @@ class ReportFilter:
     status: str = ""
     user_id: int | None = None  # one person's cells (the API's per-person status)
     older_version: bool = False  # only certificates earned under an older standards version
+    # only the cells with a certificate (True) or without (False): a part of the report sorted
+    # by the certificates' end dates (page_of_records)
+    held: bool | None = None
     sort: str = "name"
     descending: bool = False
 
@@ -124,7 +128,7 @@ def _shape(viewer: User, flt: ReportFilter, current_version: str | None) -> tupl
     """What decides the statement's text; the values go in as parameters (_params)."""
     return (viewer.role in (Role.HR, Role.ADMIN), bool(flt.department_id), bool(flt.team_id),
             bool(flt.manager_id), bool(flt.certification_id), bool(flt.user_id),
-            flt.older_version, bool(current_version))  # fmt: skip
+            flt.older_version, bool(current_version), flt.held)  # fmt: skip
 
 
 def _params(viewer: User, flt: ReportFilter, today: date, current_version: str | None) -> dict:
@@ -270,13 +274,15 @@ def _certificates(flt: ReportFilter, current_version: str | None) -> list:
 def _with_status(query: Select, flt: ReportFilter) -> Select:
     if flt.status in STATUSES:
         query = query.where(status_expression() == bindparam("status"))
+    if flt.held is not None:
+        query = query.where(Certificate.id.is_not(None) if flt.held else Certificate.id.is_(None))
     return query
 
 
 def _ordered(query: Select, flt: ReportFilter, locale: str) -> Select:
     name = User.name_ar if locale == "ar" else User.name_en
     last = []  # cells without a certificate stay at the end whichever the direction
-    if flt.sort == "until":
+    if flt.sort == "until" and not flt.held:
         last = [Certificate.expires_on.is_(None)]
     keys = {
         "name": [name],
@@ -341,7 +347,10 @@ def page_of_records(viewer, flt, today, locale, current_version, page: int, per_
     read from the parts it falls in, each by the statement that keeps one status
     (certification), which an index on names serves: sorting every cell in SQL by a status or
     a certification cannot use an index, and at 100,000 agents on PostgreSQL took 0.5-0.6 s a
-    page, a part by name 4-16 ms. Where a part begins comes from the kept counts (totals()),
+    page, a part by name 4-16 ms. Sorted by the certificates' end dates, the cells with a
+    certificate come first in date order (the certificates' index on the date, and each
+    one's standing by its own index: 8-12 ms where sorting every cell took 0.45-0.52 s), then
+    the others by name. Where a part begins comes from the kept counts (totals()),
     which the page's row count and chart already show: the daily check (counts.check) sets
     them right after rows written around the app. Fewer people (a manager's teams, a team, one
     person) are sorted in one statement, as every other sort is."""
@@ -369,6 +378,12 @@ def page_of_records(viewer, flt, today, locale, current_version, page: int, per_
             db.session, _active_certifications(flt.descending))]  # fmt: skip
         parts = [replace(flt, certification_id=cid, sort="name") for cid in ids]
         return _in_parts(parts, offset, per_page, cells, read)
+    if whole and flt.sort == "until" and not flt.status:
+        counts = counts or totals(viewer, flt, today, current_version)
+        held = sum(counts[status] for status in HELD)
+        sizes = {True: held, False: sum(counts.values()) - held}
+        parts = [replace(flt, held=True), replace(flt, held=False, sort="name")]
+        return _in_parts(parts, offset, per_page, lambda part: sizes[part.held], read)
     return read(flt, offset, per_page)
 
 

@@ -188,6 +188,28 @@ def test_sorted_by_status_or_certification_each_lists_its_cells_as_sorted_by_nam
     assert len({rank(cell) for cell in found}) >= 3  # several parts, over 3 to 5 pages
 
 
+@pytest.mark.parametrize("descending", [False, True])
+def test_sorted_by_expiry_lists_certificates_by_date_then_the_rest_as_the_export_does(
+    company, client, login_as, monkeypatch, descending
+):
+    """Sorted by the date a certificate runs to, page after page: the cells with a certificate
+    first, then those without, every cell once and in the order of the export sorted the same
+    way (one statement over every cell)."""
+    login_as("hr", locale="en")
+    monkeypatch.setattr(report, "PER_PAGE", 3)
+    flag = "&descending=1" if descending else ""
+    found = _every_page(client, f"sort=until{flag}")
+    numbers = {user.id: user.employee_no for user in company["people"].values()}
+    exported = _csv_rows(client.get(f"/reports/certification.csv?sort=until{flag}").data)[1:]
+    assert [(numbers[user], title) for user, title, _ in found] == [
+        (row[0], row[5]) for row in exported
+    ]
+    held = [status in report.HELD for _, _, status in found]
+    assert len(found) == 18 and held == sorted(held, reverse=True) and 0 < sum(held) < 18
+    until = [row[7] for row in exported[: sum(held)]]
+    assert until == sorted(until, reverse=descending) and len(set(until)) >= 3
+
+
 def test_manager_sees_only_their_teams(company, client, login):
     login(company["m1"])
     html = client.get("/certification/report?certification_id=starter").get_data(as_text=True)
