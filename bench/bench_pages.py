@@ -74,6 +74,12 @@ def add_agents(database_url: str, total: int) -> None:
         db.session.commit()
 
 
+# No write happens during the runs, so a page's ETag turns over only with its time window
+# (every PAGE_ETAG_SECONDS, at an offset per reader: app/page_cache/pages.py) and with the day
+# (at local midnight). With an hour's window, one reader's turnover fell inside a run at 20:00
+# on 2026-12-06 and every later answer of that run was a 200: with thirty days, only the day's
+# change is left, which a run of a few minutes meets about once in 300 to 1,500 runs.
+ETAG_SECONDS = 30 * 86400
 PAGES = [
     ("agent home", "/", AGENT),
     ("lesson", "/courses/product-basics/lessons/why-service-matters", AGENT),
@@ -92,7 +98,8 @@ def query_counts(database_url: str, conditional: bool) -> dict[str, int]:
     from tests.query_counter import count_queries
 
     config = type("BenchConfig", (Config,), {"SQLALCHEMY_DATABASE_URI": database_url,
-                                              "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})  # fmt: skip
+                                              "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                                              "PAGE_ETAG_SECONDS": ETAG_SECONDS})  # fmt: skip
     app = create_app(config)
     app.test_client_class = IsolatedClient  # a fresh `g` per request, as under a real server
     counts = {}
@@ -149,12 +156,7 @@ def throughput(env: dict) -> dict[str, dict]:
 
 def main() -> dict:
     with temp_database() as (url, _folder):
-        # No write happens during these runs, so only the time window turns a page's ETag over
-        # (every PAGE_ETAG_SECONDS, at an offset per reader: app/page_cache/pages.py). With an
-        # hour's window, one reader's turnover fell inside a run at 20:00 on 2026-12-06 and
-        # every later answer of that run was a 200; with thirty days, a run of a few minutes
-        # meets a turnover less than once in 10,000 runs.
-        env = {**prepare(url), "PAGE_ETAG_SECONDS": str(30 * 86400)}
+        env = {**prepare(url), "PAGE_ETAG_SECONDS": str(ETAG_SECONDS)}
         rows = throughput(env)
         # Counted after the load runs, so all counts see the same reading history.
         conditional = query_counts(url, conditional=True)

@@ -267,9 +267,13 @@ def submit_attempt(user: User, quiz: Quiz, form, token: str) -> Attempt:
         # the attempt's own INSERT, before any other statement would flush it unguarded
         db.session.flush()
     except IntegrityError:
-        # the same form won a race in another request: show that attempt
+        # the same form won a race in another request: show that attempt (any other broken
+        # constraint is an error, and stays one)
         db.session.rollback()
-        return attempt_by_key(user, form_token.key)
+        existing = attempt_by_key(user, form_token.key)
+        if existing is None:
+            raise
+        return existing
     db.session.execute(delete(QuizDraft).where(
         QuizDraft.user_id == user.id, QuizDraft.quiz_version_id == version_row.id
     ))  # fmt: skip
