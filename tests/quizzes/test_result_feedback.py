@@ -44,10 +44,13 @@ def test_the_outcome_leads_and_the_criteria_follow_folded(synced_quizzes, client
     assert "Apology" in _items(html, "done-well")
     steps = _items(html, "next-time")
     assert 2 <= len(steps) <= 3, steps
-    answer = db.session.scalar(select(Answer).where(Answer.question_id == "outage"))
-    missed = {o["id"]: o for o in answer.detail["outcomes"] if o["status"] == "missed"}
-    # each thing to do next time names the criterion and gives its advice, example included
-    first = next(o for o in missed.values() if o["title"]["en"] in steps[0])
+    # the steps are drawn from every reply of the attempt: the role-play's and the dialogue's turns
+    replies = []
+    for answer in db.session.scalars(select(Answer)):
+        replies += answer.detail.get("turns") or [answer.detail]
+    missed = [o for reply in replies for o in reply["outcomes"] if o["status"] == "missed"]
+    # each thing to do next time names a criterion missed and gives its advice, example included
+    first = next(o for o in missed if o["title"]["en"] in steps[0])
     assert first["advice"]["en"].replace("'", "&#39;") in html.replace("&#34;", '"')
     assert re.search(
         r'<details class="criteria-details">\s*<summary>[^<]*</summary>\s*<table', html
