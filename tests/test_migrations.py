@@ -124,39 +124,60 @@ def test_the_criteria_summary_is_filled_for_stored_answers_and_removed_again(
     assert "criteria" not in columns and "detail" in columns
 
 
+def _starter(connection, people: dict, certificates: list, standings: list) -> None:
+    """The certification "starter"; people by id: (role, active); their certificates: (id,
+    person, revoked at); their standings: (person, percent, certificate)."""
+    _insert(connection, "certification", {"id": "starter", "title": {"en": "S"}, "active": True})
+    for user_id, (role, active) in people.items():
+        _insert(connection, "user", {"id": user_id, "employee_no": f"E{user_id}",
+                                     "email": f"e{user_id}@x.example", "role": role,
+                                     "active": active})  # fmt: skip
+    for cert_id, user_id, revoked in certificates:
+        _insert(connection, "certificate", {
+            "id": cert_id, "user_id": user_id, "certification_id": "starter",
+            "code": f"C{cert_id}", "issue_key": f"k{cert_id}", "expires_on": date(2027, 3, 1),
+            "standards_version": "2026.1", "revoked_at": revoked,
+        })  # fmt: skip
+    for user_id, percent, cert_id in standings:
+        _insert(connection, "certification_standing", {
+            "user_id": user_id, "certification_id": "starter", "percent": percent,
+            "certificate_id": cert_id,
+        })  # fmt: skip
+
+
 def test_the_report_counts_are_filled_from_the_standings_and_removed_again(
     alembic_runner, alembic_engine
 ):
     alembic_runner.migrate_up_to("0015_evidence")
     with alembic_engine.begin() as connection:
-        _insert(connection, "certification", {"id": "starter", "title": {"en": "S"},
-                                              "active": True})  # fmt: skip
-        people = {1: ("agent", True), 2: ("agent", True), 3: ("agent", True), 4: ("agent", False),
-                  5: ("manager", True), 6: ("agent", True)}  # fmt: skip
-        for user_id, (role, active) in people.items():
-            _insert(connection, "user", {"id": user_id, "employee_no": f"E{user_id}",
-                                         "email": f"e{user_id}@x.example", "role": role,
-                                         "active": active})  # fmt: skip
-        for cert_id, user_id, revoked in ((1, 1, None), (2, 2, datetime(2026, 3, 2, tzinfo=UTC))):
-            _insert(connection, "certificate", {
-                "id": cert_id, "user_id": user_id, "certification_id": "starter",
-                "code": f"C{cert_id}", "issue_key": f"k{cert_id}", "expires_on": date(2027, 3, 1),
-                "standards_version": "2026.1", "revoked_at": revoked,
-            })  # fmt: skip
-        # 1 holds, 2 was revoked, 3 is under way; 4 has left and 5 manages: neither counts
-        for user_id, percent, cert_id in ((1, 100, 1), (2, 100, 2), (3, 50, None),
-                                          (4, 50, None), (5, 0, None)):  # fmt: skip
-            _insert(connection, "certification_standing", {
-                "user_id": user_id, "certification_id": "starter", "percent": percent,
-                "certificate_id": cert_id,
-            })  # fmt: skip
+        # 1 holds, 2 was revoked, 3 and 6 are under way; 4 has left and 5 manages: neither counts
+        _starter(connection, {1: ("agent", True), 2: ("agent", True), 3: ("agent", True),
+                              4: ("agent", False), 5: ("manager", True), 6: ("agent", True)},
+                 [(1, 1, None), (2, 2, datetime(2026, 3, 2, tzinfo=UTC))],
+                 [(1, 100, 1), (2, 100, 2), (3, 50, None), (4, 50, None), (5, 0, None),
+                  (6, 33, None)])  # fmt: skip
     alembic_runner.migrate_up_one()
-    count = table("certification_report_count", column("bucket", Text),
-                  column("count", Integer))  # fmt: skip
+    count = table("certification_report_count", column("bucket", Text), column("kind", Text),
+                  column("percent", Integer), column("count", Integer))  # fmt: skip
     with alembic_engine.connect() as connection:
         found = dict(connection.execute(select(count.c.bucket, count.c.count)).all())
     assert found == {"starter|held|2027-03-01|2026.1": 1, "starter|revoked||2026.1": 1,
-                     "starter|in_progress||": 1, "|agents||": 4}  # fmt: skip
+                     "starter|in_progress||": 2, "|agents||": 4}  # fmt: skip
+
+    # 0018: the cells in progress counted again by percent, for the report sorted by progress
+    alembic_runner.migrate_up_to("0018_progress_counts")
+    with alembic_engine.connect() as connection:
+        found = connection.execute(select(count.c.bucket, count.c.percent, count.c.count)
+                                   .where(count.c.kind == "progress")).all()  # fmt: skip
+    assert sorted(found) == [("starter|progress|||33", 33, 1), ("starter|progress|||50", 50, 1)]
     alembic_runner.migrate_down_one()
+    with alembic_engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("certification_report_count")}
+        kinds = connection.execute(text("SELECT DISTINCT kind FROM certification_report_count"))
+        assert "percent" not in columns and {kind for (kind,) in kinds} == {
+            "held", "revoked", "in_progress", "agents"
+        }  # fmt: skip
+
+    alembic_runner.migrate_down_to("0015_evidence")
     with alembic_engine.connect() as connection:
         assert "certification_report_count" not in inspect(connection).get_table_names()

@@ -24,6 +24,7 @@ from itertools import chain
 
 from sqlalchemy import (
     Date,
+    Integer,
     String,
     and_,
     bindparam,
@@ -51,8 +52,9 @@ from app.certification.models import (
 from app.people.models import Role, User
 
 AGENTS = "agents"
-# (certification id, kind, expiry date, standards version): one ReportCount row
-Bucket = tuple[str | None, str, date | None, str | None]
+PROGRESS = "progress"
+# (certification id, kind, expiry date, standards version, percent): one ReportCount row
+Bucket = tuple[str | None, str, date | None, str | None, int | None]
 _PENDING = "certification.report_counts"
 _STANDING_FIELDS = ("percent", "certificate_id", "user_id", "certification_id")
 _CERTIFICATE_FIELDS = ("revoked_at", "expires_on", "standards_version", "user_id")
@@ -60,9 +62,10 @@ _USER_FIELDS = ("active", "role")
 
 
 def bucket_key(bucket: Bucket) -> str:
-    certification_id, kind, expires_on, version = bucket
+    certification_id, kind, expires_on, version, percent = bucket
     day = expires_on.isoformat() if expires_on else ""
-    return f"{certification_id or ''}|{kind}|{day}|{version or ''}"
+    key = f"{certification_id or ''}|{kind}|{day}|{version or ''}"
+    return key if percent is None else f"{key}|{percent}"
 
 
 # --- what people's standings count as -------------------------------------------------------
@@ -72,8 +75,9 @@ _AGENT = and_(User.role == Role.AGENT.value, User.active)
 
 
 def _recount_statement():
-    """(certification, kind, expiry, version, count) of every standing of an active agent,
-    counted in SQL, and the number of active agents."""
+    """(certification, kind, expiry, version, percent, count) of every standing of an active
+    agent, counted in SQL; those in progress again by certification and percent; and the
+    number of active agents."""
     standing = CertificationStanding
     held = and_(Certificate.id.is_not(None), Certificate.revoked_at.is_(None))
     kind = case(
@@ -83,19 +87,29 @@ def _recount_statement():
         else_="held",
     )  # fmt: skip
     expires_on = case((held, Certificate.expires_on), else_=null())
+    no_day, no_version = cast(null(), Date), cast(null(), String)
+    no_percent = cast(null(), Integer).label("percent")
     standings = (
         select(standing.certification_id, kind.label("kind"), expires_on.label("expires_on"),
-               Certificate.standards_version, func.count().label("n"))
+               Certificate.standards_version, no_percent, func.count().label("n"))
         .join(User, and_(User.id == standing.user_id, _AGENT))
         .outerjoin(Certificate, Certificate.id == standing.certificate_id)
         .group_by(standing.certification_id, kind, expires_on, Certificate.standards_version)
     )  # fmt: skip
+    progress = (
+        select(standing.certification_id, literal(PROGRESS).label("kind"),
+               no_day.label("expires_on"), no_version.label("standards_version"),
+               standing.percent.label("percent"), func.count().label("n"))
+        .join(User, and_(User.id == standing.user_id, _AGENT))
+        .where(standing.certificate_id.is_(None), standing.percent > 0)
+        .group_by(standing.certification_id, standing.percent)
+    )  # fmt: skip
     agents = select(
         cast(null(), String).label("certification_id"), literal(AGENTS).label("kind"),
-        cast(null(), Date).label("expires_on"), cast(null(), String).label("standards_version"),
+        no_day.label("expires_on"), no_version.label("standards_version"), no_percent,
         func.count().label("n"),
     ).where(_AGENT)  # fmt: skip
-    return union_all(standings, agents)
+    return union_all(standings, progress, agents)
 
 
 # A few people's standings, one row each (and one row for an active agent without any): read
@@ -112,14 +126,17 @@ _PEOPLE = (
 _RECOUNT = _recount_statement()
 
 
-def bucket_of(certification_id, percent, certificate_id, revoked_at, expires_on, version):
-    """What one standing counts as (as _recount_statement decides it in SQL)."""
+def buckets_of(certification_id, percent, certificate_id, revoked_at, expires_on, version):
+    """What one standing counts as (as _recount_statement decides it in SQL): its status's
+    bucket, and when in progress its percent's too."""
+    if certificate_id is None and (percent or 0) > 0:
+        return [(certification_id, "in_progress", None, None, None),
+                (certification_id, PROGRESS, None, None, percent)]  # fmt: skip
     if certificate_id is None:
-        return (certification_id, "in_progress" if (percent or 0) > 0 else "not_started",
-                None, None)  # fmt: skip
+        return [(certification_id, "not_started", None, None, None)]
     if revoked_at is not None:
-        return (certification_id, "revoked", None, version)
-    return (certification_id, "held", expires_on, version)
+        return [(certification_id, "revoked", None, version, None)]
+    return [(certification_id, "held", expires_on, version, None)]
 
 
 def counted(connection, user_ids: set[int] | None = None) -> Counter[Bucket]:
@@ -127,11 +144,11 @@ def counted(connection, user_ids: set[int] | None = None) -> Counter[Bucket]:
     how many of them are active agents."""
     found: Counter[Bucket] = Counter()
     if user_ids is None:
-        for certification_id, kind, expires_on, version, n in connection.execute(_RECOUNT):
+        for certification_id, kind, expires_on, version, percent, n in connection.execute(_RECOUNT):
             if isinstance(expires_on, str):  # SQLite hands back a date made by CASE as text
                 expires_on = date.fromisoformat(expires_on)
             if n:
-                found[(certification_id, kind, expires_on, version)] += n
+                found[(certification_id, kind, expires_on, version, percent)] += n
         return found
     if not user_ids:
         return found
@@ -139,9 +156,9 @@ def counted(connection, user_ids: set[int] | None = None) -> Counter[Bucket]:
     for user_id, *standing in connection.execute(_PEOPLE, {"user_ids": sorted(user_ids)}):
         agents.add(user_id)
         if standing[0] is not None:
-            found[bucket_of(*standing)] += 1
+            found.update(buckets_of(*standing))
     if agents:
-        found[(None, AGENTS, None, None)] += len(agents)
+        found[(None, AGENTS, None, None, None)] += len(agents)
     return found
 
 
@@ -273,7 +290,8 @@ def apply(connection, moves: dict[Bucket, int]) -> None:
         return
     rows = [
         {"bucket": bucket_key(bucket), "certification_id": bucket[0], "kind": bucket[1],
-         "expires_on": bucket[2], "standards_version": bucket[3], "count": n}
+         "expires_on": bucket[2], "standards_version": bucket[3], "percent": bucket[4],
+         "count": n}
         for bucket, n in sorted(moves.items(), key=lambda item: bucket_key(item[0]))
     ]  # fmt: skip
     connection.execute(_upsert(connection.dialect.name), rows)
@@ -317,8 +335,8 @@ def stored(connection) -> Counter[Bucket]:
     """The counts as kept, without the empty buckets."""
     rows = connection.execute(select(ReportCount.certification_id, ReportCount.kind,
                                      ReportCount.expires_on, ReportCount.standards_version,
-                                     ReportCount.count))  # fmt: skip
-    return Counter({(c, k, e, v): n for c, k, e, v, n in rows if n})
+                                     ReportCount.percent, ReportCount.count))  # fmt: skip
+    return Counter({(c, k, e, v, p): n for c, k, e, v, p, n in rows if n})
 
 
 def differences(connection) -> dict[Bucket, tuple[int, int]]:
@@ -346,7 +364,7 @@ def totals_statement(certification: bool, older_version: bool, current_version: 
     query = (
         select(status, func.sum(ReportCount.count))
         .join(Certification, Certification.id == ReportCount.certification_id)
-        .where(Certification.active)
+        .where(Certification.active, ReportCount.kind != PROGRESS)
         .group_by(status)
     )
     if certification:
@@ -366,3 +384,18 @@ def cells_statement(certification: bool):
     if certification:
         certifications = certifications.where(Certification.id == bindparam("certification_id"))
     return select(agents.scalar_subquery() * certifications.scalar_subquery())
+
+
+def progress_statement(certification: bool):
+    """(percent, cells) in progress (no certificate, percent above 0) by percent, over the
+    active certifications (the `certification_id` one when asked)."""
+    query = (
+        select(ReportCount.percent, func.sum(ReportCount.count))
+        .join(Certification, Certification.id == ReportCount.certification_id)
+        .where(Certification.active, ReportCount.kind == PROGRESS)
+        .group_by(ReportCount.percent)
+        .having(func.sum(ReportCount.count) > 0)
+    )
+    if certification:
+        query = query.where(Certification.id == bindparam("certification_id"))
+    return query

@@ -97,7 +97,8 @@ class CertificationStanding(db.Model):
     certification_id: Mapped[str] = mapped_column(ForeignKey("certification.id"), index=True)
     met: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
-    percent: Mapped[int] = mapped_column(Integer, default=0)
+    # indexed: the HR report sorted by progress finds the few cells at a rare percent
+    percent: Mapped[int] = mapped_column(Integer, default=0, index=True)
     certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"), index=True)
     # When the figures above last moved (an evaluation that changes nothing writes nothing).
     evaluated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -114,7 +115,10 @@ class ReportCount(db.Model):
     (certified, expiring or expired is decided by the day the report is read); revoked and held
     ones keep the standards version the certificate was earned under. One row of kind `agents`
     (no certification) counts the active agents, so that cells without a standing (not
-    started) are the agents times the certifications, less the standings counted."""
+    started) are the agents times the certifications, less the standings counted.
+
+    Rows of kind `progress` count the `in_progress` standings again by certification and
+    percent: where each percent's cells begin when the report is sorted by progress."""
 
     __tablename__ = "certification_report_count"
     __change_owner__ = None  # written right before COMMIT, beside the rows it counts
@@ -125,4 +129,5 @@ class ReportCount(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     expires_on: Mapped[date | None] = mapped_column(Date)
     standards_version: Mapped[str | None] = mapped_column(String(20))
+    percent: Mapped[int | None] = mapped_column(Integer)
     count: Mapped[int] = mapped_column(Integer, default=0)

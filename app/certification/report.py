@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from app.certification import counts
+from app.certification.counts import progress_statement as counts_progress_statement
 from app.certification.models import Certificate, Certification, CertificationStanding
 from app.certification.report_filters import (  # noqa: F401  (the report's filters, offered here)
     LIST_LIMIT,
@@ -66,6 +67,9 @@ class ReportFilter:
     # only the cells with a certificate (True) or without (False): a part of the report sorted
     # by the certificates' end dates (page_of_records)
     held: bool | None = None
+    # only the cells at this progress (progress_expression): a part of the report sorted by
+    # progress (page_of_records)
+    percent: int | None = None
     sort: str = "name"
     descending: bool = False
 
@@ -124,11 +128,28 @@ def status_expression(today=TODAY):
     )
 
 
+def progress_expression():
+    """A cell's progress as the report shows it: 100 with a certificate, else the standing's
+    percent (0 without a standing)."""
+    return case((Certificate.id.is_not(None), 100),
+                else_=func.coalesce(CertificationStanding.percent, 0))  # fmt: skip
+
+
 def _shape(viewer: User, flt: ReportFilter, current_version: str | None) -> tuple:
     """What decides the statement's text; the values go in as parameters (_params)."""
     return (viewer.role in (Role.HR, Role.ADMIN), bool(flt.department_id), bool(flt.team_id),
             bool(flt.manager_id), bool(flt.certification_id), bool(flt.user_id),
-            flt.older_version, bool(current_version), flt.held)  # fmt: skip
+            flt.older_version, bool(current_version), flt.held,
+            _percent_shape(flt))  # fmt: skip
+
+
+def _percent_shape(flt: ReportFilter) -> str:
+    """How a part of one progress is selected: without a certificate, by the standing's own
+    percent (an index finds a rare percent; the value is written into the statement, so that
+    each percent gets a plan of its own), else by the progress shown."""
+    if flt.percent is None:
+        return ""
+    return "standing" if 0 < flt.percent < 100 or flt.status == "in_progress" else "shown"
 
 
 def _params(viewer: User, flt: ReportFilter, today: date, current_version: str | None) -> dict:
@@ -137,6 +158,7 @@ def _params(viewer: User, flt: ReportFilter, today: date, current_version: str |
         "department_id": flt.department_id, "team_id": flt.team_id,
         "manager_id": flt.manager_id, "certification_id": flt.certification_id,
         "user_id": flt.user_id, "current_version": current_version, "status": flt.status,
+        "percent": flt.percent,
     }  # fmt: skip
 
 
@@ -272,10 +294,20 @@ def _certificates(flt: ReportFilter, current_version: str | None) -> list:
 
 
 def _with_status(query: Select, flt: ReportFilter) -> Select:
-    if flt.status in STATUSES:
+    shape = _percent_shape(flt)
+    # a standing's own percent above 0 without a certificate is in progress; said again, the
+    # status would only mislead the planner's count of rows
+    if flt.status in STATUSES and not (shape == "standing" and flt.status == "in_progress"):
         query = query.where(status_expression() == bindparam("status"))
     if flt.held is not None:
         query = query.where(Certificate.id.is_not(None) if flt.held else Certificate.id.is_(None))
+    if shape == "standing":
+        query = query.where(
+            CertificationStanding.certificate_id.is_(None),
+            CertificationStanding.percent == bindparam("percent", literal_execute=True),
+        )
+    elif shape == "shown":
+        query = query.where(progress_expression() == bindparam("percent"))
     return query
 
 
@@ -291,7 +323,7 @@ def _ordered(query: Select, flt: ReportFilter, locale: str) -> Select:
         "certification": [Certification.position, name],
         "status": [status_expression(), name],
         "until": [Certificate.expires_on, name],
-        "percent": [func.coalesce(CertificationStanding.percent, 0), name],
+        "percent": [progress_expression(), name],
     }[flt.sort if flt.sort in SORTS else "name"]
     if flt.descending:
         keys = [key.desc() for key in keys]
@@ -352,8 +384,11 @@ def page_of_records(viewer, flt, today, locale, current_version, page: int, per_
     one's standing by its own index: 8-12 ms where sorting every cell took 0.45-0.52 s), then
     the others by name. Where a part begins comes from the kept counts (totals()),
     which the page's row count and chart already show: the daily check (counts.check) sets
-    them right after rows written around the app. Fewer people (a manager's teams, a team, one
-    person) are sorted in one statement, as every other sort is."""
+    them right after rows written around the app. Sorted by progress, each progress shown is
+    such a part (the counts keep the cells in progress by percent); with a status other than
+    in progress chosen, every cell has the same progress and the name decides. Fewer people
+    (a manager's teams, a team, one person) are sorted in one statement, as every other sort
+    is."""
     per_page = per_page or PER_PAGE
     offset = (page - 1) * per_page
 
@@ -384,7 +419,42 @@ def page_of_records(viewer, flt, today, locale, current_version, page: int, per_
         sizes = {True: held, False: sum(counts.values()) - held}
         parts = [replace(flt, held=True), replace(flt, held=False, sort="name")]
         return _in_parts(parts, offset, per_page, lambda part: sizes[part.held], read)
+    by_status = flt.sort == "status" or (flt.sort == "percent" and flt.status != "in_progress")
+    if flt.status and by_status:
+        flt = replace(flt, sort="name")  # every cell has the same status (progress): by name
+    if whole and flt.sort == "percent" and not flt.older_version:
+        counts = counts or totals(viewer, flt, today, current_version)
+        sizes = _progress_sizes(viewer, flt, today, current_version, counts)
+        held = sum(counts[status] for status in HELD)
+        parts = [_progress_part(flt, percent, not flt.status and sizes[percent] == held)
+                 for percent in sorted(sizes, reverse=flt.descending)]  # fmt: skip
+        return _in_parts(parts, offset, per_page, lambda part: sizes[part.percent], read)
     return read(flt, offset, per_page)
+
+
+def _progress_part(flt: ReportFilter, percent: int, only_held: bool) -> ReportFilter:
+    """The cells shown at `percent`, sorted by name. At 100, when they are only the cells with
+    a certificate (no cell in progress is at 100: a certification complete is issued at
+    once), those, which the certificates' own rows find when they are few."""
+    part = replace(flt, percent=percent, sort="name")
+    return replace(part, held=True) if percent == 100 and only_held else part
+
+
+def _progress_sizes(viewer, flt, today, current_version, counts: dict) -> dict[int, int]:
+    """How many cells each progress shown has (every status, or only `in_progress`): the
+    cells in progress by percent from the kept counts; without a certificate or progress, 0;
+    with a certificate, 100."""
+    key = ("progress", bool(flt.certification_id))
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS[key] = counts_progress_statement(bool(flt.certification_id))
+    sizes: dict[int, int] = {}
+    if not flt.status:
+        sizes = {0: counts["not_started"], 100: sum(counts[status] for status in HELD)}
+    for percent, cells in read_rows(db.session, statement,
+                                    _params(viewer, flt, today, current_version)):  # fmt: skip
+        sizes[percent] = sizes.get(percent, 0) + cells
+    return {percent: cells for percent, cells in sizes.items() if cells}
 
 
 def _in_parts(parts: list[ReportFilter], offset: int, limit: int, count, read) -> list:

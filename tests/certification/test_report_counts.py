@@ -53,6 +53,10 @@ def assert_totals_are_a_recount(hr) -> dict[str, int]:
     for values in FILTERS:
         flt = report.ReportFilter(**values)
         assert report.totals(hr, flt, clock.today(), version) == listed(hr, flt, version), values
+    # the cells in progress by percent, which the report sorted by progress pages through
+    rows = report.iter_rows(hr, report.ReportFilter(), clock.today(), "en", version)
+    in_progress = Counter(row.percent for row in rows if row.status == "in_progress")
+    assert dict(db.session.execute(counts.progress_statement(False)).all()) == in_progress
     return report.totals(hr, report.ReportFilter(), clock.today(), version)
 
 
