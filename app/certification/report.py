@@ -149,7 +149,9 @@ def _percent_shape(flt: ReportFilter) -> str:
     each percent gets a plan of its own), else by the progress shown."""
     if flt.percent is None:
         return ""
-    return "standing" if 0 < flt.percent < 100 or flt.status == "in_progress" else "shown"
+    if flt.status == "in_progress":
+        return "standing, in progress"  # which the standing's percent says: no status filter
+    return "standing" if 0 < flt.percent < 100 else "shown"
 
 
 def _params(viewer: User, flt: ReportFilter, today: date, current_version: str | None) -> dict:
@@ -297,11 +299,11 @@ def _with_status(query: Select, flt: ReportFilter) -> Select:
     shape = _percent_shape(flt)
     # a standing's own percent above 0 without a certificate is in progress; said again, the
     # status would only mislead the planner's count of rows
-    if flt.status in STATUSES and not (shape == "standing" and flt.status == "in_progress"):
+    if flt.status in STATUSES and shape != "standing, in progress":
         query = query.where(status_expression() == bindparam("status"))
     if flt.held is not None:
         query = query.where(Certificate.id.is_not(None) if flt.held else Certificate.id.is_(None))
-    if shape == "standing":
+    if shape.startswith("standing"):
         query = query.where(
             CertificationStanding.certificate_id.is_(None),
             CertificationStanding.percent == bindparam("percent", literal_execute=True),

@@ -224,17 +224,27 @@ def _progress(html: str) -> list[str]:
 
 
 @pytest.mark.parametrize("descending", [False, True])
-@pytest.mark.parametrize(("only", "cells", "shown"), [("", 18, 4), ("&status=in_progress", 10, 2),
-                                                      ("&status=not_started", 4, 1)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("only", "cells", "shown"),
+    [("", 21, 4), ("&status=in_progress", 12, 3), ("&status=not_started", 5, 1),
+     ("&certification_id=starter", 7, 3)],
+)  # fmt: skip
 def test_sorted_by_progress_lists_each_progress_by_name_as_the_export_does(
-    company, client, login_as, monkeypatch, descending, only, cells, shown
+    company, client, login_as, monkeypatch, make_user, descending, only, cells, shown
 ):
     """Sorted by progress, page after page: the Progress column in order (a certificate shows
     100% even where the certification has asked more since), every cell once and in the order
     of the export sorted the same way (one statement over every cell)."""
-    held = db.session.query(Certificate).filter_by(user_id=company["people"]["certified"].id).one()
+    people = company["people"]
+    # a namesake at the same progress: the order falls back on the person
+    twin = make_user("agent", team=company["team_a"], name_en="Jood in progress",
+                     hire_date=date(2020, 1, 1))  # fmt: skip
+    complete(twin, "basics")
+    held = db.session.query(Certificate).filter_by(user_id=people["certified"].id).one()
     standing = certification.standing_of(held.user_id, held.certification_id)
     standing.percent = 50  # a requirement added after the certificate was issued
+    # every requirement met, the certificate not issued yet (it waits for an acknowledgement)
+    certification.standing_of(people["in_progress"].id, "quizzer").percent = 100
     db.session.commit()
     login_as("hr", locale="en")
     monkeypatch.setattr(report, "PER_PAGE", 4)
@@ -247,7 +257,7 @@ def test_sorted_by_progress_lists_each_progress_by_name_as_the_export_does(
         found += _cells(html)
         progress += [int(cell.rstrip("%")) for cell in _progress(html)]
         page += 1
-    numbers = {user.id: user.employee_no for user in company["people"].values()}
+    numbers = {user.id: user.employee_no for user in [*people.values(), twin]}
     exported = _csv_rows(client.get(f"/reports/certification.csv?{query}").data)[1:]
     assert [(numbers[user], title, str(percent)) for (user, title, _), percent
             in zip(found, progress, strict=True)] == [
