@@ -60,6 +60,9 @@ FRESH = REPO_ROOT / "tests" / "scoring" / "data" / "fresh_scenarios.yaml"
 UNSEEN = REPO_ROOT / "bench" / "data" / "unseen_scenarios.yaml"
 OUT = learned.PACKS / "learned-complaint-handling.json"
 MIN_DF = 2
+# A feature is kept only when replies of at least this many scenarios hold it: what one
+# scenario alone says (its product, its place) cannot carry to another.
+MIN_SCENARIOS = int(os.environ.get("TRAIN_MIN_SCENARIOS", 1))
 # Features in more than this share of the replies are left out of the vocabulary (measured
 # leave-scenario-out: dropping the commonest ones did not help, so none are).
 MAX_DF = 1.0
@@ -112,11 +115,17 @@ class Featurised:
             self.names.append(learned.features(analyse(r.text), rule_findings(outcomes), customer))
 
 
-def vocabulary_of(names: list[list[str]]) -> dict[str, int]:
+def vocabulary_of(names: list[list[str]], scenarios: list[str]) -> dict[str, int]:
     df = Counter(name for doc in names for name in set(doc))
     most = MAX_DF * len(names)
-    kept = sorted(name for name, count in df.items() if MIN_DF <= count <= most)
-    return {name: i for i, name in enumerate(kept)}
+    kept = [name for name, count in df.items() if MIN_DF <= count <= most]
+    if MIN_SCENARIOS > 1:
+        held: dict[str, set[str]] = {}
+        for doc, scenario in zip(names, scenarios, strict=True):
+            for name in doc:
+                held.setdefault(name, set()).add(scenario)
+        kept = [name for name in kept if len(held[name]) >= MIN_SCENARIOS]
+    return {name: i for i, name in enumerate(sorted(kept))}
 
 
 def matrix(names: list[list[str]], vocabulary: dict[str, int]) -> csr_matrix:
@@ -129,7 +138,7 @@ def matrix(names: list[list[str]], vocabulary: dict[str, int]) -> csr_matrix:
     return csr_matrix((values, (rows, cols)), shape=(len(names), len(vocabulary)))
 
 
-def fit(names: list[list[str]], labels: list[frozenset[str]]) -> dict:
+def fit(names: list[list[str]], labels: list[frozenset[str]], scenarios: list[str]) -> dict:
     """The model as written to the pack: vocabulary, and per criterion bias, weights and
     threshold.
 
@@ -140,7 +149,7 @@ def fit(names: list[list[str]], labels: list[frozenset[str]]) -> dict:
     scales binary features and interpolates the weights instead). The scaling lets the
     regularisation spend its budget on features that tell the classes apart; the scaled fit's
     weights are multiplied back by the ratio, so a reply's vector stays the same."""
-    vocabulary = vocabulary_of(names)
+    vocabulary = vocabulary_of(names, scenarios)
     x = matrix(names, vocabulary)
     present = (x > 0).astype(float)
     criteria = {}
@@ -202,7 +211,11 @@ def out_of_fold(data: Featurised, folds: int) -> list[dict[str, float]]:
     probs: list[dict[str, float]] = [{} for _ in replies]
     for train, test in GroupKFold(n_splits=folds).split(replies, groups=groups):
         model = learned.LearnedModel(
-            fit([data.names[i] for i in train], [labels[i] for i in train])
+            fit(
+                [data.names[i] for i in train],
+                [labels[i] for i in train],
+                [groups[i] for i in train],
+            )  # fmt: skip
         )
         for i in test:
             probs[i] = {cid: o.probability for cid, o in model.opinions(data.names[i]).items()}
@@ -219,6 +232,7 @@ def held_out_batches(data: Featurised, keys: set[str], batches: dict[str, str], 
         model = learned.LearnedModel(fit(
             [n for n, x in zip(data.names, inside, strict=True) if not x],
             [r.labels for r, x in zip(data.replies, inside, strict=True) if not x],
+            [r.scenario for r, x in zip(data.replies, inside, strict=True) if not x],
         ))  # fmt: skip
         held[batch] = [r for r, x in zip(data.replies, inside, strict=True) if x and r.key in keys]
         for i in (i for i, x in enumerate(inside) if x):
@@ -380,7 +394,7 @@ def main() -> int:
         if args.batches:
             held_out_batches(data, corpus_keys, batches, cuts)
     if args.write:
-        model = fit(data.names, [r.labels for r in replies])
+        model = fit(data.names, [r.labels for r in replies], [r.scenario for r in replies])
         for cid, spec in model["criteria"].items():
             spec["threshold"], spec["margin"] = cuts.get(cid, (THRESHOLD, 1.0))
         OUT.parent.mkdir(exist_ok=True)
