@@ -215,7 +215,7 @@ def out_of_fold(data: Featurised, folds: int) -> list[dict[str, float]]:
                 [data.names[i] for i in train],
                 [labels[i] for i in train],
                 [groups[i] for i in train],
-            )  # fmt: skip
+            )
         )
         for i in test:
             probs[i] = {cid: o.probability for cid, o in model.opinions(data.names[i]).items()}

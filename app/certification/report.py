@@ -32,7 +32,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from app.certification import counts
-from app.certification.counts import progress_statement as counts_progress_statement
 from app.certification.models import Certificate, Certification, CertificationStanding
 from app.certification.report_filters import (  # noqa: F401  (the report's filters, offered here)
     LIST_LIMIT,
@@ -426,8 +425,8 @@ def page_of_records(viewer, flt, today, locale, current_version, page: int, per_
         flt = replace(flt, sort="name")  # every cell has the same status (progress): by name
     if whole and flt.sort == "percent" and not flt.older_version:
         counts = counts or totals(viewer, flt, today, current_version)
-        sizes = _progress_sizes(viewer, flt, today, current_version, counts)
         held = sum(counts[status] for status in HELD)
+        sizes = _progress_sizes(viewer, flt, today, current_version, counts["not_started"], held)
         parts = [_progress_part(flt, percent, not flt.status and sizes[percent] == held)
                  for percent in sorted(sizes, reverse=flt.descending)]  # fmt: skip
         return _in_parts(parts, offset, per_page, lambda part: sizes[part.percent], read)
@@ -442,17 +441,16 @@ def _progress_part(flt: ReportFilter, percent: int, only_held: bool) -> ReportFi
     return replace(part, held=True) if percent == 100 and only_held else part
 
 
-def _progress_sizes(viewer, flt, today, current_version, counts: dict) -> dict[int, int]:
+def _progress_sizes(viewer, flt, today, current_version, not_started: int,
+                    held: int) -> dict[int, int]:  # fmt: skip
     """How many cells each progress shown has (every status, or only `in_progress`): the
-    cells in progress by percent from the kept counts; without a certificate or progress, 0;
-    with a certificate, 100."""
+    cells in progress by percent from the kept counts; the `not_started` ones at 0; the
+    `held` ones (with a certificate) at 100."""
     key = ("progress", bool(flt.certification_id))
     statement = _STATEMENTS.get(key)
     if statement is None:
-        statement = _STATEMENTS[key] = counts_progress_statement(bool(flt.certification_id))
-    sizes: dict[int, int] = {}
-    if not flt.status:
-        sizes = {0: counts["not_started"], 100: sum(counts[status] for status in HELD)}
+        statement = _STATEMENTS[key] = counts.progress_statement(bool(flt.certification_id))
+    sizes: dict[int, int] = {} if flt.status else {0: not_started, 100: held}
     for percent, cells in read_rows(db.session, statement,
                                     _params(viewer, flt, today, current_version)):  # fmt: skip
         sizes[percent] = sizes.get(percent, 0) + cells
