@@ -116,6 +116,9 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     RUBRIC_WARMUP = False  # a test that needs it creates its own app
+    # One ETag window for the whole run: a test's two requests never straddle a turn-over
+    # (a test of the window sets its own).
+    PAGE_ETAG_SECONDS = 2**62
     # Cheap hashing keeps the suite fast; production uses scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 

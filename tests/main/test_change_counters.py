@@ -2,12 +2,13 @@
 page's ETag follows them: a browser's copy is confirmed (304) until what the page shows changes,
 a reader never gets an out-of-date page, and one person's activity does not cost others theirs."""
 
+import time
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from app import clock
+from app import clock, create_app
 from app.assignments.models import Assignment
 from app.content.services import sync_content
 from app.courses.models import Course
@@ -15,7 +16,7 @@ from app.extensions import db
 from app.notifications.services import mark_all_read, notify
 from app.page_cache.models import DataGeneration
 from app.people.models import User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_config
 from tests.content_tree import write
 
 
@@ -60,6 +61,19 @@ def test_work_assigned_by_a_manager_shows_on_the_agents_next_visit(
     db.session.commit()
     assert not _confirmed(client, "/", etag)
     assert 'href="/courses/talking"' in client.get("/").get_data(as_text=True)
+
+
+def test_a_copy_is_no_longer_confirmed_once_its_time_window_has_passed(
+    synced, database_url, make_user
+):
+    """What the change counters do not see is bounded by the ETag's time window."""
+    served = create_app(make_config(database_url, PAGE_ETAG_SECONDS=1))
+    agent = make_user("agent", hire_date=date(2020, 1, 1))
+    client = served.test_client()
+    client.post("/login", data={"email": agent.email, "password": PASSWORD})
+    etag = _etag(client.get("/"))
+    time.sleep(1.1)  # past the end of whichever one-second window the page was given in
+    assert not _confirmed(client, "/", etag)
 
 
 def test_another_agents_activity_leaves_my_copy_alone(synced, app, client, make_user, login):
