@@ -2,7 +2,6 @@
 certificates and the people, they equal a full recount of the cells the report lists."""
 
 import threading
-import time
 from collections import Counter
 from datetime import date, timedelta
 
@@ -199,7 +198,7 @@ def test_two_requests_moving_one_agent_at_once_count_the_move_once(company, app)
         other = threading.Thread(target=other_request)
         other.start()
         other_started.wait()
-        time.sleep(0.3)  # let the other request read and reach its own flush
+        threading.Event().wait(0.3)  # let the other request read and reach its own flush
         db.session.commit()
     other.join()
     assert assert_totals_are_a_recount(company["hr"])["in_progress"] == 1
