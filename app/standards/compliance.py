@@ -57,6 +57,9 @@ class Evidence:
     label: str = ""  # the criterion, rating or metric
     note: dict = field(default_factory=dict, compare=False)
     weight: float = 1.0  # its source's weight
+    # how many pieces of evidence of the same value this item stands for (the recompute reads
+    # role-plays that judged alike as one item: app.standards.evidence)
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,10 @@ def assess_all(
     out = {}
     for rule in rules:
         mine = found[rule.id]
-        total = sum(e.weight for e in mine)
-        score = sum(e.value * e.weight for e in mine) / total if total > 0 else None
-        out[rule.id] = Assessment(status_for(score, rule.met, rule.developing), score, len(mine))
+        total = sum(e.weight * e.count for e in mine)
+        score = sum(e.value * e.weight * e.count for e in mine) / total if total > 0 else None
+        count = sum(e.count for e in mine)
+        out[rule.id] = Assessment(status_for(score, rule.met, rule.developing), score, count)
     return out
 
 

@@ -7,12 +7,13 @@ work on its rows cost more than running it."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import Text, bindparam, cast, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from app import clock, events
@@ -33,12 +34,18 @@ def load_evidence(user_ids: list[int], rules: list[Rule], today: date, window_da
 
     With `titles` off, role-play evidence is read from each answer's small criteria summary
     instead of its whole scoring detail, and its note names no criterion titles: the same
-    values, for a recompute that shows nothing."""
+    values, for a recompute that shows nothing. The answers the database can count (see
+    `_roleplay_counts`) then come as one item per criterion and summary, with the number of
+    answers it stands for in `count`: an agent's recompute reads a few rows, however many
+    role-plays the window holds."""
     found: dict[int, list[Evidence]] = defaultdict(list)
     if not user_ids:
         return found
     first = compliance.window_start(today, window_days)
-    own = (partial(_roleplay, titles=titles), _observations, _kpis)
+    if titles:
+        own = (_roleplay, _observations, _kpis)
+    else:
+        own = (_roleplay_counts, partial(_roleplay, titles=False), _observations, _kpis)
     sources = [source(user_ids, rules, first, today) for source in own]
     # Other capabilities' evidence (e.g. reviewed conversations), through evidence_wanted.
     asked = events.evidence_wanted.send(
@@ -53,11 +60,57 @@ def load_evidence(user_ids: list[int], rules: list[Rule], today: date, window_da
     return found
 
 
+def _overridden():
+    return exists().where(ScoreOverride.attempt_id == Answer.attempt_id)
+
+
+def _counted():
+    """The answers `_roleplay_counts` counts: those with a criteria summary, in an attempt no
+    manager has overridden (an override changes some answers' values, so those are read one by
+    one)."""
+    summary = cast(Answer.criteria, Text)
+    return Answer.criteria.is_not(None) & (summary != literal("null")) & ~_overridden()
+
+
+@cache
+def _roleplay_counts_statement(one: bool):
+    # An answer's summary is written from a dict in the scorer's order, so the answers that
+    # judged alike share one text: counting them per text leaves a few rows per agent.
+    summary = cast(Answer.criteria, Text).label("summary")
+    return (
+        select(Attempt.user_id, summary, func.count().label("answers"))
+        .join(Attempt, Attempt.id == Answer.attempt_id)
+        .where(users_filter(Attempt.user_id, one), Answer.score.is_not(None), _counted())
+        .where(Attempt.submitted_at >= bindparam("start"), Attempt.submitted_at < bindparam("end"))
+        .group_by(Attempt.user_id, summary)
+    )
+
+
+def _roleplay_counts(user_ids, rules, first: date, last: date):
+    """The role-play evidence of the counted answers (`_counted`): per agent, one item per
+    criterion and distinct summary, standing for `count` answers of the same value."""
+    if not any(rule.criteria for rule in rules):
+        return
+    start, end = clock.day_bounds(first, last)
+    params = {**users_parameters(user_ids), "start": start, "end": end}
+    statement = _roleplay_counts_statement(len(user_ids) == 1)
+    for user_id, summary, answers in read_rows(db.session, statement, params):
+        for item in _summary_evidence(summary, tuple(rules), last):
+            yield user_id, replace(item, count=answers)
+
+
+@lru_cache(maxsize=256)
+def _summary_evidence(summary: str, rules: tuple[Rule, ...], on: date) -> tuple[Evidence, ...]:
+    """The evidence of one answer whose criteria summary is `summary` (JSON text)."""
+    return tuple(compliance.roleplay_evidence(json.loads(summary), None, list(rules), on, 0))
+
+
 @cache
 def _roleplay_statement(titles: bool, one: bool):
-    # The whole detail (large JSON) only when the criteria's titles are wanted.
+    # The whole detail (large JSON) only when the criteria's titles are wanted; without titles,
+    # only the answers `_roleplay_counts` leaves.
     judged = Answer.detail if titles else Answer.criteria
-    return (
+    statement = (
         select(
             Answer.id,
             Answer.attempt_id,
@@ -72,6 +125,7 @@ def _roleplay_statement(titles: bool, one: bool):
         .where(users_filter(Attempt.user_id, one), Answer.score.is_not(None))
         .where(Attempt.submitted_at >= bindparam("start"), Attempt.submitted_at < bindparam("end"))
     )
+    return statement if titles else statement.where(~_counted())
 
 
 def _roleplay(user_ids, rules, first: date, last: date, *, titles: bool = True):

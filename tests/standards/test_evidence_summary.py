@@ -3,15 +3,18 @@ observation) equal a full recompute from the whole scoring details, whatever the
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import insert, select
 
 from app import clock
+from app.content.services import sync_content
 from app.extensions import db
 from app.quizzes.models import Answer, Attempt, Quiz, ScoreOverride
 from app.standards import compliance, evidence, services
 from app.standards.models import ComplianceStatus
 from app.standards.observations import ObservationInput, record_observation
-from tests.standards.conftest import NOW
+from tests.content_tree import write
+from tests.standards.conftest import NOW, STANDARDS
 
 
 def _full_recompute(user_ids: list[int]) -> dict[tuple[int, str], tuple]:
@@ -132,3 +135,31 @@ def test_an_answer_inserted_in_bulk_without_its_summary_still_counts(team, rolep
     db.session.commit()
     assert _stored([agent.id]) == _full_recompute([agent.id])
     assert _stored([agent.id])[(agent.id, "STD-03")][:2] == ("developing", 0.5)  # 1 of 2
+
+
+def test_many_role_plays_judged_alike_and_weighted_as_standards_yaml_says_give_the_same_statuses(
+    team, roleplay, synced
+):
+    # The recompute counts answers that judged alike together (one row per agent and summary):
+    # forty role-plays of four kinds, weighted 0.3 against an observation's 2.
+    text = STANDARDS.format(version="2026.2", published="2026-02-01").replace(
+        "window_days: 30\n", "window_days: 30\nevidence_weights: {roleplay: 0.3, observation: 2}\n"
+    )
+    write(synced, "standards/standards.yaml", text)
+    sync_content(synced)
+    db.session.commit()
+    agent, manager = team["agents"][0], team["manager"]
+    for n in range(40):
+        roleplay(agent, NOW - timedelta(hours=7 * n), criteria={"restate": n % 5 != 0},
+                 violations={"policy_speak": n % 7 == 3})  # fmt: skip
+    ratings = {"STD-03": ("not_met", ""), "STD-07": ("met", "")}
+    record_observation(manager, agent, ObservationInput(NOW.date(), "phone", "call 1", ratings))
+    services.recompute_statuses([agent.id])
+    db.session.commit()
+    stored, full = _stored([agent.id]), _full_recompute([agent.id])
+    assert stored.keys() == full.keys()
+    for key, (status, score, count) in full.items():
+        assert stored[key][0::2] == (status, count)
+        assert stored[key][1] == pytest.approx(score, abs=1e-12)
+    # restate met in 32 of 40 role-plays (0.3 each), the observation not met (2): 9.6 / 14
+    assert stored[(agent.id, "STD-03")][1:] == (pytest.approx(9.6 / 14), 41)
