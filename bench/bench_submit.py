@@ -169,15 +169,19 @@ def report(env: dict, submits: int) -> None:
     print(f"later submits, the agent's 2nd-11th / last 10 (after {submits - 10} attempts): "
           f"p50 {statistics.median(early):.1f} / {statistics.median(late):.1f} ms, "
           f"p95 {percentile(early, 0.95):.1f} / {percentile(late, 0.95):.1f} ms (the standards "
-          f"recompute reads each answer's criteria summary, not its whole detail)")  # fmt: skip
+          f"recompute counts the answers that judged alike together, in SQL)")  # fmt: skip
     print(f"first submit / later p50: {statistics.median(cold) / statistics.median(warm):.2f} "
           f"(target <= 1, within noise)")  # fmt: skip
     cold_cpu = [run["submits_cpu_ms"][0] for run in runs]
     warm_cpu = [ms for run in runs for ms in run["submits_cpu_ms"][1:]]
+    early_cpu = [ms for run in runs for ms in run["submits_cpu_ms"][1:11]]
+    late_cpu = [ms for run in runs for ms in run["submits_cpu_ms"][-10:]]
     print(f"the same in CPU time (what other work on the machine disturbs least): first "
           f"{', '.join(f'{ms:.1f}' for ms in cold_cpu)} ms, later p50 "
           f"{statistics.median(warm_cpu):.1f} ms, first / later p50 "
-          f"{statistics.median(cold_cpu) / statistics.median(warm_cpu):.2f}")  # fmt: skip
+          f"{statistics.median(cold_cpu) / statistics.median(warm_cpu):.2f}; the agent's "
+          f"2nd-11th / last 10 p50 {statistics.median(early_cpu):.1f} / "
+          f"{statistics.median(late_cpu):.1f} ms")  # fmt: skip
     print(f"an agent's very first submit, in a fresh worker (CPU): "
           f"{', '.join(f'{ms:.1f}' for ms in firsts)} ms")  # fmt: skip
     plain_env = {**env, "RUBRIC_WARMUP": "0"}

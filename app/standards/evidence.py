@@ -11,9 +11,9 @@ import json
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
-from functools import cache, lru_cache, partial
+from functools import cache, lru_cache
 
-from sqlalchemy import Text, bindparam, cast, exists, func, literal, select
+from sqlalchemy import Text, bindparam, case, cast, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from app import clock, events
@@ -32,20 +32,16 @@ def load_evidence(user_ids: list[int], rules: list[Rule], today: date, window_da
     """Every piece of evidence in the window for each agent, in a fixed number of queries,
     each carrying its source's weight (1 when `weights` does not name the source).
 
-    With `titles` off, role-play evidence is read from each answer's small criteria summary
-    instead of its whole scoring detail, and its note names no criterion titles: the same
-    values, for a recompute that shows nothing. The answers the database can count (see
-    `_roleplay_counts`) then come as one item per criterion and summary, with the number of
-    answers it stands for in `count`: an agent's recompute reads a few rows, however many
-    role-plays the window holds."""
+    With `titles` off, for a recompute that shows nothing, role-play evidence is read from each
+    answer's small criteria summary instead of its whole scoring detail, and the answers that
+    judged alike come as one item per criterion with the number of answers in `count` (see
+    `_roleplay_counts`): the same values, read in a few rows however many role-plays the
+    window holds."""
     found: dict[int, list[Evidence]] = defaultdict(list)
     if not user_ids:
         return found
     first = compliance.window_start(today, window_days)
-    if titles:
-        own = (_roleplay, _observations, _kpis)
-    else:
-        own = (_roleplay_counts, partial(_roleplay, titles=False), _observations, _kpis)
+    own = (_roleplay if titles else _roleplay_counts, _observations, _kpis)
     sources = [source(user_ids, rules, first, today) for source in own]
     # Other capabilities' evidence (e.g. reviewed conversations), through evidence_wanted.
     asked = events.evidence_wanted.send(
@@ -60,43 +56,63 @@ def load_evidence(user_ids: list[int], rules: list[Rule], today: date, window_da
     return found
 
 
-def _overridden():
-    return exists().where(ScoreOverride.attempt_id == Answer.attempt_id)
-
-
-def _counted():
-    """The answers `_roleplay_counts` counts: those with a criteria summary, in an attempt no
-    manager has overridden (an override changes some answers' values, so those are read one by
-    one)."""
-    summary = cast(Answer.criteria, Text)
-    return Answer.criteria.is_not(None) & (summary != literal("null")) & ~_overridden()
-
-
 @cache
 def _roleplay_counts_statement(one: bool):
     # An answer's summary is written from a dict in the scorer's order, so the answers that
-    # judged alike share one text: counting them per text leaves a few rows per agent.
-    summary = cast(Answer.criteria, Text).label("summary")
+    # judged alike share one text and are counted as one row. An answer is read alone (its own
+    # row, `alone` its id) when a manager overrode its attempt (the override changes some of
+    # its values) or when it has no summary (written around the ORM: its detail is read).
+    summary = cast(Answer.criteria, Text)
+    overridden = exists().where(ScoreOverride.attempt_id == Answer.attempt_id)
+    counted = Answer.criteria.is_not(None) & (summary != literal("null")) & ~overridden
+    alone = case((counted, None), else_=Answer.id)
     return (
-        select(Attempt.user_id, summary, func.count().label("answers"))
+        select(
+            Attempt.user_id,
+            summary.label("summary"),
+            func.count().label("answers"),
+            alone.label("alone"),
+            func.min(Answer.attempt_id).label("attempt_id"),
+            func.min(Attempt.submitted_at).label("submitted_at"),
+        )  # fmt: skip
         .join(Attempt, Attempt.id == Answer.attempt_id)
-        .where(users_filter(Attempt.user_id, one), Answer.score.is_not(None), _counted())
+        .where(users_filter(Attempt.user_id, one), Answer.score.is_not(None))
         .where(Attempt.submitted_at >= bindparam("start"), Attempt.submitted_at < bindparam("end"))
-        .group_by(Attempt.user_id, summary)
+        .group_by(Attempt.user_id, summary, alone)
     )
 
 
 def _roleplay_counts(user_ids, rules, first: date, last: date):
-    """The role-play evidence of the counted answers (`_counted`): per agent, one item per
-    criterion and distinct summary, standing for `count` answers of the same value."""
+    """Role-play evidence for a recompute, in one statement: per agent, one item per criterion
+    and distinct criteria summary, standing for `count` answers of the same value; the answers
+    read alone (see the statement) one item per criterion each, as `_roleplay` gives them."""
     if not any(rule.criteria for rule in rules):
         return
     start, end = clock.day_bounds(first, last)
     params = {**users_parameters(user_ids), "start": start, "end": end}
-    statement = _roleplay_counts_statement(len(user_ids) == 1)
-    for user_id, summary, answers in read_rows(db.session, statement, params):
-        for item in _summary_evidence(summary, tuple(rules), last):
-            yield user_id, replace(item, count=answers)
+    rows = read_rows(db.session, _roleplay_counts_statement(len(user_ids) == 1), params).all()
+    alone = [row for row in rows if row.alone is not None]
+    kept = tuple(rules)
+    for row in rows:
+        if row.alone is None:
+            for item in _summary_evidence(row.summary, kept, last):
+                yield row.user_id, replace(item, count=row.answers)
+    if not alone:
+        return
+    overrides = _overrides(params, len(user_ids) == 1)
+    # An answer written around the ORM (a bulk insert) has no summary: its detail is read.
+    missing = [row.alone for row in alone if row.summary in (None, "null")]
+    details = _details(missing) if missing else {}
+    zone = clock.zone()
+    for row in alone:
+        override = overrides.get(row.attempt_id)
+        flags = override[1] if override and override[0] in (None, row.alone) else None
+        judged = details[row.alone] if row.alone in details else json.loads(row.summary)
+        on = row.submitted_at.astimezone(zone).date()
+        note = {"overridden": bool(flags)}
+        for item in compliance.roleplay_evidence(judged or {}, flags, rules, on, row.attempt_id,
+                                                 note):  # fmt: skip
+            yield row.user_id, item
 
 
 @lru_cache(maxsize=256)
@@ -106,16 +122,13 @@ def _summary_evidence(summary: str, rules: tuple[Rule, ...], on: date) -> tuple[
 
 
 @cache
-def _roleplay_statement(titles: bool, one: bool):
-    # The whole detail (large JSON) only when the criteria's titles are wanted; without titles,
-    # only the answers `_roleplay_counts` leaves.
-    judged = Answer.detail if titles else Answer.criteria
-    statement = (
+def _roleplay_statement(one: bool):
+    return (
         select(
             Answer.id,
             Answer.attempt_id,
             Answer.question_id,
-            judged.label("judged"),
+            Answer.detail,
             Attempt.user_id,
             Attempt.submitted_at,
             Quiz.title,
@@ -125,28 +138,23 @@ def _roleplay_statement(titles: bool, one: bool):
         .where(users_filter(Attempt.user_id, one), Answer.score.is_not(None))
         .where(Attempt.submitted_at >= bindparam("start"), Attempt.submitted_at < bindparam("end"))
     )
-    return statement if titles else statement.where(~_counted())
 
 
-def _roleplay(user_ids, rules, first: date, last: date, *, titles: bool = True):
+def _roleplay(user_ids, rules, first: date, last: date):
+    """Role-play evidence as the agent's profile lists it: one item per answer and criterion,
+    with the quiz, the question and the criteria's titles."""
     if not any(rule.criteria for rule in rules):
         return
     start, end = clock.day_bounds(first, last)
     params = {**users_parameters(user_ids), "start": start, "end": end}
     overrides = _overrides(params, len(user_ids) == 1)
     zone = clock.zone()
-    statement = _roleplay_statement(titles, len(user_ids) == 1)
-    rows = read_rows(db.session, statement, params).all()
-    # An answer written around the ORM (a bulk insert) may have no summary: read its detail.
-    missing = [row.id for row in rows if row.judged is None]
-    details = _details(missing) if missing and not titles else {}
-    for row in rows:
+    for row in read_rows(db.session, _roleplay_statement(len(user_ids) == 1), params):
         override = overrides.get(row.attempt_id)
         flags = override[1] if override and override[0] in (None, row.id) else None
-        judged = (row.judged if row.judged is not None else details.get(row.id)) or {}
-        note = {"quiz": row.title, "question": row.question_id, "overridden": bool(flags)}
-        if titles:
-            note["titles"] = criterion_titles(judged)
+        judged = row.detail or {}
+        note = {"quiz": row.title, "question": row.question_id, "overridden": bool(flags),
+                "titles": criterion_titles(judged)}  # fmt: skip
         on = row.submitted_at.astimezone(zone).date()
         for item in compliance.roleplay_evidence(judged, flags, rules, on, row.attempt_id, note):
             yield row.user_id, item
