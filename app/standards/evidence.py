@@ -35,8 +35,10 @@ def load_evidence(user_ids: list[int], rules: list[Rule], today: date, window_da
     With `titles` off, for a recompute that shows nothing, role-play evidence is read from each
     answer's small criteria summary instead of its whole scoring detail, and the answers that
     judged alike come as one item per criterion with the number of answers in `count` (see
-    `_roleplay_counts`): the same values, read in a few rows however many role-plays the
-    window holds."""
+    `_roleplay_counts`): the same statuses and counts (a score may differ in its last digits
+    when a weight is not a whole number), returned in a few rows however many role-plays the
+    window holds. Such an item stands for several answers: it is dated the window's last day
+    and names no attempt."""
     found: dict[int, list[Evidence]] = defaultdict(list)
     if not user_ids:
         return found
@@ -64,8 +66,8 @@ def _roleplay_counts_statement(one: bool):
     # its values) or when it has no summary (written around the ORM: its detail is read).
     summary = cast(Answer.criteria, Text)
     overridden = exists().where(ScoreOverride.attempt_id == Answer.attempt_id)
-    counted = Answer.criteria.is_not(None) & (summary != literal("null")) & ~overridden
-    alone = case((counted, None), else_=Answer.id)
+    # a NULL summary makes the condition NULL, so the answer is read alone too
+    alone = case(((summary != literal("null")) & ~overridden, None), else_=Answer.id)
     return (
         select(
             Attempt.user_id,
@@ -95,8 +97,9 @@ def _roleplay_counts(user_ids, rules, first: date, last: date):
     kept = tuple(rules)
     for row in rows:
         if row.alone is None:
-            for item in _summary_evidence(row.summary, kept, last):
-                yield row.user_id, replace(item, count=row.answers)
+            for standard_id, value, criterion in _summary_values(row.summary, kept):
+                yield row.user_id, Evidence(standard_id, value, last, "roleplay", 0, criterion,
+                                            count=row.answers)  # fmt: skip
     if not alone:
         return
     overrides = _overrides(params, len(user_ids) == 1)
@@ -105,8 +108,7 @@ def _roleplay_counts(user_ids, rules, first: date, last: date):
     details = _details(missing) if missing else {}
     zone = clock.zone()
     for row in alone:
-        override = overrides.get(row.attempt_id)
-        flags = override[1] if override and override[0] in (None, row.alone) else None
+        flags = _override_flags(overrides, row.attempt_id, row.alone)
         judged = details[row.alone] if row.alone in details else json.loads(row.summary)
         on = row.submitted_at.astimezone(zone).date()
         note = {"overridden": bool(flags)}
@@ -116,9 +118,17 @@ def _roleplay_counts(user_ids, rules, first: date, last: date):
 
 
 @lru_cache(maxsize=256)
-def _summary_evidence(summary: str, rules: tuple[Rule, ...], on: date) -> tuple[Evidence, ...]:
-    """The evidence of one answer whose criteria summary is `summary` (JSON text)."""
-    return tuple(compliance.roleplay_evidence(json.loads(summary), None, list(rules), on, 0))
+def _summary_values(summary: str, rules: tuple[Rule, ...]) -> tuple[tuple[str, float, str], ...]:
+    """(standard, value, criterion) of each piece of evidence an answer whose criteria summary
+    is `summary` (JSON text) gives."""
+    found = compliance.roleplay_evidence(json.loads(summary), None, list(rules), date.min, 0)
+    return tuple((item.standard_id, item.value, item.label) for item in found)
+
+
+def _override_flags(overrides: dict, attempt_id: int, answer_id: int) -> dict | None:
+    """The criteria the newest override of the attempt sets for this answer, if any."""
+    override = overrides.get(attempt_id)
+    return override[1] if override and override[0] in (None, answer_id) else None
 
 
 @cache
@@ -150,8 +160,7 @@ def _roleplay(user_ids, rules, first: date, last: date):
     overrides = _overrides(params, len(user_ids) == 1)
     zone = clock.zone()
     for row in read_rows(db.session, _roleplay_statement(len(user_ids) == 1), params):
-        override = overrides.get(row.attempt_id)
-        flags = override[1] if override and override[0] in (None, row.id) else None
+        flags = _override_flags(overrides, row.attempt_id, row.id)
         judged = row.detail or {}
         note = {"quiz": row.title, "question": row.question_id, "overridden": bool(flags),
                 "titles": criterion_titles(judged)}  # fmt: skip

@@ -4,7 +4,7 @@ observation) equal a full recompute from the whole scoring details, whatever the
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import Text, cast, insert, select
 
 from app import clock
 from app.content.services import sync_content
@@ -129,12 +129,42 @@ def test_an_answer_inserted_in_bulk_without_its_summary_still_counts(team, rolep
         "points": 0, "max_points": 10, "score": 0,
         "detail": {"result": {"criteria": {"restate": False}, "violations": {"policy_speak": True}}},
     }])  # fmt: skip
+    # and one whose summary was written as JSON null rather than left empty
+    db.session.execute(insert(Answer), [{
+        "attempt_id": attempt.id, "question_id": "q3", "position": 3, "response": {},
+        "points": 0, "max_points": 10, "score": 0, "criteria": None,
+        "detail": {"result": {"criteria": {"restate": True}, "violations": {"policy_speak": True}}},
+    }])  # fmt: skip
     db.session.commit()
     assert db.session.scalar(select(Answer.criteria).where(Answer.question_id == "q2")) is None
+    summary = select(cast(Answer.criteria, Text)).where(Answer.question_id == "q3")
+    assert db.session.scalar(summary) == "null"
     services.recompute_statuses([agent.id])
     db.session.commit()
     assert _stored([agent.id]) == _full_recompute([agent.id])
-    assert _stored([agent.id])[(agent.id, "STD-03")][:2] == ("developing", 0.5)  # 1 of 2
+    assert _stored([agent.id])[(agent.id, "STD-03")][:2] == ("developing", pytest.approx(2 / 3))
+
+
+def test_an_override_of_one_answer_counts_for_that_answer_only(team, roleplay):
+    agent, manager = team["agents"][0], team["manager"]
+    attempt = roleplay(agent, NOW, criteria={"restate": True}, violations={})
+    attempt.answers.append(Answer(
+        question_id="q2", position=2, response={"text": "..."}, points=5, max_points=10,
+        detail={"kind": "roleplay", "score": 50, "outcomes": [],
+                "result": {"criteria": {"restate": True}, "violations": {}}},
+        score=50,
+    ))  # fmt: skip
+    db.session.commit()
+    roleplay(agent, NOW - timedelta(days=1), criteria={"restate": True}, violations={})
+    db.session.add(ScoreOverride(attempt_id=attempt.id, answer_id=attempt.answers[1].id,
+                                 manager_id=manager.id, criteria={"restate": False}, score=0,
+                                 passed=False, reason="no detail of hers"))  # fmt: skip
+    db.session.flush()
+    services.recompute_statuses([agent.id])
+    db.session.commit()
+    assert _stored([agent.id]) == _full_recompute([agent.id])
+    # three answers judged restate met; the manager took it from one of them
+    assert _stored([agent.id])[(agent.id, "STD-03")][1:] == (pytest.approx(2 / 3), 3)
 
 
 def test_many_role_plays_judged_alike_and_weighted_as_standards_yaml_says_give_the_same_statuses(
