@@ -146,6 +146,8 @@ def _scan(text: str) -> _Piece:
         if kind in _BREAK_KINDS:
             out.append((kind, start, end, None))
             continue
+        if kind == "clitic":
+            continue
         surface = m.group()
         if (
             kind == "word"

@@ -42,8 +42,13 @@ _DIGIT = "0-9٠-٩۰-۹"
 _MARKS = f"{_DIACRITICS}\u0640"
 # Possessive quantifiers: a token never needs to give characters back, and not backtracking
 # makes tokenising markedly faster.
+# An Arabic clitic glued to a word in Latin letters ("الـPOD", "بـOTP", "للـcontrol", "والـtech",
+# as agents mix English into Arabic): the clitic is passed over, so the Latin word is read as
+# the word it is (an acronym, "refund").
+_CLITIC = "(?:[وف]?(?:[بلك]?ال|لل|[بلك])|[وف])\u0640*+(?=[A-Za-z])"
 TOKEN_RE = re.compile(
     rf"(?P<num>[{_DIGIT}]++(?:[.,٫][{_DIGIT}]++)*+)"
+    rf"|(?P<clitic>{_CLITIC})"
     rf"|(?P<word>(?:[^\W\d_]++|[{_MARKS}]++)++(?:['’‘][^\W\d_]++)*+)"
     r"|(?P<sym>[$£€%٪﷼])"
     r"|(?P<q>[?؟]+)"
@@ -120,6 +125,8 @@ def segment(text: str) -> Segmented:
         elif kind == "clause":
             if clause and clause[-1] == clause_id:
                 clause_id += 1
+            continue
+        elif kind == "clitic":
             continue
         else:
             if kind == "q":

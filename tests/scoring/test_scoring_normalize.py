@@ -5,7 +5,7 @@ import pytest
 from app.scoring import normalize
 from app.scoring.analysis import analyse
 from app.scoring.lexicon import expand_english, token_keys
-from app.scoring.normalize import normalize_word, reply_language
+from app.scoring.normalize import normalize_word, reply_language, segment
 
 
 @pytest.mark.parametrize(
@@ -70,6 +70,15 @@ def test_a_text_is_analysed_the_same_again(text):
     assert [again.surface(i) for i in range(len(again))] == [
         text[start:end] for start, end in first.spans
     ]
+
+
+def test_an_arabic_clitic_glued_to_a_word_in_latin_letters_is_passed_over():
+    text = "الـPOD متسجل بـOTP، والـtech هيعمل swap للـcontrol board بالتوفيق"
+    a = analyse(text)
+    assert a.norms == ["pod", "متسجل", "otp", "tech", "هيعمل", "swap", "control", "board",
+                       "بالتوفيق"]  # fmt: skip
+    assert [a.surface(i) for i in (0, 2)] == ["POD", "OTP"] and a.upper[0] and a.upper[2]
+    assert [t.norm for t in segment(text).tokens] == a.norms
 
 
 def test_numbers_and_ordinals():

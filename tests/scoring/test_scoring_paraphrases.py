@@ -69,6 +69,10 @@ def test_fresh_scenarios_agreement(rubric):
         ("The MCC on your card triggered the block.", "en", {"jargon"}, set()),
         ("I have DONE it and I will CALL you back TONIGHT.", "en", set(), {"jargon"}),
         ("Please bring your ID and PIN to the ATM.", "en", set(), {"jargon"}),
+        # English glued to an Arabic article or preposition, as agents mix it in, is read
+        ("حضرتك الـPOD متسجل عندنا بـOTP اتبعت على رقمك.", "ar", {"jargon"}, set()),
+        ("رح نرفع claim على الـAWB مع شركة الشحن.", "ar", {"jargon"}, set()),
+        ("تقدر تسحب من الـATM وتدخل الـPIN عادي.", "ar", set(), {"jargon"}),
     ],
 )  # fmt: skip
 def test_paraphrases(found, text, language, present, absent):
