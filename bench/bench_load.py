@@ -35,6 +35,7 @@ from bench.common import (
     bench_env,
     flask,
     free_port,
+    process_age,
     temp_database,
     worker_pids,
 )
@@ -178,8 +179,11 @@ def submit_once(client: Client, stats: Stats, rng: random.Random) -> None:
 
 
 def _killer(master: int, every: float, stop: threading.Event, kills: list[int]) -> None:
+    """Every `every` seconds, SIGKILL one of the workers that have been up at least that long:
+    a worker still starting has served nothing, and killing it again and again on a busy
+    machine (a start can take longer than `every`) would test the machine, not the app."""
     while not stop.wait(every):
-        pids = worker_pids(master)
+        pids = [pid for pid in worker_pids(master) if process_age(pid) >= every]
         if pids:
             os.kill(random.choice(pids), signal.SIGKILL)
             kills.append(1)
