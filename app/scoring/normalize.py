@@ -40,12 +40,13 @@ _SPACES_RE = re.compile(r"\s+")
 
 _DIGIT = "0-9٠-٩۰-۹"
 _MARKS = f"{_DIACRITICS}\u0640"
-# Possessive quantifiers: a token never needs to give characters back, and not backtracking
-# makes tokenising markedly faster.
 # An Arabic clitic glued to a word in Latin letters ("الـPOD", "بـOTP", "للـcontrol", "والـtech",
 # as agents mix English into Arabic): the clitic is passed over, so the Latin word is read as
 # the word it is (an acronym, "refund").
+# (This alternative backtracks over its optional prefixes; it is tried only at a word start.)
 _CLITIC = "(?:[وف]?(?:[بلك]?ال|لل|[بلك])|[وف])\u0640*+(?=[A-Za-z])"
+# Possessive quantifiers: a token never needs to give characters back, and not backtracking
+# makes tokenising markedly faster.
 TOKEN_RE = re.compile(
     rf"(?P<num>[{_DIGIT}]++(?:[.,٫][{_DIGIT}]++)*+)"
     rf"|(?P<clitic>{_CLITIC})"

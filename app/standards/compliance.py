@@ -47,7 +47,8 @@ class Rule:
 
 @dataclass(frozen=True)
 class Evidence:
-    """One piece of evidence for one standard, with what the drill-down shows about it."""
+    """One piece of evidence for one standard, with what the drill-down shows about it; or, in a
+    recompute, `count` pieces of the same value (app.standards.evidence)."""
 
     standard_id: str
     value: float
