@@ -1,13 +1,12 @@
 """Submissions under load, with and without crashing workers.
 
-Concurrent clients each sign in as their own agent and submit the load quiz again and again
-(open the quiz page, post the form); one submission in ten is sent a second time with the same
-form (a double click or a retry), and must come back as the same attempt. With --kill-every,
-a gunicorn worker that has been up at least that long is killed with SIGKILL every few
-seconds; clients retry a request that died
-with the same form. Afterwards the database must hold exactly one attempt per acknowledged
-form, every attempt complete with its answers, the HR report's kept totals equal to a recount,
-and (SQLite) pass PRAGMA integrity_check.
+Concurrent clients each sign in as their own agent and submit the load quiz again and again (open
+the quiz page, post the form); one submission in ten is sent a second time with the same form (a
+double click or a retry), and must come back as the same attempt. With --kill-every, a gunicorn
+worker that has been up at least that long is killed with SIGKILL every few seconds; clients retry
+a request that died with the same form. Afterwards the database must hold exactly one attempt per
+acknowledged form, every attempt complete with its answers, the HR report's kept totals equal to a
+recount, and (SQLite) pass PRAGMA integrity_check.
 
 Run: .venv/bin/python -m bench.bench_load [--postgres] [--kill-every 2]
 """
