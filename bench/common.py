@@ -84,17 +84,6 @@ def worker_pids(master: int) -> list[int]:
     return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
 
-def process_age(pid: int) -> float:
-    """Seconds since the process started (Linux /proc), or 0 when it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        uptime = float(Path("/proc/uptime").read_text().split()[0])
-    except (OSError, IndexError, ValueError):
-        return 0.0
-    # field 22 of stat is the start time in clock ticks after boot (fields[0] is field 3)
-    return uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK")
-
-
 # Sent by every bench client: a session is tied to the browser that signed in, and a
 # different one would make each request re-issue the session cookie.
 USER_AGENT = "khidma-bench"
