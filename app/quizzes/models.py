@@ -48,8 +48,10 @@ class QuizVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_id: Mapped[str] = mapped_column(ForeignKey("quiz.id"), index=True)
     digest: Mapped[str] = mapped_column(String(64))
-    # The full quiz definition with the rubrics its role-plays use, as loaded.
-    definition: Mapped[dict] = mapped_column(JSON)
+    # The full quiz definition with the rubrics its role-plays use, as loaded (up to 170 KB of
+    # JSON): read only when this process has not parsed the version yet (versions.view_version),
+    # not on every request that loads the quiz's current version.
+    definition: Mapped[dict] = mapped_column(JSON, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -16,6 +16,7 @@ from app.quizzes import rubrics, versions
 from app.quizzes.models import Answer, Quiz
 from app.quizzes.versions import view_version
 from tests.conftest import PASSWORD, make_config
+from tests.query_counter import count_queries
 from tests.quizzes.conftest import GOOD_REPLY
 
 COMPILING = {"from_mapping", "for_question"}  # compiling a rubric; binding it to a question
@@ -96,6 +97,30 @@ def test_a_new_version_of_a_quiz_compiles_anew(synced_quizzes, new_process, logi
     assert new_view.compiled["complaint-handling"] is not old_view.compiled["complaint-handling"]
     assert (_outcome(before, "apology")["weight"], _outcome(after, "apology")["weight"]) == (15, 16)
     assert after.attempt.quiz_version_id != before.attempt.quiz_version_id
+
+
+def _definition_reads(action) -> int:
+    """How many statements read a quiz version's stored definition while `action()` ran, in a
+    session of its own, as a request served by a worker has."""
+    db.session.remove()
+    with count_queries(db.engine) as counted:
+        response = action()
+    assert response.status_code in (200, 302)
+    return sum("quiz_version.definition" in statement for statement in counted.statements)
+
+
+def test_a_parsed_version_is_not_read_again_from_the_database(
+    synced_quizzes, new_process, login_as, submit, client
+):
+    """A quiz's stored definition (its rubrics included: up to 170 KB of JSON) is read once per
+    process and version; the quiz page and a submit after that read only the version's digest."""
+    login_as("agent")
+    assert _definition_reads(lambda: client.get("/quizzes/service-quiz")) == 1
+    assert _definition_reads(lambda: client.get("/quizzes/service-quiz")) == 0
+    reads = _definition_reads(lambda: submit("service-quiz", {"q-outage": GOOD_REPLY}))
+    assert reads == 0
+    versions._CACHE.clear()  # a new worker
+    assert _definition_reads(lambda: client.get("/quizzes/service-quiz")) == 1
 
 
 def test_the_first_submit_after_start_compiles_nothing(
