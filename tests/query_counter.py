@@ -27,3 +27,10 @@ def count_queries(engine):
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+def reads_of(engine, fragment: str, action) -> tuple[int, object]:
+    """How many statements holding `fragment` (a column, say) `action()` sent, and its result."""
+    with count_queries(engine) as counter:
+        result = action()
+    return sum(fragment in statement for statement in counter.statements), result

@@ -25,7 +25,8 @@ from app.models_base import localized
 from app.page_cache.pages import shared_value
 from app.people.models import Role, User
 from app.quizzes.errors import QuizRefused
-from app.quizzes.models import Attempt, Quiz
+from app.quizzes.models import Attempt, Quiz, QuizVersion
+from app.quizzes.versions import view_version
 
 DEFAULT_OFFER_DAYS = 14
 
@@ -41,15 +42,15 @@ class SectionResult:
     recognised: list[CourseRecognition] = field(default_factory=list)
 
 
-def placement_header(quiz: Quiz, definition: dict | None = None) -> dict | None:
-    """The quiz file's header when the quiz (in this version) is a placement quiz."""
+def placement_header(quiz: Quiz, version: QuizVersion | None = None) -> dict | None:
+    """The quiz file's header when the quiz (in `version`, else its current one) is a placement
+    quiz; read from the version as this process parsed it, not from the stored definition."""
     if quiz.course_id is not None:
         return None
-    if definition is None:
-        if quiz.current_version is None:
-            return None
-        definition = quiz.current_version.definition
-    header = definition["quiz"]
+    version = version or quiz.current_version
+    if version is None:
+        return None
+    header = view_version(version).header
     return header if header.get("placement") else None
 
 
@@ -134,7 +135,7 @@ def check_offered(user: User, quiz: Quiz) -> None:
 def section_results(attempt: Attempt) -> list[SectionResult]:
     """Each section's score and outcome in a placement attempt (empty for other attempts),
     with the courses it recognised."""
-    header = placement_header(attempt.quiz, attempt.quiz_version.definition)
+    header = placement_header(attempt.quiz, attempt.quiz_version)
     if header is None:
         return []
     answers = {answer.question_id: answer for answer in attempt.answers}

@@ -17,6 +17,7 @@ from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, bindparam, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock, events
@@ -112,6 +113,7 @@ def prepare_quizzes_on_offer() -> int:
     grades costs no more than the next. Returns how many versions were prepared."""
     rows = db.session.scalars(
         select(QuizVersion)
+        .options(undefer(QuizVersion.definition))  # every one is parsed: read them together
         .join(Quiz, Quiz.current_version_id == QuizVersion.id)
         .where(Quiz.active.is_(True))
     ).all()

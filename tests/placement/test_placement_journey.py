@@ -14,8 +14,10 @@ from app.assignments.models import Assignment
 from app.content.services import sync_content
 from app.courses.models import CourseCompletion, CourseRecognition
 from app.extensions import db
+from app.quizzes import versions
 from app.quizzes.models import Attempt
 from tests.conftest import REPO_ROOT
+from tests.query_counter import reads_of
 from tests.quizzes.conftest import form_token
 
 PLACEMENT = "new-hire-placement"
@@ -94,6 +96,29 @@ def test_pass_tier_1_fail_tier_2_recognises_tier_1_and_starts_the_path_at_tier_2
     assert 'data-course="product-basics" data-status="recognised"' in catalogue
     assert 'data-course="communication" data-status="open"' in catalogue
     assert "Recognised by placement, section score 83.3%" in catalogue
+
+
+def test_the_placement_quiz_is_read_from_its_parsed_version(new_hire, client, login):
+    """The placement test's header (sections, offer days) comes from the version as the process
+    parsed it: its page, its submit and its result do not read the stored definition again."""
+    login(new_hire[0])
+    versions._CACHE.clear()  # a new worker
+
+    def reads(action):
+        db.session.remove()  # each request starts with nothing loaded
+        return reads_of(db.engine, "quiz_version.definition", action)
+
+    first, _ = reads(lambda: client.get(f"/quizzes/{PLACEMENT}"))
+    again, page = reads(lambda: client.get(f"/quizzes/{PLACEMENT}"))
+    assert (first, again) == (1, 0)
+    token = form_token(page.get_data(as_text=True))
+    submitted, response = reads(lambda: client.post(f"/quizzes/{PLACEMENT}/submit",
+                                                    data={"token": token, **ANSWERS}))  # fmt: skip
+    assert (submitted, response.status_code) == (0, 302)
+    shown, result = reads(lambda: client.get(response.headers["Location"]))
+    assert shown == 0 and 'data-section="tier-1-products" data-passed="yes"' in result.get_data(
+        as_text=True
+    )
 
 
 def test_the_second_attempt_is_refused_by_the_quiz_policy(new_hire, client, login):
