@@ -17,8 +17,7 @@ from app.extensions import db
 from app.quizzes import versions
 from app.quizzes.models import Attempt
 from tests.conftest import REPO_ROOT
-from tests.query_counter import reads_of
-from tests.quizzes.conftest import form_token
+from tests.quizzes.conftest import definition_reads, form_token
 
 PLACEMENT = "new-hire-placement"
 # Tier 1: five of six right (83.3%, pass mark 80). Tier 2: two of five right (40%).
@@ -104,18 +103,16 @@ def test_the_placement_quiz_is_read_from_its_parsed_version(new_hire, client, lo
     login(new_hire[0])
     versions._CACHE.clear()  # a new worker
 
-    def reads(action):
-        db.session.remove()  # each request starts with nothing loaded
-        return reads_of(db.engine, "quiz_version.definition", action)
-
-    first, _ = reads(lambda: client.get(f"/quizzes/{PLACEMENT}"))
-    again, page = reads(lambda: client.get(f"/quizzes/{PLACEMENT}"))
+    first, _ = definition_reads(lambda: client.get(f"/quizzes/{PLACEMENT}"))
+    again, page = definition_reads(lambda: client.get(f"/quizzes/{PLACEMENT}"))
     assert (first, again) == (1, 0)
     token = form_token(page.get_data(as_text=True))
-    submitted, response = reads(lambda: client.post(f"/quizzes/{PLACEMENT}/submit",
-                                                    data={"token": token, **ANSWERS}))  # fmt: skip
+    form = {"token": token, **ANSWERS}
+    submitted, response = definition_reads(
+        lambda: client.post(f"/quizzes/{PLACEMENT}/submit", data=form)
+    )
     assert (submitted, response.status_code) == (0, 302)
-    shown, result = reads(lambda: client.get(response.headers["Location"]))
+    shown, result = definition_reads(lambda: client.get(response.headers["Location"]))
     assert shown == 0 and 'data-section="tier-1-products" data-passed="yes"' in result.get_data(
         as_text=True
     )

@@ -12,6 +12,7 @@ from app.content.services import sync_content
 from app.extensions import db
 from tests.conftest import REPO_ROOT
 from tests.content_tree import add_course, write
+from tests.query_counter import reads_of
 
 CLASSIC_QUIZ = """
 id: basics-quiz
@@ -111,6 +112,14 @@ def synced_quizzes(app, quiz_root):
     sync_content(quiz_root)
     db.session.commit()
     return quiz_root
+
+
+def definition_reads(action) -> tuple[int, object]:
+    """How many statements read a quiz version's stored definition while `action()` ran, and its
+    result; the session is emptied first, as a request served by a worker starts with nothing
+    loaded."""
+    db.session.remove()
+    return reads_of(db.engine, "quiz_version.definition", action)
 
 
 def form_token(html: str) -> str:

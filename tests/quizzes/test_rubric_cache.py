@@ -16,8 +16,7 @@ from app.quizzes import rubrics, versions
 from app.quizzes.models import Answer, Quiz
 from app.quizzes.versions import view_version
 from tests.conftest import PASSWORD, make_config
-from tests.query_counter import reads_of
-from tests.quizzes.conftest import GOOD_REPLY
+from tests.quizzes.conftest import GOOD_REPLY, definition_reads
 
 COMPILING = {"from_mapping", "for_question"}  # compiling a rubric; binding it to a question
 
@@ -100,10 +99,7 @@ def test_a_new_version_of_a_quiz_compiles_anew(synced_quizzes, new_process, logi
 
 
 def _definition_reads(action) -> int:
-    """How many statements read a quiz version's stored definition while `action()` ran, the
-    session emptied first, as each request served by a worker starts with nothing loaded."""
-    db.session.remove()
-    reads, response = reads_of(db.engine, "quiz_version.definition", action)
+    reads, response = definition_reads(action)
     assert response.status_code in (200, 302)
     return reads
 
