@@ -116,6 +116,32 @@ def test_sort_and_pages(company, client, login_as, monkeypatch):
     assert len(first) == 4 and len(second) == 2 and not set(first) & set(second)
 
 
+@pytest.mark.parametrize("separator", ["", "\x1f"])
+def test_every_cell_shows_what_was_stored_as_text_never_as_markup(
+    company, client, login_as, separator
+):
+    """Names, codes and team names stored before the forms checked them (a direct import, an
+    older version) are shown as the text they are, in every cell of the report's rows; a
+    control character in one of them changes nothing for the others."""
+    agent, team = company["people"]["in_progress"], company["team_a"]
+    agent.name_en = f'<script>alert("x")</script>{separator} & Jood'
+    agent.employee_no = "E<7>"
+    team.name_en = 'Care "A" <b>team</b>'
+    db.session.commit()
+    login_as("hr")
+    html = client.get("/certification/report?certification_id=starter").get_data(as_text=True)
+    row = html.split(f'<tr data-user="{agent.id}"')[1].split("</tr>")[0]
+    assert "<script>" not in html and "<b>team" not in html
+    assert (
+        f"<bdi>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;{separator} &amp; Jood</bdi>" in row
+    )
+    assert "<bdi>E&lt;7&gt;</bdi>" in row
+    assert "<bdi>Care &#34;A&#34; &lt;b&gt;team&lt;/b&gt;</bdi>" in row
+    assert "◐ In progress: 50%</span>" in row
+    others = _statuses(html)
+    assert others == {user.id: key for key, user in company["people"].items()}
+
+
 def _heading_link(html: str, label: str) -> str:
     """The address of the report's column heading `label`, as a browser would follow it."""
     head = html.split('id="report"')[1].split("</thead>")[0]
