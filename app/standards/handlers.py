@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from app import events, references
 from app.extensions import db
-from app.standards import services
+from app.standards import definitions, services
 from app.standards.models import KpiUpload, Observation
 
 
@@ -60,9 +60,11 @@ def kpi_file_names(ids: set[str], _lang: str) -> dict[str, str]:
 def standard_names(ids: set[str], lang: str) -> dict[str, str]:
     """Standards by their code and title in the current version."""
     found = {
-        s["id"]: s for s in services.standards_of(services.current_version()) if s["id"] in ids
+        s["id"]: s
+        for s in definitions.standards_of(definitions.current_version())
+        if s["id"] in ids
     }
-    return {code: services.standard_label(standard, lang) for code, standard in found.items()}
+    return {code: definitions.standard_label(standard, lang) for code, standard in found.items()}
 
 
 def scorecard_names(ids: set[str], _lang: str) -> dict[str, str]:

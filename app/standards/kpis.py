@@ -16,7 +16,7 @@ from app.audit import services as audit
 from app.extensions import db
 from app.people.importer import RowError, decode
 from app.people.models import User
-from app.standards import services
+from app.standards import definitions, services
 from app.standards.models import KpiUpload, KpiValue
 
 COLUMNS = ("employee_no", "metric", "period_start", "period_end", "value")
@@ -126,7 +126,7 @@ def check_kpi_csv(raw: bytes) -> KpiReport:
         report.errors.append(RowError(1, "-", template, {"columns": ", ".join(missing)}))
         return report
     reader.fieldnames = header
-    checker = _RowChecker(_employee_ids(), services.metrics_of(services.current_version()))
+    checker = _RowChecker(_employee_ids(), definitions.metrics_of(definitions.current_version()))
     for number, record in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
             report.errors.append(RowError(number, "-", N_("too many rows"), {}))

@@ -15,7 +15,7 @@ from app.audit import services as audit
 from app.extensions import db
 from app.people import services as people
 from app.people.models import Role, User
-from app.standards import compliance, services
+from app.standards import compliance, definitions, services
 from app.standards.models import (
     CHANNELS,
     RATINGS,
@@ -40,7 +40,9 @@ class ObservationInput:
 
 def observed_standards(version: StandardsVersion | None) -> list[dict]:
     """The standards a manager can rate when observing an interaction."""
-    return [s for s in services.standards_of(version) if s.get("evidence", {}).get("observation")]
+    return [
+        s for s in definitions.standards_of(version) if s.get("evidence", {}).get("observation")
+    ]
 
 
 def version_of(observation: Observation) -> StandardsVersion | None:
@@ -105,7 +107,7 @@ def record_observation(manager: User, agent: User, data: ObservationInput, *,
                        corrects: Observation | None = None) -> Observation:  # fmt: skip
     """Record a manager's observation of one of their agents (or a correction of an earlier
     one) and refresh the agent's statuses. The caller commits."""
-    version = services.current_version()
+    version = definitions.current_version()
     if version is None:
         raise StandardsError("ratings", _l("no service standards are published yet"))
     _validate(data, version)

@@ -18,7 +18,7 @@ from app import charts as chart
 from app import clock
 from app.extensions import db
 from app.people.models import Department, Role, Team, User
-from app.standards import charts, compliance, evidence, observations, services
+from app.standards import charts, compliance, definitions, evidence, observations
 from app.standards.compliance import Assessment, Evidence
 from app.standards.models import Acknowledgement, ComplianceChange, ComplianceStatus
 
@@ -50,15 +50,15 @@ class Profile:
 
 def agent_profile(agent: User) -> Profile:
     """Each standard's live status and evidence for one agent, with the stored trend."""
-    version = services.cached_current_version()
-    rules, window = services.rules_of(version), services.window_days_of(version)
+    version = definitions.cached_current_version()
+    rules, window = definitions.rules_of(version), definitions.window_days_of(version)
     today = clock.today()
-    weights = services.evidence_weights_of(version)
+    weights = definitions.evidence_weights_of(version)
     found = evidence.load_evidence([agent.id], rules, today, window, weights).get(agent.id, [])
     history = _history(agent.id)
-    stored = services.stored_statuses([agent.id])
+    stored = definitions.stored_statuses([agent.id])
     rows = []
-    for standard, rule in zip(services.standards_of(version), rules, strict=True):
+    for standard, rule in zip(definitions.standards_of(version), rules, strict=True):
         items = sorted((e for e in found if e.standard_id == rule.id),
                        key=lambda e: (e.on, e.ref_id), reverse=True)  # fmt: skip
         trend = charts.sparkline(history.get(rule.id, []), today - timedelta(TREND_DAYS), today)
@@ -117,8 +117,8 @@ class Heatmap:
 
 def team_heatmap(manager: User, sort: str = "name", team_id: int | None = None) -> Heatmap:
     """The manager's agents x the current standards, from the stored statuses."""
-    version = services.cached_current_version()
-    standards = services.standards_of(version)
+    version = definitions.cached_current_version()
+    standards = definitions.standards_of(version)
     teams = list(db.session.scalars(select(Team).where(Team.manager_id == manager.id)
                                     .order_by(Team.code)))  # fmt: skip
     team_ids = [t.id for t in teams if team_id in (None, t.id)]
@@ -126,7 +126,7 @@ def team_heatmap(manager: User, sort: str = "name", team_id: int | None = None) 
         select(User).where(User.team_id.in_(team_ids), User.role == Role.AGENT, User.active)
         .order_by(User.name_en, User.id)
     )) if team_ids else []  # fmt: skip
-    cells = services.stored_statuses([a.id for a in agents])
+    cells = definitions.stored_statuses([a.id for a in agents])
     ids = [s["id"] for s in standards]
     overall = {a.id: _mean([_score(cells, a.id, sid) for sid in ids]) for a in agents}
     consistency = {
@@ -238,7 +238,7 @@ class Company:
 
 def company_view() -> Company:
     """Per department and team, the share of active agents meeting each standard."""
-    standards = services.standards_of(services.cached_current_version())
+    standards = definitions.standards_of(definitions.cached_current_version())
     teams = list(db.session.scalars(select(Team).options(joinedload(Team.department))
                                     .order_by(Team.code)))  # fmt: skip
     by_department: dict[int, list[Team]] = defaultdict(list)
@@ -324,7 +324,7 @@ def _acknowledgement_query(flt: AckFilter, version_id: int):
 
 
 def _version_id() -> int:
-    version = services.cached_current_version()
+    version = definitions.cached_current_version()
     return version.id if version else -1
 
 

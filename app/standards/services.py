@@ -5,22 +5,20 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask import current_app, g
 from sqlalchemy import String, bindparam, cast, null, select, union_all
-from sqlalchemy.orm import defer
 
 from app import clock, events
 from app.audit import services as audit
 from app.database import read_rows, users_filter, users_parameters
 from app.extensions import db
-from app.models_base import localized
 from app.notifications.services import notify
 from app.page_cache.pages import shared_value
 from app.people.models import Role, User
-from app.standards.compliance import Rule
+from app.standards.definitions import cached_current_version, current_version, path_for
+from app.standards.definitions import standards_of as standards_of  # for other capabilities
+from app.standards.definitions import stored_statuses as stored_statuses  # the same
 from app.standards.models import Acknowledgement, ComplianceStatus, StandardsVersion
-
-DEFAULT_WINDOW_DAYS = 90
+from app.standards.statuses import recompute
 
 
 class StandardsError(ValueError):
@@ -30,61 +28,6 @@ class StandardsError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-@cache
-def _current_version_statement():
-    # The definition is large; it loads on first use, and most callers only need the id.
-    return (
-        select(StandardsVersion)
-        .options(defer(StandardsVersion.definition))
-        .order_by(StandardsVersion.published.desc(), StandardsVersion.id.desc())
-        .limit(1)
-    )
-
-
-def current_version() -> StandardsVersion | None:
-    """The latest published version, by publication date then id (None before any sync)."""
-    return db.session.scalar(_current_version_statement())
-
-
-def cached_current_version() -> StandardsVersion | None:
-    """The current version, read once per request (the banner and the page both need it)."""
-    if "standards_version" not in g:
-        g.standards_version = current_version()
-    return g.standards_version
-
-
-def standards_of(version: StandardsVersion | None) -> list[dict]:
-    return list(version.definition.get("standards", [])) if version else []
-
-
-def rules_of(version: StandardsVersion | None) -> list[Rule]:
-    return [Rule.from_definition(standard) for standard in standards_of(version)]
-
-
-def window_days_of(version: StandardsVersion | None) -> int:
-    if version is None:
-        return DEFAULT_WINDOW_DAYS
-    return int(version.definition.get("window_days") or DEFAULT_WINDOW_DAYS)
-
-
-def evidence_weights_of(version: StandardsVersion | None) -> dict[str, float]:
-    """Each evidence source's weight (`evidence_weights` in standards.yaml; 1 if not given)."""
-    return dict(version.definition.get("evidence_weights") or {}) if version else {}
-
-
-def metrics_of(version: StandardsVersion | None) -> dict[str, dict]:
-    return {m["id"]: m for m in version.definition.get("metrics", [])} if version else {}
-
-
-def standard_label(standard: dict, locale: str) -> str:
-    return f"{standard['id']} {localized(standard.get('title'), locale)}"
-
-
-def path_for(endpoint: str, **values) -> str:
-    """A URL path built without a request (the daily job and content syncs run from the CLI)."""
-    return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
 # --- acknowledgement --------------------------------------------------------------------------
@@ -221,25 +164,9 @@ def current_statuses(user_ids: list[int]) -> dict[tuple[int, str], str]:
     return {(user_id, standard_id): status for user_id, standard_id, status in rows}
 
 
-def stored_statuses(user_ids: list[int]) -> dict[tuple[int, str], ComplianceStatus]:
-    """The stored status rows of these users, in one query."""
-    if not user_ids:
-        return {}
-    statement = _stored_statuses_statement(len(user_ids) == 1)
-    rows = db.session.scalars(statement, users_parameters(user_ids))
-    return {(row.user_id, row.standard_id): row for row in rows}
-
-
-@cache
-def _stored_statuses_statement(one: bool):
-    return select(ComplianceStatus).where(users_filter(ComplianceStatus.user_id, one))
-
-
 def recompute_statuses(user_ids: list[int] | None = None, **options) -> dict:
     """Recompute and store the statuses of these agents (all active ones by default); see
     app.standards.statuses.recompute."""
-    from app.standards.statuses import recompute
-
     result = recompute(user_ids, **options)
     # The nightly run over everyone is followed by the certification steps; a recompute that
     # moved no status (most role-plays) tells nobody.

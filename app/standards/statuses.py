@@ -21,7 +21,7 @@ from app.jobs.registry import daily_step
 from app.models_base import localized
 from app.notifications import services as notifications
 from app.people.models import Role, Team, User
-from app.standards import compliance, evidence, services
+from app.standards import compliance, definitions, evidence
 from app.standards.compliance import Assessment, Rule
 from app.standards.models import ComplianceChange, ComplianceStatus
 
@@ -49,16 +49,16 @@ def recompute(user_ids: list[int] | None = None, *, today: date | None = None,
     """Store each agent's status on each standard where it changed (a history row per change)
     and assign remedial courses for new "not met" statuses. Running it again on the same day
     changes nothing. The caller commits."""
-    version = services.current_version()
+    version = definitions.current_version()
     if version is None:
         return {}
     today = today or clock.today()
-    rules, window = services.rules_of(version), services.window_days_of(version)
+    rules, window = definitions.rules_of(version), definitions.window_days_of(version)
     agents = _agents(user_ids)
     ids = [agent.id for agent in agents]
-    weights = services.evidence_weights_of(version)
+    weights = definitions.evidence_weights_of(version)
     found = evidence.load_evidence(ids, rules, today, window, weights, titles=False)
-    stored = services.stored_statuses(ids)
+    stored = definitions.stored_statuses(ids)
     counts = {"agents": len(agents), "changed": 0, "remedial_assigned": 0}
     fallen: list[tuple[Agent, Rule]] = []
     for agent in agents:
@@ -168,7 +168,7 @@ def _assign(agent: Agent, standard: dict, course: Course, key: str, today: date)
     with force_locale(agent.locale or "ar"):
         note = _(
             "Remedial training: %(standard)s is not met (%(date)s).",
-            standard=services.standard_label(standard, agent.locale),
+            standard=definitions.standard_label(standard, agent.locale),
             date=today.isoformat(),
         )
     db.session.add(Assignment(
@@ -180,10 +180,10 @@ def _assign(agent: Agent, standard: dict, course: Course, key: str, today: date)
 
 
 def _notify(agent: Agent, standard: dict, course: Course, key: str) -> None:
-    link = services.path_for("standards.profile")
+    link = definitions.path_for("standards.profile")
     notifications.notify(
         agent.id, "remedial_assigned",
-        {"standard": services.standard_label(standard, agent.locale),
+        {"standard": definitions.standard_label(standard, agent.locale),
          "course": localized(course.title, agent.locale)},
         link=link, dedupe_key=f"{key}:agent",
     )  # fmt: skip
@@ -193,9 +193,9 @@ def _notify(agent: Agent, standard: dict, course: Course, key: str) -> None:
     notifications.notify(
         agent.manager_id, "team_remedial_assigned",
         {"agent": localized(agent.name, locale),
-         "standard": services.standard_label(standard, locale),
+         "standard": definitions.standard_label(standard, locale),
          "course": localized(course.title, locale)},
-        link=services.path_for("standards.agent_profile", user_id=agent.id),
+        link=definitions.path_for("standards.agent_profile", user_id=agent.id),
         dedupe_key=f"{key}:manager",
     )  # fmt: skip
 
@@ -203,4 +203,4 @@ def _notify(agent: Agent, standard: dict, course: Course, key: str) -> None:
 @daily_step("standards", order=20)
 def daily_standards_step() -> dict:
     """Recompute every active agent's statuses; new "not met" statuses get remediation."""
-    return services.recompute_statuses()
+    return recompute()

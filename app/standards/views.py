@@ -19,7 +19,7 @@ from app.i18n import current_language, text_direction
 from app.page_cache.pages import kept_value
 from app.people import services as people
 from app.people.models import Department, Role, Team
-from app.standards import forms, kpis, observations, reports, services
+from app.standards import definitions, forms, kpis, observations, reports, services
 from app.standards import statuses as _statuses  # noqa: F401  (registers the daily step)
 from app.standards.observations import ObservationInput
 from app.standards.services import StandardsError
@@ -49,7 +49,7 @@ def _acknowledgement_banner():
 @allow("agent")
 def profile():
     data = reports.agent_profile(current_user)
-    metrics = services.metrics_of(data.version)
+    metrics = definitions.metrics_of(data.version)
     return render_template("standards/profile.html", profile=data, own=True, metrics=metrics)
 
 
@@ -60,7 +60,7 @@ def agent_profile(user_id: int):
     if agent is None or agent.role != Role.AGENT:
         abort(404)
     data = reports.agent_profile(agent)
-    metrics = services.metrics_of(data.version)
+    metrics = definitions.metrics_of(data.version)
     return render_template("standards/profile.html", profile=data, own=False, metrics=metrics)
 
 
@@ -85,7 +85,7 @@ def company():
 @bp.route("/acknowledge", methods=["GET", "POST"])
 @signed_in
 def acknowledge():
-    version = services.cached_current_version()
+    version = definitions.cached_current_version()
     if version is None:
         abort(404)
     form = forms.AcknowledgeForm()
@@ -97,7 +97,7 @@ def acknowledge():
         return redirect(url_for("main.home"))
     done = bool(services.acknowledged_current([current_user.id]))
     return render_template("standards/acknowledge.html", version=version, form=form, done=done,
-                           standards=services.standards_of(version))  # fmt: skip
+                           standards=definitions.standards_of(version))  # fmt: skip
 
 
 def _ack_filter() -> reports.AckFilter:
@@ -114,7 +114,7 @@ def acknowledgements():
     page, times = reports.acknowledgement_page(flt, request.args.get("page", type=int) or 1)
     return render_template(
         "standards/acknowledgements.html", page=page, times=times, flt=flt,
-        version=services.cached_current_version(),
+        version=definitions.cached_current_version(),
         teams=db.session.scalars(select(Team).order_by(Team.code)).all(),
         departments=db.session.scalars(select(Department).order_by(Department.code)).all(),
     )  # fmt: skip
@@ -125,7 +125,7 @@ def acknowledgements():
 def acknowledgements_export(kind: str):
     """Every matching agent and when they acknowledged the current version, as CSV or XLSX."""
     flt, lang = _ack_filter(), current_language()
-    version = services.cached_current_version()
+    version = definitions.cached_current_version()
     header, rows = reports.acknowledgement_table(flt, lang)
     parts = [f"version-{version.version}" if version else "", flt.state]
     for label, model, key in (("department", Department, flt.department_id),
@@ -169,7 +169,7 @@ def _save(form, standards, action):
 @allow("manager")
 def new_observation(user_id: int):
     agent = observations.observable_agent(current_user, user_id) or abort(404)
-    standards = observations.observed_standards(services.cached_current_version())
+    standards = observations.observed_standards(definitions.cached_current_version())
     form = forms.observation_form(standards, current_language())
     if request.method == "GET":
         form.observed_on.data = clock.today()
@@ -195,7 +195,7 @@ def observation(observation_id: int):
         "standards/observation.html", observation=found,
         correction=observations.correction_of(found),
         editable=observations.can_edit(found, current_user),
-        standards={s["id"]: s for s in services.standards_of(observations.version_of(found))},
+        standards={s["id"]: s for s in definitions.standards_of(observations.version_of(found))},
     )  # fmt: skip
 
 
@@ -222,7 +222,7 @@ def edit_observation(observation_id: int):
 @allow("manager")
 def correct_observation(observation_id: int):
     found = _observation_or_404(observation_id)
-    standards = observations.observed_standards(services.cached_current_version())
+    standards = observations.observed_standards(definitions.cached_current_version())
     form = forms.observation_form(standards, current_language(), correction=True,
                                   data=forms.observation_values(found))  # fmt: skip
     if form.validate_on_submit():
@@ -238,7 +238,7 @@ def correct_observation(observation_id: int):
 @bp.route("/scorecard", methods=["GET", "POST"])
 @allow("hr", "admin")
 def scorecard():
-    standards = observations.observed_standards(services.cached_current_version())
+    standards = observations.observed_standards(definitions.cached_current_version())
     critical = observations.critical_standard_ids()
     form = forms.scorecard_form(standards, critical, current_language())
     if form.validate_on_submit():
@@ -268,7 +268,7 @@ def import_kpis():
             db.session.commit()
         return render_template("standards/kpi_preview.html", report=report, upload=upload,
                                confirm=forms.ConfirmForm())  # fmt: skip
-    metrics = services.metrics_of(services.cached_current_version())
+    metrics = definitions.metrics_of(definitions.cached_current_version())
     return render_template("standards/kpi_import.html", form=form, columns=kpis.COLUMNS,
                            metrics=metrics.values())  # fmt: skip
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.content.services import sync_content
 from app.conversations.models import Conversation
 from app.extensions import db
-from app.standards import evidence, services
+from app.standards import definitions, evidence, services
 from app.standards.models import ComplianceStatus
 from tests.content_tree import write
 from tests.conversations.conftest import BLAME_REPLY, CUSTOMER, conversation
@@ -114,7 +114,7 @@ def test_conversation_evidence_carries_the_weight_set_in_standards_yaml(team, im
     agent = team["agents"][0]
     import_json(conversation("C-1", agent))
     version = services.current_version()
-    rules, weights = services.rules_of(version), services.evidence_weights_of(version)
+    rules, weights = definitions.rules_of(version), definitions.evidence_weights_of(version)
     found = evidence.load_evidence([agent.id], rules, date(2026, 3, 15), 30, weights)[agent.id]
     heard = [e for e in found if e.source == "conversation"]
     assert {(e.standard_id, e.label, e.value, e.weight) for e in heard} == {

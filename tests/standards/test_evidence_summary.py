@@ -10,7 +10,7 @@ from app import clock
 from app.content.services import sync_content
 from app.extensions import db
 from app.quizzes.models import Answer, Attempt, Quiz, ScoreOverride
-from app.standards import compliance, evidence, services
+from app.standards import compliance, definitions, evidence, services
 from app.standards.models import ComplianceStatus
 from app.standards.observations import ObservationInput, record_observation
 from tests.content_tree import write
@@ -20,10 +20,10 @@ from tests.standards.conftest import NOW, STANDARDS
 def _full_recompute(user_ids: list[int]) -> dict[tuple[int, str], tuple]:
     """Each agent's (status, score, count) per standard from the whole stored details."""
     version = services.current_version()
-    rules, window = services.rules_of(version), services.window_days_of(version)
+    rules, window = definitions.rules_of(version), definitions.window_days_of(version)
     today = clock.today()
     found = evidence.load_evidence(
-        user_ids, rules, today, window, services.evidence_weights_of(version)
+        user_ids, rules, today, window, definitions.evidence_weights_of(version)
     )
     result = {}
     for user_id in user_ids:
