@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from app import clock
 from app.extensions import db
 from app.people.models import User
+from app.quizzes import services
 from app.quizzes.answers import field_name
 from app.quizzes.errors import QuizRefused
 from app.quizzes.models import DialogueDraft
@@ -64,8 +65,6 @@ def send_turn_reply(user: User, quiz, token: str, question, turn_id: str, text: 
     and commit. A reply to any other turn (a resent form, an old page) is ignored: returns
     False. QuizRefused when the form is not the user's, the reply is empty or too long, or no
     attempt is allowed now; the gate's refusal (CourseLocked) while the quiz may not be opened."""
-    from app.quizzes import services  # services builds on this module
-
     services.check_quiz_open(user, quiz)
     services.read_token(token, user, quiz)
     version_row = services.form_version(quiz, token)

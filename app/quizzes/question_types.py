@@ -309,6 +309,3 @@ def get_type(name: str) -> QuestionType:
 
 for _type in (SingleChoiceType, MultipleChoiceType, TrueFalseType, OrderingType):
     register(_type)
-
-# The role-play types register themselves; imported last because they build on this module.
-from app.quizzes import dialogue_type, roleplay_types  # noqa: E402, F401
