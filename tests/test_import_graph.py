@@ -1,5 +1,6 @@
-"""The import graph of app/: no capability imports another in a circle, and none depends on
-what it must not (reports, or anything but pure Python for scoring).
+"""The import graph of app/: no capability imports another in a circle, no module another
+inside a capability either, and none depends on what it must not (reports, or anything but
+pure Python for scoring).
 
 Every `import` is read with ast, at module level or inside a function alike. A unit is a
 package under app/ (a capability, e.g. app.quizzes) or a module directly in app/ (the shared
@@ -28,6 +29,8 @@ class ImportGraph:
     # unit -> imports of modules outside app/ ("file:line module")
     outside: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     units: set[str] = field(default_factory=set)
+    # module -> the modules of app it imports (the factory, app/__init__.py, left out)
+    modules: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def imports_of(self, unit: str) -> set[str]:
         return {b for a, b in self.edges if a == unit}
@@ -35,6 +38,13 @@ class ImportGraph:
     def circles(self) -> list[list[str]]:
         """Groups of units that reach each other (strongly connected components)."""
         return [sorted(c) for c in _components(self.units, self.imports_of) if len(c) > 1]
+
+    def module_circles(self) -> list[list[str]]:
+        """Groups of modules that reach each other, inside a capability or across them."""
+        nodes = set(self.modules) | {m for found in self.modules.values() for m in found}
+        return [
+            sorted(c) for c in _components(nodes, lambda m: self.modules.get(m, ())) if len(c) > 1
+        ]
 
     def forbidden(self) -> list[str]:
         found = [
@@ -118,6 +128,8 @@ def build_graph(root: Path = REPO_ROOT) -> ImportGraph:
             for target in _imported_modules(root, module, path.name == "__init__.py", node):
                 site = f"{path.relative_to(root)}:{node.lineno} {target}"
                 unit = _unit(target)
+                if unit not in (None, FACTORY) and target != module:
+                    graph.modules[module].add(target)
                 if unit is None:
                     graph.outside[source].append(site)
                 elif unit != source:
@@ -196,6 +208,13 @@ def test_no_circle_between_capabilities():
     assert {"app.quizzes", "app.courses", "app.standards", "app.certification"} <= graph.units
 
 
+def test_no_circle_between_modules():
+    circles = build_graph().module_circles()
+    assert not circles, "modules importing each other: " + "; ".join(
+        " <-> ".join(c) for c in circles
+    )
+
+
 def test_no_forbidden_edge():
     assert build_graph().forbidden() == []
 
@@ -209,6 +228,19 @@ def _tree(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+def test_a_circle_inside_one_capability_is_found(tmp_path):
+    root = _tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/standards/__init__.py": "",
+        "app/standards/services.py": "def f():\n    from app.standards.statuses import recompute\n",
+        "app/standards/statuses.py": "from app.standards import definitions, services\n",
+        "app/standards/definitions.py": "",
+    })  # fmt: skip
+    graph = build_graph(root)
+    assert graph.circles() == []
+    assert graph.module_circles() == [["app.standards.services", "app.standards.statuses"]]
 
 
 def test_a_circle_through_a_function_level_import_is_found(tmp_path):
@@ -225,6 +257,7 @@ def test_a_circle_through_a_function_level_import_is_found(tmp_path):
     })  # fmt: skip
     graph = build_graph(root)
     assert graph.circles() == [["app.courses", "app.quizzes"]]
+    assert graph.module_circles() == []  # the modules themselves do not meet in a circle
     assert ("app.quizzes", "app.events") in graph.edges
     assert graph.forbidden() == []  # the factory may import reports
 
