@@ -29,8 +29,11 @@ class ImportGraph:
     # unit -> imports of modules outside app/ ("file:line module")
     outside: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     units: set[str] = field(default_factory=set)
-    # module -> the modules of app it imports (the factory, app/__init__.py, left out)
-    modules: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # module -> the modules of app it imports -> "file:line" of each import (the factory,
+    # app/__init__.py, left out)
+    modules: dict[str, dict[str, list[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(list))
+    )
 
     def imports_of(self, unit: str) -> set[str]:
         return {b for a, b in self.edges if a == unit}
@@ -112,7 +115,9 @@ def _imported_modules(root: Path, module: str, is_package: bool, node: ast.AST) 
         base = ".".join([*package, base] if base else package)
     # `from app import events` imports the module app.events; `from app.x import name` app.x
     names = [f"{base}.{alias.name}" for alias in node.names]
-    return [name for name in names if _is_module(root, name)] or [base]
+    found = [name for name in names if _is_module(root, name)]
+    # a name that is no module is read from the package itself (its __init__.py)
+    return found + [base] if len(found) < len(names) else found
 
 
 def build_graph(root: Path = REPO_ROOT) -> ImportGraph:
@@ -129,7 +134,7 @@ def build_graph(root: Path = REPO_ROOT) -> ImportGraph:
                 site = f"{path.relative_to(root)}:{node.lineno} {target}"
                 unit = _unit(target)
                 if unit not in (None, FACTORY) and target != module:
-                    graph.modules[module].add(target)
+                    graph.modules[module][target].append(site.split()[0])
                 if unit is None:
                     graph.outside[source].append(site)
                 elif unit != source:
@@ -188,6 +193,7 @@ def describe(graph: ImportGraph) -> str:
     circles = graph.circles()
     lines.append("")
     lines.append("circles: " + ("; ".join(" <-> ".join(c) for c in circles) or "none"))
+    lines.append("circles of modules: " + ("; ".join(_module_circle_sites(graph)) or "none"))
     lines.append("forbidden edges: " + ("; ".join(graph.forbidden()) or "none"))
     return "\n".join(lines)
 
@@ -208,11 +214,19 @@ def test_no_circle_between_capabilities():
     assert {"app.quizzes", "app.courses", "app.standards", "app.certification"} <= graph.units
 
 
+def _module_circle_sites(graph: ImportGraph) -> list[str]:
+    """Each circle of modules, with where each of its modules imports the next."""
+    out = []
+    for circle in graph.module_circles():
+        sites = [f"{a} -> {b} ({', '.join(graph.modules[a][b][:2])})"
+                 for a in circle for b in circle if b in graph.modules.get(a, {})]  # fmt: skip
+        out.append("; ".join(sites))
+    return out
+
+
 def test_no_circle_between_modules():
-    circles = build_graph().module_circles()
-    assert not circles, "modules importing each other: " + "; ".join(
-        " <-> ".join(c) for c in circles
-    )
+    found = _module_circle_sites(build_graph())
+    assert not found, "modules importing each other:\n" + "\n".join(found)
 
 
 def test_no_forbidden_edge():
@@ -241,6 +255,16 @@ def test_a_circle_inside_one_capability_is_found(tmp_path):
     graph = build_graph(root)
     assert graph.circles() == []
     assert graph.module_circles() == [["app.standards.services", "app.standards.statuses"]]
+
+
+def test_a_name_read_from_a_package_beside_its_modules_is_an_edge_to_the_package(tmp_path):
+    root = _tree(tmp_path, {
+        "app/__init__.py": "",
+        "app/quizzes/__init__.py": "from app.quizzes import a\nX = 1\n",
+        "app/quizzes/a.py": "from app.quizzes import b, X\n",
+        "app/quizzes/b.py": "",
+    })  # fmt: skip
+    assert build_graph(root).module_circles() == [["app.quizzes", "app.quizzes.a"]]
 
 
 def test_a_circle_through_a_function_level_import_is_found(tmp_path):

@@ -38,7 +38,9 @@ class PageRow(NamedTuple):
     progress: str  # "In progress: 40%" in the reader's language ("" unless in progress)
 
 
-_TEXTS = slice(2, 8)  # name to certification
+# the fields that hold text (every other field is an int, a bool or a fixed status key)
+_TEXT_FIELDS = ("name", "employee_no", "department", "team", "manager", "certification", "link",
+                "until", "version", "progress")  # fmt: skip
 _SEPARATOR = "\x1f"  # a control character, refused in every stored text (app/text.py)
 
 
@@ -63,23 +65,17 @@ def escaped(rows: list[PageRow]) -> list[PageRow]:
     """The rows with every text escaped for HTML, in one call for the whole page: escaping
     each of a page's 500 or so cells on its own, as the template would, took about a fifth
     of the page's time."""
-    texts = [
-        text
-        for row in rows
-        for text in (*row[_TEXTS], row.link, row.until, row.version, row.progress)
-    ]
+    texts = [getattr(row, name) for row in rows for name in _TEXT_FIELDS]
     joined = _SEPARATOR.join(texts)
     if joined.count(_SEPARATOR) != max(len(texts) - 1, 0):  # a text held the separator
         safe = [str(escape(text)) for text in texts]
     else:
         safe = str(escape(joined)).split(_SEPARATOR)
-    width = _TEXTS.stop - _TEXTS.start + 4
-    out = []
-    for n, row in enumerate(rows):
-        cells = safe[n * width : n * width + width]
-        out.append(PageRow(row.user_id, row.status, *cells[:6], row.percent, cells[6], cells[7],
-                           cells[8], row.older, cells[9]))  # fmt: skip
-    return out
+    width = len(_TEXT_FIELDS)
+    return [
+        row._replace(**dict(zip(_TEXT_FIELDS, safe[n * width : n * width + width], strict=True)))
+        for n, row in enumerate(rows)
+    ]
 
 
 def certificate_link() -> Callable[[int], str]:

@@ -14,9 +14,14 @@ from app.extensions import db
 from app.notifications.services import notify
 from app.page_cache.pages import shared_value
 from app.people.models import Role, User
-from app.standards.definitions import cached_current_version, current_version, path_for
-from app.standards.definitions import standards_of as standards_of  # for other capabilities
-from app.standards.definitions import stored_statuses as stored_statuses  # the same
+
+# current_version, path_for, standards_of and stored_statuses are read by other capabilities
+# through this module: each is marked as passed on (`as` itself)
+from app.standards.definitions import cached_current_version
+from app.standards.definitions import current_version as current_version
+from app.standards.definitions import path_for as path_for
+from app.standards.definitions import standards_of as standards_of
+from app.standards.definitions import stored_statuses as stored_statuses
 from app.standards.models import Acknowledgement, ComplianceStatus, StandardsVersion
 from app.standards.statuses import recompute
 

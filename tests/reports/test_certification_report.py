@@ -2,6 +2,7 @@
 
 import csv
 import io
+import typing
 import unicodedata
 from datetime import date
 
@@ -10,8 +11,9 @@ from openpyxl import load_workbook
 
 from app.certification import report
 from app.certification import services as certification
-from app.certification.models import Certificate
+from app.certification.models import Certificate, Certification
 from app.extensions import db
+from app.reports.table import PageRow, escaped
 from tests.certification.helpers import complete, travel, with_certifications
 from tests.query_counter import count_queries
 
@@ -120,26 +122,54 @@ def test_sort_and_pages(company, client, login_as, monkeypatch):
 def test_every_cell_shows_what_was_stored_as_text_never_as_markup(
     company, client, login_as, separator
 ):
-    """Names, codes and team names stored before the forms checked them (a direct import, an
-    older version) are shown as the text they are, in every cell of the report's rows; a
-    control character in one of them changes nothing for the others."""
-    agent, team = company["people"]["in_progress"], company["team_a"]
+    """Names, codes, titles and versions stored before the forms checked them (a direct
+    import, an older version) are shown as the text they are, in every cell of the report's
+    rows; a control character in one of them changes nothing for the others."""
+    people = company["people"]
+    agent, team = people["in_progress"], company["team_a"]
     agent.name_en = f'<script>alert("x")</script>{separator} & Jood'
     agent.employee_no = "E<7>"
     team.name_en = 'Care "A" <b>team</b>'
+    company["care"].name_en = "<i>Care</i>"
+    company["m1"].name_en = "Maha <u>M</u>"
+    db.session.get(Certification, "starter").title = {"en": "<em>Starter</em>", "ar": "مبتدئ"}
+    held = db.session.query(Certificate).filter_by(user_id=people["certified"].id).one()
+    held.standards_version = "<s>2026.1</s>"
     db.session.commit()
     login_as("hr")
     html = client.get("/certification/report?certification_id=starter").get_data(as_text=True)
     row = html.split(f'<tr data-user="{agent.id}"')[1].split("</tr>")[0]
-    assert "<script>" not in html and "<b>team" not in html
+    for markup in ("<script>", "<b>", "<i>", "<u>", "<em>", "<s>"):
+        assert markup not in html.split('id="report"')[1], markup
     assert (
         f"<bdi>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;{separator} &amp; Jood</bdi>" in row
     )
     assert "<bdi>E&lt;7&gt;</bdi>" in row
     assert "<bdi>Care &#34;A&#34; &lt;b&gt;team&lt;/b&gt;</bdi>" in row
+    assert (
+        "<bdi>&lt;i&gt;Care&lt;/i&gt;</bdi>" in row
+        and "<bdi>Maha &lt;u&gt;M&lt;/u&gt;</bdi>" in row
+    )
+    assert "<td>&lt;em&gt;Starter&lt;/em&gt;</td>" in row
     assert "◐ In progress: 50%</span>" in row
-    others = _statuses(html)
-    assert others == {user.id: key for key, user in company["people"].items()}
+    certified = html.split(f'<tr data-user="{people["certified"].id}"')[1].split("</tr>")[0]
+    assert "<td>&lt;s&gt;2026.1&lt;/s&gt;" in certified
+    assert _statuses(html) == {user.id: key for key, user in people.items()}
+
+
+def test_every_text_of_a_row_is_escaped_whatever_field_holds_it():
+    """The table's rows are placed with autoescaping off: every field that holds text, a
+    field added later included, comes out escaped."""
+    kinds = typing.get_type_hints(PageRow)
+    texts = [name for name, kind in kinds.items() if kind is str and name != "status"]
+    row = PageRow(**{name: 7 if kind is int else False if kind is bool else f'<{name}>&"'
+                     for name, kind in kinds.items()} | {"status": "certified"})  # fmt: skip
+    assert len(texts) == 10  # status is one of the report's fixed keys, never stored text
+    out = escaped([row, row._replace(name="plain")])
+    for name in texts:
+        assert getattr(out[0], name) == f"&lt;{name}&gt;&amp;&#34;", name
+    assert out[1].name == "plain" and out[1].team == "&lt;team&gt;&amp;&#34;"
+    assert (out[0].user_id, out[0].percent, out[0].older) == (7, 7, False)
 
 
 def _heading_link(html: str, label: str) -> str:
