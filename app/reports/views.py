@@ -9,7 +9,7 @@ from app.assignments import onboarding as assignments
 from app.certification import report, report_filters
 from app.courses import services as courses
 from app.courses.over_time import progress_over_time
-from app.i18n import current_language, text_direction
+from app.i18n import current_language, text_direction, translated
 from app.page_cache.pages import OVERALL, conditional_page
 from app.people import services as people
 from app.reports import digest as _digest  # noqa: F401  (registers the daily step)
@@ -44,14 +44,14 @@ def certification():
     page = min(_page_number(), max(1, -(-count // report.PER_PAGE)))
     rows = report.page_of_rows(current_user, flt, today, locale, version, page, counts=totals)
     cells = page_rows(rows, version)  # each row's cells ready for the template
-    labels = {key: str(label) for key, label in report.STATUS_LABELS.items()}  # translated once
+    labels = translated(report.STATUS_LABELS)
     return render_template(
         "reports/certification.html", flt=flt, rows=cells, totals=totals, count=count,
         page=page, pages=max(1, -(-count // report.PER_PAGE)), labels=labels,
         sorted_by=sort_links(flt),
         options=options, bars=status_bars(totals, labels),
         current_version=version, today=today,
-        chart=status_chart(totals, report.STATUS_LABELS, text_direction() == "rtl"),
+        chart=status_chart(totals, labels, text_direction() == "rtl"),
     )  # fmt: skip
 
 
@@ -62,7 +62,7 @@ def _export_parts():
     about = [[_("Certification status report")], [_("Generated"), now]]
     about += report.describe_filter(flt, options, locale) or [[_("Filters"), _("none")]]
     rows = report.iter_rows(current_user, flt, today, locale, version)
-    labels = {key: str(label) for key, label in report.STATUS_LABELS.items()}
+    labels = translated(report.STATUS_LABELS)
     codes = {
         "department_id": {d.id: d.code for d in options.departments},
         "team_id": {t.id: t.code for t in options.teams},

@@ -79,6 +79,27 @@ def test_hr_sees_every_status_for_every_agent(company, client, login_as):
     assert "18 rows" in everything  # 6 agents x 3 certifications
 
 
+def test_each_reader_sees_the_status_labels_in_their_own_language_turn_by_turn(
+    company, client, make_user, login
+):
+    """The labels are translated once per language and kept: readers of the two languages
+    taking turns each see their own, in the totals, the chart and the export."""
+    readers = {"en": make_user("hr", locale="en"), "ar": make_user("hr", locale="ar")}
+    words = {"en": ("Certified", "Expiring within 30 days"), "ar": ("معتمد", "تنتهي خلال 30 يومًا")}
+    for locale in ("en", "ar", "en", "ar"):
+        other = "ar" if locale == "en" else "en"
+        login(readers[locale])
+        html = client.get("/certification/report?certification_id=starter").get_data(as_text=True)
+        totals = html.split('id="status-totals"')[1].split("</table>")[0]
+        chart = html.split('<desc id="status-chart-desc">')[1].split("</desc>")[0]
+        exported = client.get("/reports/certification.csv?certification_id=starter")
+        text = exported.data.decode("utf-8-sig")
+        for part in (totals, chart, text):
+            assert all(word in part for word in words[locale]), (locale, part[:300])
+            assert not any(word in part for word in words[other]), (locale, part[:300])
+        client.post("/logout")
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
