@@ -15,7 +15,7 @@ from flask_babel import (
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from jinja2 import pass_eval_context
+from jinja2 import pass_context, pass_eval_context
 from markupsafe import Markup
 
 from app.models_base import localized
@@ -68,15 +68,22 @@ def init_app(app: Flask) -> None:
         lang = current_language()
         return {
             "lang": lang,
+            "locale_key": locale_key(),
             "text_dir": "rtl" if lang in RTL_LANGUAGES else "ltr",
             "t": lambda value: localized(value, lang),
             **bound_gettext(get_translations()),
         }
 
     # One format per kind on every page; a format argument left in a template is ignored.
-    app.jinja_env.filters["date"] = lambda value, *_: format_day(value)
+    # (dates and numbers read the rendering's locale from its context, where the language
+    # context put it once; a macro imported without context looks it up itself)
+    app.jinja_env.filters["date"] = pass_context(
+        lambda context, value, *_: format_day(value, context.get("locale_key"))
+    )
     app.jinja_env.filters["datetime"] = lambda value, *_: format_moment(value)
-    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["number"] = pass_context(
+        lambda context, value: format_number(value, context.get("locale_key"))
+    )
     app.jinja_env.filters["percent"] = lambda value: format_percent(value)
     app.jinja_env.filters["reject_page"] = lambda args: {
         k: v for k, v in args.items() if k != "page"
@@ -97,13 +104,21 @@ _FORMATTED_LIMIT = 20_000
 _formatted: dict[tuple, str] = {}
 
 
-def formatted(kind: str, value, make: Callable[[], str]) -> str:
-    """make(), or the text it gave for this kind of format, value and locale (the request's,
-    or the one force_locale sets for a mail or a job)."""
+def locale_key() -> str | None:
+    """The locale formats are made in (the request's, or the one force_locale sets for a mail
+    or a job) as a key, or None outside a request."""
     locale = get_locale()
-    if locale is None:  # outside a request: the installation's default, not kept
-        return make()
-    key = (kind, str(locale), type(value), value)
+    return None if locale is None else str(locale)
+
+
+def formatted(kind: str, value, make: Callable[[], str], locale: str | None = None) -> str:
+    """make(), or the text it gave for this kind of format, value and locale. `locale` is
+    locale_key(), given by a caller that formats many values (looked up when not given)."""
+    if locale is None:
+        locale = locale_key()
+        if locale is None:  # outside a request: the installation's default, not kept
+            return make()
+    key = (kind, locale, type(value), value)
     try:
         return _formatted[key]
     except KeyError:
@@ -128,9 +143,10 @@ def translated(labels: Mapping[str, object]) -> dict[str, str]:
     return found[1]
 
 
-def format_number(value) -> str:
+def format_number(value, locale: str | None = None) -> str:
+    """A number as the locale writes it (`locale`: see formatted)."""
     if type(value) in (int, float):  # not bool, not Decimal: formatted each time
-        return formatted("number", value, lambda: format_decimal(value))
+        return formatted("number", value, lambda: format_decimal(value), locale)
     return format_decimal(value)
 
 
@@ -139,9 +155,9 @@ def format_month(day: date) -> str:
     return formatted("month", day, lambda: format_date(day, "LLL"))
 
 
-def format_day(value) -> str:
+def format_day(value, locale: str | None = None) -> str:
     """A date (or the day of a moment, in the installation's time zone; or an ISO date
-    string) as every page shows a date."""
+    string) as every page shows a date (`locale`: see formatted)."""
     if not value:
         return ""
     if isinstance(value, str):
@@ -150,7 +166,7 @@ def format_day(value) -> str:
         except ValueError:
             return value
     if type(value) is date:
-        return formatted("day", value, lambda: format_date(value, DATE_FORMAT))
+        return formatted("day", value, lambda: format_date(value, DATE_FORMAT), locale)
     return format_date(value, DATE_FORMAT)
 
 

@@ -74,7 +74,7 @@ class ReportFilter:
 
     def args(self) -> dict:
         """The filter as URL arguments (for sort links, pages and exports)."""
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values = {name: getattr(self, name) for name in _FILTER_FIELDS}
         return {k: v for k, v in values.items() if v not in (None, "", False)}
 
     def sort_args(self, key: str) -> dict:
@@ -84,6 +84,10 @@ class ReportFilter:
         if key == self.sort and not self.descending:
             values["descending"] = 1
         return values
+
+
+# the filter's field names, read once (dataclasses.fields is read several times a page)
+_FILTER_FIELDS = tuple(f.name for f in fields(ReportFilter))
 
 
 class ReportRow(NamedTuple):

@@ -14,7 +14,7 @@ from flask_babel import gettext
 from markupsafe import escape
 
 from app.certification.report import SORTS, ReportFilter, ReportRow
-from app.i18n import format_day
+from app.i18n import format_day, locale_key
 from app.url_values import LARGEST
 
 
@@ -48,13 +48,14 @@ def page_rows(rows: Iterable[ReportRow], current_version: str | None) -> list[Pa
     """The page's rows from the report's (report.page_of_rows), escaped."""
     link = certificate_link()
     in_progress = gettext("In progress: %(p)s%%")  # translated once, filled in per row
+    locale = locale_key()
     found = []
     for (user_id, employee_no, name, department, team, manager, certification, status, percent,
          certificate_id, _code, _valid_from, expires_on, version) in rows:  # fmt: skip
         held, version = certificate_id is not None, version or ""
         found.append(PageRow(
             user_id, status, name, employee_no, department, team, manager, certification,
-            percent, link(certificate_id) if held else "", format_day(expires_on) if held else "",
+            percent, link(certificate_id) if held else "", format_day(expires_on, locale) if held else "",
             version, bool(version and current_version and version != current_version),
             in_progress % {"p": percent} if status == "in_progress" else "",
         ))  # fmt: skip
