@@ -2,8 +2,9 @@
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from types import MappingProxyType
 
-from babel import Locale
+from babel import Locale, dates, numbers
 from flask import Flask, current_app, session
 from flask_babel import (
     format_date,
@@ -75,8 +76,9 @@ def init_app(app: Flask) -> None:
         }
 
     # One format per kind on every page; a format argument left in a template is ignored.
-    # (dates and numbers read the rendering's locale from its context, where the language
-    # context put it once; a macro imported without context looks it up itself)
+    # (The date and number filters read the rendering's locale from its context, where the
+    # language context put it once; a macro imported without context looks it up itself.
+    # Moments and percentages look it up for each value.)
     app.jinja_env.filters["date"] = pass_context(
         lambda context, value, *_: format_day(value, context.get("locale_key"))
     )
@@ -111,13 +113,16 @@ def locale_key() -> str | None:
     return None if locale is None else str(locale)
 
 
-def formatted(kind: str, value, make: Callable[[], str], locale: str | None = None) -> str:
-    """make(), or the text it gave for this kind of format, value and locale. `locale` is
-    locale_key(), given by a caller that formats many values (looked up when not given)."""
+def formatted(
+    kind: str, value, make: Callable[[str | None], str], locale: str | None = None
+) -> str:
+    """make(locale), or the text it gave for this kind of format, value and locale. `locale` is
+    a locale_key(), given by a caller that formats many values (the request's when not given);
+    the text is made in that locale, so what is kept under it is always its own."""
     if locale is None:
         locale = locale_key()
         if locale is None:  # outside a request: the installation's default, not kept
-            return make()
+            return make(None)
     key = (kind, locale, type(value), value)
     try:
         return _formatted[key]
@@ -125,34 +130,41 @@ def formatted(kind: str, value, make: Callable[[], str], locale: str | None = No
         pass
     if len(_formatted) >= _FORMATTED_LIMIT:
         _formatted.clear()
-    text = _formatted[key] = make()
+    text = _formatted[key] = make(locale)
     return text
 
 
-_TRANSLATED: dict[tuple[int, str], tuple[Mapping, dict[str, str]]] = {}
+# (id of a table, locale) -> (the table, kept so that its id stays its own; its labels)
+_TRANSLATED: dict[tuple[int, str], tuple[Mapping, Mapping[str, str]]] = {}
+_TRANSLATED_LIMIT = 256
 
 
-def translated(labels: Mapping[str, object]) -> dict[str, str]:
-    """A fixed table of labels (lazy strings) in the request's language, translated once per
-    process and language: a lazy string looks its catalogue up again each time it is read
-    (about seven microseconds). The dict returned is shared: read it, do not change it."""
+def translated(labels: Mapping[str, object]) -> Mapping[str, str]:
+    """A fixed table of labels (a module's constant of lazy strings) in the request's language,
+    translated once per process and language: a lazy string looks its catalogue up again each
+    time it is read (about seven microseconds). The mapping returned is shared and read-only."""
     key = (id(labels), str(get_locale()))
     found = _TRANSLATED.get(key)
-    if found is None or found[0] is not labels:
-        found = _TRANSLATED[key] = (labels, {k: str(label) for k, label in labels.items()})
+    if found is None:
+        if len(_TRANSLATED) >= _TRANSLATED_LIMIT:
+            _TRANSLATED.clear()
+        texts = MappingProxyType({k: str(label) for k, label in labels.items()})
+        found = _TRANSLATED[key] = (labels, texts)
     return found[1]
 
 
 def format_number(value, locale: str | None = None) -> str:
     """A number as the locale writes it (`locale`: see formatted)."""
     if type(value) in (int, float):  # not bool, not Decimal: formatted each time
-        return formatted("number", value, lambda: format_decimal(value), locale)
+        return formatted(
+            "number", value, lambda loc: numbers.format_decimal(value, locale=loc), locale
+        )
     return format_decimal(value)
 
 
 def format_month(day: date) -> str:
     """A month's short name (a chart's label)."""
-    return formatted("month", day, lambda: format_date(day, "LLL"))
+    return formatted("month", day, lambda loc: dates.format_date(day, "LLL", locale=loc))
 
 
 def format_day(value, locale: str | None = None) -> str:
@@ -166,7 +178,9 @@ def format_day(value, locale: str | None = None) -> str:
         except ValueError:
             return value
     if type(value) is date:
-        return formatted("day", value, lambda: format_date(value, DATE_FORMAT), locale)
+        return formatted(
+            "day", value, lambda loc: dates.format_date(value, DATE_FORMAT, locale=loc), locale
+        )
     return format_date(value, DATE_FORMAT)
 
 

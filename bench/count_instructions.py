@@ -5,7 +5,8 @@ busy machine (where CPU time and requests a second move by 10-30% from one run t
 The demo installation of bench_pages is made once; then each of its pages, and the bare view,
 is served in process through the test client in a process of its own run under callgrind with
 counting off. After a warm-up (templates compiled, statements built, caches filled) counting is
-switched on for the measured requests (`callgrind_control -i on`) and off again. Printed:
+switched on for the measured requests (`callgrind_control -i on`) and off again; the count
+includes the small, fixed work of those two calls and of checking each answer. Printed:
 instructions per request, and as a multiple of the bare view's.
 
 Run: .venv/bin/python -m bench.count_instructions [--requests 30] [--page "HR report, first page"]
@@ -41,9 +42,10 @@ def serve(database_url: str, path: str, email: str, requests: int) -> None:
             raise SystemExit(f"{path} answered {status}, not 200")
     pid = str(os.getpid())
     subprocess.run(["callgrind_control", "-i", "on", pid], check=True, capture_output=True)
-    for _ in range(requests):
-        client.get(path)
+    statuses = [client.get(path).status_code for _ in range(requests)]
     subprocess.run(["callgrind_control", "-i", "off", pid], check=True, capture_output=True)
+    if set(statuses) != {200}:
+        raise SystemExit(f"{path} answered {sorted(set(statuses))} while counted, not only 200")
 
 
 def count(database_url: str, path: str, email: str, requests: int) -> int:
@@ -73,6 +75,8 @@ def main(argv=None) -> dict[str, float]:
         return {}
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is not installed")
+    if args.page and args.page not in [label for label, _path, _email in PAGES]:
+        raise SystemExit(f"no page {args.page!r}; the pages: {', '.join(p[0] for p in PAGES)}")
     results = {}
     with temp_database() as (url, folder):
         prepare(url)

@@ -44,7 +44,9 @@ class PageRow(NamedTuple):
 _TEXT_FIELDS = ("name", "employee_no", "department", "team", "manager", "certification", "link",
                 "until", "version", "progress")  # fmt: skip
 _TEXT_INDEXES = tuple(PageRow._fields.index(name) for name in _TEXT_FIELDS)
-_TEXTS_OF = itemgetter(*_TEXT_INDEXES)  # a row's texts, in the order of _TEXT_FIELDS
+# a row's texts, in the order of _TEXT_FIELDS (a tuple: itemgetter of several indexes)
+_TEXTS_OF = itemgetter(*_TEXT_INDEXES)
+assert len(_TEXT_INDEXES) > 1
 _SEPARATOR = "\x1f"  # a control character, refused in every stored text (app/text.py)
 
 
@@ -59,7 +61,8 @@ def page_rows(rows: Iterable[ReportRow], current_version: str | None) -> list[Pa
         held, version = certificate_id is not None, version or ""
         found.append(PageRow(
             user_id, status, name, employee_no, department, team, manager, certification,
-            percent, link(certificate_id) if held else "", format_day(expires_on, locale) if held else "",
+            percent, link(certificate_id) if held else "",
+            format_day(expires_on, locale) if held else "",
             version, bool(version and current_version and version != current_version),
             in_progress % {"p": percent} if status == "in_progress" else "",
         ))  # fmt: skip

@@ -40,25 +40,43 @@ def test_kept_text_follows_the_language_of_each_reader_and_mail(app):
         assert format_number(83.0) == babel_decimal(83.0)  # kept apart from the whole 83
 
 
-def test_pages_and_mails_format_in_the_language_they_are_rendered_in(app):
-    """Templates hand the filters the locale their context was made in: a mail rendered in
-    English while serving an Arabic page is English, the page Arabic, and a macro imported
-    without the context finds the locale itself."""
+def test_templates_format_in_the_locale_they_are_rendered_in(app, monkeypatch):
+    """Templates hand the filters the locale their context was made in: a template rendered
+    under force_locale("en") while serving an Arabic page is English, the page Arabic, and a
+    macro imported without the context (so without the locale) finds the locale itself."""
     from flask import render_template_string
+    from jinja2 import ChoiceLoader, DictLoader
 
+    macros = DictLoader({"_shown.html": "{% macro shown(d, n) %}{{ d|date }} | {{ n|number }}"
+                                        "{% endmacro %}"})  # fmt: skip
+    monkeypatch.setattr(app.jinja_env, "loader", ChoiceLoader([macros, app.jinja_env.loader]))
     page = "{{ day|date }} | {{ 12345|number }}"
-    macro = (
-        "{% macro shown(d, n) %}{{ d|date }} | {{ n|number }}{% endmacro %}{{ shown(day, 12345) }}"
-    )
+    imported = '{% from "_shown.html" import shown %}{{ shown(day, 12345) }}'
     with app.test_request_context("/"):
         session["locale"] = "ar"
         arabic = f"{_fresh()[0]} | {_fresh()[1]}"
         with force_locale("en"):
             english = f"{_fresh()[0]} | {_fresh()[1]}"
             assert render_template_string(page, day=DAY) == english
+            assert render_template_string(imported, day=DAY) == english
         assert english != arabic
         assert render_template_string(page, day=DAY) == arabic
-        template = app.jinja_env.from_string(macro)  # rendered without the app's context
-        assert template.render(day=DAY) == arabic
+        assert render_template_string(imported, day=DAY) == arabic
+
+
+def test_a_value_formatted_for_another_locale_is_written_in_it_and_kept_under_it(app):
+    """A caller that names the locale gets the text of that locale, whatever the request's is,
+    and what is kept for one locale is never handed to the other. (A day and a number no other
+    test formats: what is kept lasts as long as the process.)"""
+    day, number = date(2026, 11, 17), 67890
+    with app.test_request_context("/"):
+        session["locale"] = "ar"
         with force_locale("en"):
-            assert template.render(day=DAY) == english
+            english = babel_date(day, DATE_FORMAT), babel_decimal(number)
+        arabic = babel_date(day, DATE_FORMAT), babel_decimal(number)
+        assert english != arabic
+        assert (format_day(day, "en"), format_number(number, "en")) == english
+        assert (format_day(day), format_number(number)) == arabic  # the request's own language
+        with force_locale("en"):
+            assert (format_day(day), format_number(number)) == english
+        assert (format_day(day, "ar"), format_number(number, "ar")) == arabic
