@@ -135,7 +135,7 @@ def formatted(
 
 
 # (id of a table, locale) -> (the table, kept so that its id stays its own; its labels)
-_TRANSLATED: dict[tuple[int, str], tuple[Mapping, Mapping[str, str]]] = {}
+_TRANSLATED: dict[tuple[int, str | None], tuple[Mapping, Mapping[str, str]]] = {}
 _TRANSLATED_LIMIT = 256
 
 
@@ -143,7 +143,7 @@ def translated(labels: Mapping[str, object]) -> Mapping[str, str]:
     """A fixed table of labels (a module's constant of lazy strings) in the request's language,
     translated once per process and language: a lazy string looks its catalogue up again each
     time it is read (about seven microseconds). The mapping returned is shared and read-only."""
-    key = (id(labels), str(get_locale()))
+    key = (id(labels), locale_key())
     found = _TRANSLATED.get(key)
     if found is None:
         if len(_TRANSLATED) >= _TRANSLATED_LIMIT:
