@@ -92,6 +92,14 @@ def test_the_model_reads_the_same_sum_as_written_down():
     model = learned.model_for("complaint-handling")
     names = ["w:sorry", "w:sorry", "w:i", "r:apology", "k:regret", "never-seen"]
     vector = learned.vector(names, model.vocabulary)
+    # each known feature counted, over the square root of the known occurrences (five here:
+    # "never-seen" is not in the vocabulary)
+    assert "never-seen" not in model.vocabulary
+    index = model.vocabulary
+    assert dict(vector) == pytest.approx(
+        {index[name]: count / math.sqrt(5) for name, count in
+         (("w:sorry", 2), ("w:i", 1), ("r:apology", 1), ("k:regret", 1))}
+    )  # fmt: skip
     opinions = model.opinions(names)
     for cid, bias, weights in zip(model.ids, model.biases, model.weights, strict=True):
         z = bias + sum(weights[i] * v for i, v in vector)
@@ -176,9 +184,9 @@ def _replies_to_check():
 
 
 def test_the_review_computes_the_model_as_written_down(rubric):
-    """The kept per-word sums, the pair and cue look-ups and the correction of repeated
-    features give what the model says on paper: each feature name counted, log(1 + count)
-    scaled to unit length, times its weight, plus the bias; and the same decisions."""
+    """The kept per-word sums and the pair and cue look-ups of the review
+    features give what the model says on paper: each feature name counted, over the square
+    root of the known occurrences, times its weight, plus the bias; and the same decisions."""
     model = learned.model_for("complaint-handling")
     columns = model.weights
     replies = _replies_to_check()
