@@ -127,7 +127,7 @@ def vector(names: list[str], vocabulary: dict[str, int]) -> list[tuple[int, floa
     adds the same, which lets the app sum a reply's rows without counting its features.
     Against log(1 + count) scaled to unit length (format 1), leave-scenario-out on the 666
     development scenarios of rounds 1-102 (macro F1 ar / en): 0.931 / 0.924 against
-    0.931 / 0.924; the whole scorer then takes 3.05 million instructions a 60-80-word reply
+    0.931 / 0.924; the whole scorer then takes 3.06 million instructions a 60-80-word reply
     against 3.51 million (callgrind)."""
     known = [i for i in map(vocabulary.get, names) if i is not None]
     norm = math.sqrt(len(known)) or 1.0
@@ -163,9 +163,10 @@ class LearnedModel:
         self.cuts = [(specs[cid]["threshold"], specs[cid].get("margin", 0.0)) for cid in self.ids]
         self._decisions = [(cid, *cut) for cid, cut in zip(self.ids, self.cuts, strict=True)]
         # one row per feature, its weight for each criterion, the rows side by side in one
-        # array of doubles (8 bytes a weight, where a float in a tuple took about 37). A row becomes a
-        # tuple of floats, kept, when a reply first needs it (its context features); a word's own rows are read from the array when its summed row
-        # is kept. Each row's floats are then made together, so they sit together in memory.
+        # array of doubles (8 bytes a weight, where a float in a tuple took about 37). A row
+        # becomes a tuple of floats, kept, when a reply first needs it (its context features); a
+        # word's own rows are read from the array when its summed row is kept. Each row's floats
+        # are then made together, so they sit together in memory.
         self._width = width = len(self.ids)
         columns = [specs[cid]["weights"] for cid in self.ids]
         self._table = array("d", chain.from_iterable(zip(*columns, strict=True)))
